@@ -1,5 +1,35 @@
-"""xpo1kg: a linked-data knowledge graph of XPO1 inhibition and the apoptosis it triggers."""
+"""xpo1kg: a linked-data knowledge graph of XPO1 inhibition and the apoptosis it triggers.
 
+>>> from xpo1kg import run_query
+>>> result = run_query("most_sensitive_cell_line")
+>>> [(r["inhibitor_label"], r["cell_line_label"]) for r in result.records()]
+[('KPT-185', 'NIH:OVCAR-3'), ('selinexor', 'MDA-MB-468')]
+"""
+
+from .api import export, find_entity, run_query
+from .catalog import CompetencyQuery, get_query, list_queries
+from .errors import InputError, ParseError, QuerySyntaxError, UnknownQueryError, XPO1KGError
 from .graph import Entity, KnowledgeGraph, load_graph
+from .results import QueryResult
+from .validation import ValidationReport, ValidationResult, validate
 
-__all__ = ["Entity", "KnowledgeGraph", "load_graph"]
+__all__ = [
+    "CompetencyQuery",
+    "Entity",
+    "InputError",
+    "KnowledgeGraph",
+    "ParseError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "UnknownQueryError",
+    "ValidationReport",
+    "ValidationResult",
+    "XPO1KGError",
+    "export",
+    "find_entity",
+    "get_query",
+    "list_queries",
+    "load_graph",
+    "run_query",
+    "validate",
+]

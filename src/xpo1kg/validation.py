@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
@@ -11,6 +12,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+from .errors import XPO1KGError
 from .loading import RDFSource, read_graph
 from .namespaces import compress
 from .resources import data_files, ontology_file, shapes_file
@@ -53,8 +55,14 @@ class ValidationReport:
         return [result.line() for result in self.results]
 
 
+@cache
 def _shapes() -> Graph:
     return read_graph([shapes_file()])
+
+
+@cache
+def _ontology() -> Graph:
+    return read_graph([ontology_file()])
 
 
 def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationReport:
@@ -65,7 +73,7 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
     True
     """
     if ontology is None:
-        ontology = read_graph([ontology_file()])
+        ontology = _ontology()
     conforms, report, _ = pyshacl_validate(
         data,
         shacl_graph=_shapes(),
@@ -78,8 +86,11 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
         js=False,
         do_owl_imports=False,
     )
+    if not isinstance(report, Graph):
+        # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
+        raise XPO1KGError(f"validation could not run: {report}")
     labels = data + ontology
-    results = sorted(_flatten(report, labels))  # type: ignore[arg-type]
+    results = sorted(_flatten(report, labels))
     return ValidationReport(conforms=bool(conforms), results=tuple(results))
 
 

@@ -1,0 +1,61 @@
+"""Convenience functions over :class:`~xpo1kg.graph.KnowledgeGraph` for one-off use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .catalog import CompetencyQuery, resolve_query
+from .export import ExportFormat, atomic_write, serialize
+from .graph import Binding, Entity, load_graph
+from .results import QueryResult
+
+__all__ = ["export", "find_entity", "run_query"]
+
+
+def run_query(
+    query: str | CompetencyQuery,
+    bindings: Mapping[str, Binding] | None = None,
+    *,
+    extra_files: Iterable[str | Path] = (),
+) -> QueryResult:
+    """Run a competency query (by name or ``.rq`` path) or SPARQL text on the bundled graph.
+
+    >>> [r["cargo_label"] for r in run_query("cargo_triggering_apoptosis").records()][:2]
+    ['TP53', 'CDKN1A']
+    >>> run_query("ASK { xr:selinexor xo:inhibits xr:XPO1 }").column("ask")
+    [True]
+    """
+    if isinstance(query, str) and not _looks_like_sparql(query):
+        query = resolve_query(query)
+    return load_graph(extra_files).query(query, bindings)
+
+
+def find_entity(text: str, *, extra_files: Iterable[str | Path] = ()) -> list[Entity]:
+    """Find entities by CURIE, IRI, label, synonym or external identifier.
+
+    >>> [e.iri for e in find_entity("CRM1")]
+    ['https://w3id.org/xpo1kg/resource/XPO1']
+    """
+    return load_graph(extra_files).find(text)
+
+
+def export(
+    export_format: ExportFormat = "ttl",
+    output: str | Path | None = None,
+    *,
+    extra_files: Iterable[str | Path] = (),
+) -> bytes:
+    """Serialise the ontology and data deterministically; also write it to ``output`` if given.
+
+    >>> export("nt").count(b"\\n") > 1000
+    True
+    """
+    content = serialize(load_graph(extra_files).graph, export_format)
+    if output is not None:
+        atomic_write(Path(output), content)
+    return content
+
+
+def _looks_like_sparql(text: str) -> bool:
+    return any(c.isspace() for c in text.strip()) or "{" in text

@@ -1,0 +1,202 @@
+"""The ``xpo1kg`` command line: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from .catalog import list_queries, resolve_query
+from .errors import InputError, XPO1KGError
+from .export import EXPORT_FORMATS, ExportFormat, atomic_write, serialize
+from .graph import load_graph
+from .results import OutputFormat
+from .validation import validate
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DATA_OPTION = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
+)
+FORMAT_OPTION = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print results: an aligned table for people, CSV/TSV/JSON for programs.",
+)
+
+
+def _reports_errors(command: F) -> F:
+    """Turn xpo1kg errors into one line on stderr and an exit code (2 for bad input, else 1)."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+        except XPO1KGError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return cast(F, wrapper)
+
+
+@click.group()
+@click.version_option(package_name="xpo1kg")
+def main() -> None:
+    """Query, validate and export the XPO1 inhibition knowledge graph."""
+
+
+@main.command()
+@FORMAT_OPTION
+@_reports_errors
+def queries(output_format: OutputFormat) -> None:
+    """List the competency queries."""
+    from rdflib import Literal
+
+    from .results import QueryResult
+
+    rows = [(Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_queries()]
+    result = QueryResult(["name", "title", "question"], rows)  # type: ignore[arg-type]
+    if output_format == "table":
+        for query in list_queries():
+            click.echo(f"{query.name}\n    {query.title}\n    {query.question}")
+        return
+    click.echo(result.render(output_format), nl=False)
+
+
+def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
+    bindings: dict[str, str] = {}
+    for value in values:
+        name, sep, term = value.partition("=")
+        if not sep or not name:
+            raise InputError(f"--bind expects NAME=VALUE, got {value!r}")
+        bindings[name] = term
+    return bindings
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="SPARQL text to run instead of a named query or a .rq file.")
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
+)
+@DATA_OPTION
+@FORMAT_OPTION
+@_reports_errors
+def query(
+    name: str | None,
+    sparql: str | None,
+    binds: Sequence[str],
+    data: Sequence[Path],
+    output_format: OutputFormat,
+) -> None:
+    """Run a competency query by NAME, a .rq file, or --sparql TEXT."""
+    if (name is None) == (sparql is None):
+        raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
+    text = sparql if sparql is not None else resolve_query(cast(str, name))
+    result = load_graph(data).query(text, _parse_bindings(binds))
+    if output_format == "table" and not isinstance(text, str):
+        click.echo(f"{text.title}\n{text.question}\n")
+    click.echo(result.render(output_format), nl=False)
+
+
+@main.command(name="validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--with-bundled",
+    is_flag=True,
+    help="Validate the files together with the bundled data they may refer to.",
+)
+@_reports_errors
+def validate_command(files: Sequence[Path], with_bundled: bool) -> None:
+    """Validate FILES (or the bundled data) with the SHACL shapes: exit 0 conforms, 1 violations."""
+    report = validate(files, with_bundled=with_bundled)
+    target = ", ".join(str(f) for f in files) or "bundled data"
+    if report.conforms:
+        click.echo(f"{target}: conforms")
+        return
+    for line in report.lines():
+        click.echo(line)
+    count = len(report.results)
+    click.echo(f"{target}: {count} violation{'s' if count != 1 else ''}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="ttl",
+    show_default=True,
+    help="Serialisation: Turtle, N-Triples, JSON-LD or RDF/XML.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="File to write (atomically), or - for standard output.",
+)
+@DATA_OPTION
+@_reports_errors
+def export(export_format: ExportFormat, output: Path, data: Sequence[Path]) -> None:
+    """Export the ontology and the data together, deterministically."""
+    content = serialize(load_graph(data).graph, export_format)
+    if str(output) == "-":
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    try:
+        atomic_write(output, content)
+    except OSError as error:
+        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+    click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
+
+
+@main.command()
+@DATA_OPTION
+@FORMAT_OPTION
+@_reports_errors
+def stats(data: Sequence[Path], output_format: OutputFormat) -> None:
+    """Count the instances of every class (subclasses included)."""
+    kg = load_graph(data)
+    result = kg.stats()
+    click.echo(result.render(output_format), nl=False)
+    if output_format == "table":
+        click.echo(f"{len(kg):,} triples")
+
+
+@main.command()
+@click.argument("text")
+@DATA_OPTION
+@_reports_errors
+def find(text: str, data: Sequence[Path]) -> None:
+    """Find entities by CURIE, IRI, label, synonym or external identifier."""
+    entities = load_graph(data).find(text)
+    if not entities:
+        raise InputError(f"nothing matches {text!r}")
+    for entity in entities:
+        click.echo(f"{entity.label}\t{entity.iri}\t{', '.join(entity.types)}")
+
+
+if __name__ == "__main__":
+    main()
