@@ -46,9 +46,9 @@ def export(
     *,
     extra_files: Iterable[str | Path] = (),
 ) -> bytes:
-    """Serialise the ontology and data deterministically; also write it to ``output`` if given.
+    r"""Serialise the ontology and data deterministically; also write it to ``output`` if given.
 
-    >>> export("nt").count(b"\\n") > 1000
+    >>> export("nt").count(b"\n") > 1000
     True
     """
     content = serialize(load_graph(extra_files).graph, export_format)

@@ -31,11 +31,11 @@ class CompetencyQuery:
 
 
 def parse_query_file(name: str, text: str) -> CompetencyQuery:
-    """Read a query file's header and body.
+    r"""Read a query file's header and body.
 
-    >>> q = parse_query_file("demo", "# title: Demo\\n# question: What?\\n# answer: Rows.\\nASK {}")
-    >>> q.title, q.sparql
-    ('Demo', 'ASK {}')
+    >>> q = parse_query_file("demo", "# title: Demo\n# question: What?\n# answer: Rows.\nASK {}")
+    >>> q.title, q.sparql.endswith("ASK {}")
+    ('Demo', True)
     """
     header: dict[str, str] = {}
     current: str | None = None

@@ -26,20 +26,26 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
+def _sort_key(node: Any) -> tuple[str, str]:
+    return (type(node).__name__, node.n3())
+
+
 class _SortedGraph(Graph):
     """A graph that hands subjects and their properties to serialisers in sorted order."""
 
-    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:  # noqa: A002
-        return iter(sorted(set(super().subjects(predicate, object))))
+    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:
+        return iter(sorted(set(super().subjects(predicate, object)), key=_sort_key))
 
     def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
-        return iter(sorted(super().predicate_objects(subject)))
+        return iter(
+            sorted(super().predicate_objects(subject), key=lambda po: tuple(map(_sort_key, po)))
+        )
 
 
 def canonical(graph: Graph) -> Graph:
     """Return a copy whose blank nodes carry content-derived labels, with triples added in order."""
     ordered = bind_prefixes(_SortedGraph())
-    for triple in sorted(to_canonical_graph(graph)):
+    for triple in sorted(to_canonical_graph(graph), key=lambda t: tuple(map(_sort_key, t))):
         ordered.add(triple)
     return ordered
 

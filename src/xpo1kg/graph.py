@@ -64,7 +64,7 @@ def _normalise(text: str) -> str:
 
 
 def _local_ids(iri: str) -> list[str]:
-    """The identifier parts of an external IRI: 'CHEBI_229764' -> ['CHEBI_229764', '229764']."""
+    """Return the identifier parts of an external IRI: CHEBI_229764 gives CHEBI_229764 and 229764."""
     local = re.split(r"[/#]", iri)[-1]
     parts = [local]
     if "_" in local:
@@ -108,7 +108,8 @@ class KnowledgeGraph:
         text = query.sparql if isinstance(query, CompetencyQuery) else query
         prepared = prepare(text)
         init = {Variable(k.lstrip("?$")): _term(v) for k, v in (bindings or {}).items()}
-        return _to_result(self._graph.query(prepared, initBindings=init))
+        # rdflib's annotation says str keys, but it documents and accepts Variable keys.
+        return _to_result(self._graph.query(prepared, initBindings=init))  # type: ignore[arg-type]
 
     def run(self, name: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a shipped competency query by name."""
@@ -131,6 +132,7 @@ class KnowledgeGraph:
         candidate = expand(text) or text
         if (URIRef(candidate), None, None) in self._graph:
             iris.add(candidate)
+        iris |= {str(s) for s in self._graph.subjects(SKOS.exactMatch, URIRef(candidate))}
         iris |= self._lookup_index().get(_normalise(text), set())
         entities = [self._entity(URIRef(iri)) for iri in iris]
         return sorted(entities, key=lambda e: (e.label.casefold(), e.iri))
@@ -145,7 +147,9 @@ class KnowledgeGraph:
         return self.query(_STATS_QUERY)
 
     def _entity(self, node: URIRef) -> Entity:
-        types = sorted(self.label(t) for t in self._graph.objects(node, RDF.type) if t != OWL.NamedIndividual)
+        types = sorted(
+            self.label(t) for t in self._graph.objects(node, RDF.type) if t != OWL.NamedIndividual
+        )
         return Entity(iri=str(node), label=self.label(node), types=tuple(types))
 
     def _lookup_index(self) -> dict[str, set[str]]:
@@ -215,14 +219,16 @@ def _to_result(result: Result) -> QueryResult:
     if result.type == "ASK":
         return QueryResult(["ask"], [(Literal(bool(result.askAnswer)),)])
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples = sorted(result.graph or Graph())  # type: ignore[arg-type]
+        triples = sorted(result.graph or Graph())
         return QueryResult(["subject", "predicate", "object"], [tuple(t) for t in triples])
     columns = [str(v) for v in (result.vars or [])]
     rows = [tuple(row) for row in result]  # type: ignore[arg-type]
     return QueryResult(columns, rows)  # type: ignore[arg-type]
 
 
-def load_graph(extra_files: Iterable[str | Path] = (), *, bundled_data: bool = True) -> KnowledgeGraph:
+def load_graph(
+    extra_files: Iterable[str | Path] = (), *, bundled_data: bool = True
+) -> KnowledgeGraph:
     """Load the ontology and the bundled data, plus any extra RDF files.
 
     >>> len(load_graph()) > 1000

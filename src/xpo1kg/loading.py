@@ -42,7 +42,9 @@ def _format_of(name: str) -> str:
         return _FORMATS[suffix]
     except KeyError:
         known = ", ".join(sorted(_FORMATS))
-        raise InputError(f"{name}: unknown RDF file type {suffix!r} (expected one of {known})") from None
+        raise InputError(
+            f"{name}: unknown RDF file type {suffix!r} (expected one of {known})"
+        ) from None
 
 
 def _read_text(source: RDFSource, name: str) -> str:

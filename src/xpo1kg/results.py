@@ -105,7 +105,9 @@ class QueryResult:
             widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
         lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+        lines += [
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+        ]
         count = len(self.rows)
         lines.append(f"({count} row{'s' if count != 1 else ''})")
         return "\n".join(lines) + "\n"
