@@ -138,6 +138,9 @@ def validate_command(files: Sequence[Path], with_bundled: bool) -> None:
         click.echo(line)
     count = len(report.results)
     click.echo(f"{target}: {count} violation{'s' if count != 1 else ''}", err=True)
+    dangling = any(r.constraint_component == "sh:ClassConstraintComponent" for r in report.results)
+    if files and not with_bundled and dangling:
+        click.echo("hint: links to things the file does not describe; try --with-bundled", err=True)
     sys.exit(1)
 
 

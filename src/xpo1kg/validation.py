@@ -36,7 +36,9 @@ class ValidationResult:
     def line(self) -> str:
         """Render as one line: focus node label, property, message."""
         where = compress(self.path) if self.path else "-"
-        return f"{self.focus_label} ({compress(self.focus_node)}) {where}: {self.message}"
+        node = compress(self.focus_node)
+        name = node if self.focus_label == node else f"{self.focus_label} ({node})"
+        return f"{name} {where}: {self.message}"
 
 
 @dataclass(frozen=True)
