@@ -362,4 +362,4 @@ def test_result_lines_are_single_lines_naming_the_focus(data: Graph, ontology: G
     for result, line in zip(report.results, report.lines(), strict=True):
         assert "\n" not in line
         assert line.startswith(f"{result.focus_label} (")
-    assert {r.focus_label for r in report.results} == {"TP53", "A2780", "xr:IC50_KPT-185_A2780"}
+    assert {r.focus_label for r in report.results} == {"TP53", "A2780", "IC50 of KPT-185 on A2780"}

@@ -58,4 +58,6 @@ def export(
 
 
 def _looks_like_sparql(text: str) -> bool:
+    if text.strip().endswith((".rq", ".sparql")):
+        return False
     return any(c.isspace() for c in text.strip()) or "{" in text

@@ -70,13 +70,14 @@ def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
     return ordered.serialize(format=EXPORT_FORMATS[export_format][0], encoding="utf-8")
 
 
-def _sorted_jsonld(document: object) -> object:
-    """Sort node objects by @id and value lists by their JSON text."""
+def _sorted_jsonld(document: object, *, ordered: bool = False) -> object:
+    """Sort node objects by @id and value arrays by their JSON text; keep ``@list`` order."""
     if isinstance(document, dict):
-        result = {key: _sorted_jsonld(value) for key, value in sorted(document.items())}
-        return result
+        return {k: _sorted_jsonld(v, ordered=k == "@list") for k, v in sorted(document.items())}
     if isinstance(document, list):
         items = [_sorted_jsonld(item) for item in document]
+        if ordered:
+            return items
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     return document
 

@@ -108,8 +108,13 @@ class KnowledgeGraph:
         text = query.sparql if isinstance(query, CompetencyQuery) else query
         prepared = prepare(text)
         init = {Variable(k.lstrip("?$")): _term(v) for k, v in (bindings or {}).items()}
-        # rdflib's annotation says str keys, but it documents and accepts Variable keys.
-        return _to_result(self._graph.query(prepared, initBindings=init))  # type: ignore[arg-type]
+        try:
+            # rdflib's annotation says str keys, but it documents and accepts Variable keys.
+            answer = self._graph.query(prepared, initBindings=init)  # type: ignore[arg-type]
+            return _to_result(answer)
+        except Exception as error:  # noqa: BLE001 - the engine raises bare Exceptions
+            message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise QuerySyntaxError(f"cannot evaluate the query: {message}") from None
 
     def run(self, name: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a shipped competency query by name."""

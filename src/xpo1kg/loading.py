@@ -57,7 +57,7 @@ def _read_text(source: RDFSource, name: str) -> str:
     except OSError as error:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ParseError(name, line, "not valid UTF-8") from None
@@ -66,6 +66,8 @@ def _read_text(source: RDFSource, name: str) -> str:
 def parse_into(graph: Graph, source: RDFSource) -> Graph:
     """Parse one RDF file into ``graph``; raise :class:`ParseError` naming the file and line."""
     name = _display_name(source)
+    if isinstance(source, Path) and source.is_dir():
+        raise InputError(f"{name}: is a directory, not an RDF file")
     rdf_format = _format_of(name)
     text = _read_text(source, name)
     if rdf_format == "xml" and _DTD.search(text):
@@ -78,6 +80,10 @@ def parse_into(graph: Graph, source: RDFSource) -> Graph:
         raise ParseError(name, error.lines + 1, _why(error)) from None
     except xml.sax.SAXParseException as error:
         raise ParseError(name, error.getLineNumber(), error.getMessage()) from None
+    except IndexError:
+        # rdflib's Turtle parser runs off the end of a file that stops mid-statement.
+        line = text.rstrip().count("\n") + 1
+        raise ParseError(name, line, "unexpected end of file (unfinished statement?)") from None
     except Exception as error:  # noqa: BLE001 - every parser failure becomes one readable line
         raise ParseError(name, _line_in(str(error)), _first_line(str(error))) from None
     return graph
