@@ -1,7 +1,8 @@
 """The competency queries shipped in ``queries/``: one ``.rq`` file each, with a header comment.
 
-Each file starts with ``# title:``, ``# question:`` and ``# answer:`` lines (the last two may run on
-over further ``#`` lines), followed by the SPARQL text.
+Each file starts with ``# title:``, ``# question:`` and ``# answer:`` lines (which may run on over
+further ``#`` lines) and, for queries whose answer only a reasoner can give, ``# requires:
+inference``; then the SPARQL text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .resources import query_files
 
 __all__ = ["CompetencyQuery", "get_query", "list_queries", "parse_query_file", "resolve_query"]
 
-_FIELDS = ("title", "question", "answer")
+_FIELDS = ("title", "question", "answer", "requires")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class CompetencyQuery:
     question: str
     answer: str
     sparql: str
+    requires_inference: bool = False
 
 
 def parse_query_file(name: str, text: str) -> CompetencyQuery:
@@ -56,6 +58,7 @@ def parse_query_file(name: str, text: str) -> CompetencyQuery:
         question=header.get("question", ""),
         answer=header.get("answer", ""),
         sparql=text.strip(),
+        requires_inference="inference" in header.get("requires", "").lower(),
     )
 
 

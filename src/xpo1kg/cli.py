@@ -9,12 +9,22 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
 
 from .catalog import list_queries, resolve_query
 from .errors import InputError, XPO1KGError
-from .export import EXPORT_FORMATS, ExportFormat, atomic_write, serialize
-from .graph import load_graph
-from .results import OutputFormat
+from .export import (
+    EXPORT_FORMATS,
+    QUAD_FORMATS,
+    ExportFormat,
+    atomic_write,
+    serialize,
+    serialize_dataset,
+)
+from .graph import KnowledgeGraph, load_graph
+from .reasoning import INFERRED_GRAPH, Mode, ReasonerName
+from .results import OutputFormat, QueryResult
 from .validation import validate
 
 __all__ = ["main"]
@@ -27,6 +37,26 @@ DATA_OPTION = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
+)
+INFERRED_OPTION = click.option(
+    "--inferred",
+    is_flag=True,
+    help="Include the reasoner's inferred facts (computed once per input, then cached).",
+)
+REASONER_OPTION = click.option(
+    "--reasoner",
+    type=click.Choice(["hermit", "pellet"]),
+    default="hermit",
+    show_default=True,
+    help="OWL 2 DL reasoner (run through owlready2 on Java).",
+)
+MODE_OPTION = click.option(
+    "--mode",
+    type=click.Choice(["auto", "dl", "rl"]),
+    default="auto",
+    show_default=True,
+    help="dl: the DL reasoner on everything; rl: the DL reasoner on the ontology and OWL 2 RL on "
+    "the data; auto: rl above 50,000 triples.",
 )
 FORMAT_OPTION = click.option(
     "--format",
@@ -66,10 +96,6 @@ def main() -> None:
 @_reports_errors
 def queries(output_format: OutputFormat) -> None:
     """List the competency queries."""
-    from rdflib import Literal
-
-    from .results import QueryResult
-
     rows = [(Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_queries()]
     result = QueryResult(["name", "title", "question"], rows)  # type: ignore[arg-type]
     if output_format == "table":
@@ -100,6 +126,7 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
     help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
 )
 @DATA_OPTION
+@INFERRED_OPTION
 @FORMAT_OPTION
 @_reports_errors
 def query(
@@ -107,13 +134,16 @@ def query(
     sparql: str | None,
     binds: Sequence[str],
     data: Sequence[Path],
+    inferred: bool,
     output_format: OutputFormat,
 ) -> None:
     """Run a competency query by NAME, a .rq file, or --sparql TEXT."""
     if (name is None) == (sparql is None):
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
     text = sparql if sparql is not None else resolve_query(cast(str, name))
-    result = load_graph(data).query(text, _parse_bindings(binds))
+    if not isinstance(text, str) and text.requires_inference and not inferred:
+        click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
+    result = load_graph(data, inferred=inferred).query(text, _parse_bindings(binds))
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
     click.echo(result.render(output_format), nl=False)
@@ -151,7 +181,8 @@ def validate_command(files: Sequence[Path], with_bundled: bool) -> None:
     type=click.Choice(sorted(EXPORT_FORMATS)),
     default="ttl",
     show_default=True,
-    help="Serialisation: Turtle, N-Triples, JSON-LD or RDF/XML.",
+    help="Serialisation: Turtle, N-Triples, JSON-LD, RDF/XML, or (with named graphs: one per "
+    "source file, one for inferred facts) N-Quads and TriG.",
 )
 @click.option(
     "--output",
@@ -161,10 +192,18 @@ def validate_command(files: Sequence[Path], with_bundled: bool) -> None:
     help="File to write (atomically), or - for standard output.",
 )
 @DATA_OPTION
+@INFERRED_OPTION
 @_reports_errors
-def export(export_format: ExportFormat, output: Path, data: Sequence[Path]) -> None:
+def export(export_format: ExportFormat, output: Path, data: Sequence[Path], inferred: bool) -> None:
     """Export the ontology and the data together, deterministically."""
-    content = serialize(load_graph(data).graph, export_format)
+    if inferred and export_format not in QUAD_FORMATS:
+        raise InputError("inferred facts keep their own named graph: use --format nq or trig")
+    kg = load_graph(data, inferred=inferred)
+    if export_format in QUAD_FORMATS:
+        parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
+        content = serialize_dataset(parts, export_format)
+    else:
+        content = serialize(kg.graph, export_format)
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
@@ -186,6 +225,38 @@ def stats(data: Sequence[Path], output_format: OutputFormat) -> None:
     click.echo(result.render(output_format), nl=False)
     if output_format == "table":
         click.echo(f"{len(kg):,} triples")
+
+
+@main.command(name="reason")
+@DATA_OPTION
+@REASONER_OPTION
+@MODE_OPTION
+@FORMAT_OPTION
+@_reports_errors
+def reason_command(
+    data: Sequence[Path], reasoner: ReasonerName, mode: Mode, output_format: OutputFormat
+) -> None:
+    """Check consistency with an OWL reasoner and list what it infers (exit 1 if inconsistent)."""
+    from .reasoning import reason
+
+    kg = load_graph(data)
+    click.echo(f"reasoning over {len(kg):,} triples ({reasoner}, mode {mode})…", err=True)
+    report = reason(kg.graph, kg.parts[0][1], reasoner=reasoner, mode=mode)
+    if not report.consistent:
+        for problem in report.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    facts = [(s, kg.label(s), _relation(kg, p), o, kg.label(o)) for s, p, o in report.facts()]
+    result = QueryResult(["subject", "subject_label", "inferred", "object", "object_label"], facts)  # type: ignore[arg-type]
+    if output_format == "table":
+        click.echo(f"consistent ({report.engine}, {report.seconds:.1f} s)")
+        for cls in report.unsatisfiable_classes:
+            click.echo(f"warning: unsatisfiable class {cls}")
+    click.echo(result.render(output_format), nl=False)
+
+
+def _relation(kg: KnowledgeGraph, predicate: URIRef) -> Literal:
+    return Literal("is a" if predicate == RDF.type else kg.label(predicate))
 
 
 @main.command()

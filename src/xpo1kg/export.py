@@ -5,17 +5,25 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from .namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["EXPORT_FORMATS", "ExportFormat", "atomic_write", "serialize"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "QUAD_FORMATS",
+    "ExportFormat",
+    "atomic_write",
+    "serialize",
+    "serialize_dataset",
+]
 
-ExportFormat = Literal["ttl", "nt", "jsonld", "xml"]
+ExportFormat = Literal["ttl", "nt", "jsonld", "xml", "nq", "trig"]
 
 #: Export format name -> (rdflib serializer, usual file extension).
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -23,7 +31,11 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "nt": ("nt", ".nt"),
     "jsonld": ("json-ld", ".jsonld"),
     "xml": ("xml", ".rdf"),
+    "nq": ("nquads", ".nq"),
+    "trig": ("trig", ".trig"),
 }
+#: Formats that keep named graphs (one per source file, one for inferred facts).
+QUAD_FORMATS = ("nq", "trig")
 
 
 def _sort_key(node: Any) -> tuple[str, str]:
@@ -57,8 +69,8 @@ def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
     >>> serialize(g, "nt") == serialize(g, "nt")
     True
     """
-    if export_format not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {export_format!r}")
+    if export_format not in EXPORT_FORMATS or export_format in QUAD_FORMATS:
+        raise ValueError(f"unknown triple format {export_format!r}")
     ordered = canonical(graph)
     if export_format == "nt":
         # N-Triples is line-based: sorted lines make the output a pure function of the graph.
@@ -68,6 +80,35 @@ def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
         document = json.loads(ordered.serialize(format="json-ld", context=dict(PREFIXES)))
         return (json.dumps(_sorted_jsonld(document), indent=2, ensure_ascii=False) + "\n").encode()
     return ordered.serialize(format=EXPORT_FORMATS[export_format][0], encoding="utf-8")
+
+
+def serialize_dataset(parts: Sequence[tuple[URIRef, Graph]], export_format: ExportFormat) -> bytes:
+    r"""Serialise named graphs as N-Quads or TriG, deterministically (graphs sorted by IRI).
+
+    >>> g = Graph().parse(data="<urn:a> <urn:b> <urn:c> .", format="turtle")
+    >>> serialize_dataset([(URIRef("urn:g"), g)], "nq")
+    b'<urn:a> <urn:b> <urn:c> <urn:g> .\\n'
+    """
+    if export_format not in QUAD_FORMATS:
+        raise ValueError(f"unknown dataset format {export_format!r}")
+    ordered = sorted(parts, key=lambda part: str(part[0]))
+    if export_format == "nq":
+        lines: list[str] = []
+        for name, graph in ordered:
+            for line in serialize(graph, "nt").decode("utf-8").splitlines():
+                lines.append(f"{line[: -len(' .')]} {name.n3()} .")
+        return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+    prefixes: set[str] = set()
+    blocks: list[str] = []
+    for name, graph in ordered:
+        turtle = serialize(graph, "ttl").decode("utf-8").splitlines()
+        prefixes |= {line for line in turtle if line.startswith("@prefix")}
+        body = [line for line in turtle if not line.startswith("@prefix")]
+        indented = "\n".join(
+            f"    {line}" if line else "" for line in "\n".join(body).strip().splitlines()
+        )
+        blocks.append(f"{name.n3()} {{\n{indented}\n}}\n")
+    return "\n".join(["\n".join(sorted(prefixes)) + "\n", *blocks]).encode("utf-8")
 
 
 def _sorted_jsonld(document: object, *, ordered: bool = False) -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +19,9 @@ from rdflib.term import Identifier, Literal, Node, URIRef, Variable
 
 from .catalog import CompetencyQuery, get_query
 from .errors import QuerySyntaxError
-from .loading import RDFSource, read_graph
-from .namespaces import PREFIXES, XO, expand
+from .loading import RDFSource, graph_name, read_graph
+from .namespaces import PREFIXES, XO, bind_prefixes, expand
+from .reasoning import Mode, ReasonerName
 from .resources import data_files, ontology_file
 from .results import QueryResult
 
@@ -80,15 +81,38 @@ class KnowledgeGraph:
     'selinexor'
     """
 
-    def __init__(self, graph: Graph) -> None:
-        """Wrap an rdflib graph that holds the ontology and the data."""
+    def __init__(
+        self,
+        graph: Graph,
+        *,
+        parts: Sequence[tuple[URIRef, Graph]] = (),
+        inferred: Graph | None = None,
+    ) -> None:
+        """Wrap an rdflib graph that holds the ontology and the data.
+
+        ``parts`` are the same triples split by source file (for quad exports); ``inferred`` holds
+        reasoner results, which queries see but :attr:`graph` does not contain.
+        """
         self._graph = graph
+        self._parts = tuple(parts) or ((URIRef("https://w3id.org/xpo1kg/graph/all"), graph),)
+        self._inferred = inferred
+        self._view = graph if inferred is None else graph + inferred
         self._index: dict[str, set[str]] | None = None
 
     @property
     def graph(self) -> Graph:
-        """The underlying :class:`rdflib.Graph` (for interoperability, e.g. with pyshacl)."""
+        """The asserted triples as an :class:`rdflib.Graph` (for interoperability, e.g. pyshacl)."""
         return self._graph
+
+    @property
+    def parts(self) -> tuple[tuple[URIRef, Graph], ...]:
+        """The asserted triples split by source file, each with its named-graph IRI."""
+        return self._parts
+
+    @property
+    def inferred(self) -> Graph | None:
+        """The inferred triples, when the graph was loaded with ``inferred=True``."""
+        return self._inferred
 
     def __len__(self) -> int:
         """Return the number of triples."""
@@ -110,7 +134,7 @@ class KnowledgeGraph:
         init = {Variable(k.lstrip("?$")): _term(v) for k, v in (bindings or {}).items()}
         try:
             # rdflib's annotation says str keys, but it documents and accepts Variable keys.
-            answer = self._graph.query(prepared, initBindings=init)  # type: ignore[arg-type]
+            answer = self._view.query(prepared, initBindings=init)  # type: ignore[arg-type]
             return _to_result(answer)
         except Exception as error:  # noqa: BLE001 - the engine raises bare Exceptions
             message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
@@ -232,9 +256,17 @@ def _to_result(result: Result) -> QueryResult:
 
 
 def load_graph(
-    extra_files: Iterable[str | Path] = (), *, bundled_data: bool = True
+    extra_files: Iterable[str | Path] = (),
+    *,
+    bundled_data: bool = True,
+    inferred: bool = False,
+    reasoner: ReasonerName = "hermit",
+    mode: Mode = "auto",
 ) -> KnowledgeGraph:
     """Load the ontology and the bundled data, plus any extra RDF files.
+
+    With ``inferred=True`` the reasoner's conclusions (see :mod:`xpo1kg.reasoning`) are added for
+    queries, in their own graph; they are cached per input, so only the first call pays.
 
     >>> len(load_graph()) > 1000
     True
@@ -243,4 +275,13 @@ def load_graph(
     if bundled_data:
         sources += data_files()
     sources += [Path(f) for f in extra_files]
-    return KnowledgeGraph(read_graph(sources))
+    parts = [(graph_name(source), read_graph([source])) for source in sources]
+    union = bind_prefixes(Graph())
+    for _, part in parts:
+        union += part
+    extra = None
+    if inferred:
+        from .inference import inferred_graph
+
+        extra, _ = inferred_graph(union, parts[0][1], sources, reasoner=reasoner, mode=mode)
+    return KnowledgeGraph(union, parts=parts, inferred=extra)

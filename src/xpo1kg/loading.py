@@ -7,14 +7,15 @@ import xml.sax
 from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from urllib.parse import quote
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, ParseError
 from .namespaces import bind_prefixes
 
-__all__ = ["RDFSource", "parse_into", "read_graph"]
+__all__ = ["RDFSource", "graph_name", "parse_into", "read_graph"]
 
 #: A file on disk or a file shipped in the package.
 RDFSource = Path | Traversable
@@ -95,6 +96,18 @@ def read_graph(sources: Iterable[RDFSource]) -> Graph:
     for source in sources:
         parse_into(graph, source)
     return graph
+
+
+def graph_name(source: RDFSource) -> URIRef:
+    """Return the IRI of the named graph that holds one source file in quad exports.
+
+    Shipped files become ``…/graph/ontology/xpo1kg`` or ``…/graph/data/proteins``; a user's file
+    becomes ``…/graph/user/<file name>``.
+    """
+    if isinstance(source, Path):
+        return URIRef(f"https://w3id.org/xpo1kg/graph/user/{quote(source.name)}")
+    folder = Path(str(source)).parent.name
+    return URIRef(f"https://w3id.org/xpo1kg/graph/{folder}/{Path(source.name).stem}")
 
 
 def _base_iri(source: RDFSource) -> str:
