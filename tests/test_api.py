@@ -226,8 +226,12 @@ def test_list_queries_matches_the_query_files() -> None:
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
-def test_every_query_is_documented_and_runs(kg: KnowledgeGraph, name: str) -> None:
+def test_every_query_is_documented_and_runs(
+    kg: KnowledgeGraph, inferred_kg: KnowledgeGraph, name: str
+) -> None:
     query = get_query(name)
+    if query.requires_inference:
+        kg = inferred_kg
     assert isinstance(query, CompetencyQuery)
     assert query.name == name
     assert query.title

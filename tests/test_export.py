@@ -14,12 +14,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
 from xpo1kg import KnowledgeGraph, export, load_graph
-from xpo1kg.export import EXPORT_FORMATS, ExportFormat, atomic_write, serialize
+from xpo1kg.export import (
+    EXPORT_FORMATS,
+    QUAD_FORMATS,
+    ExportFormat,
+    atomic_write,
+    serialize,
+    serialize_dataset,
+)
 
 #: Export format -> rdflib parser name.
 PARSERS: dict[ExportFormat, str] = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
@@ -44,7 +51,22 @@ def changed_lines(before: bytes, after: bytes) -> list[str]:
 
 
 def test_formats_are_the_documented_ones() -> None:
-    assert sorted(EXPORT_FORMATS) == sorted(FORMATS)
+    assert sorted(set(EXPORT_FORMATS) - set(QUAD_FORMATS)) == sorted(FORMATS)
+    assert sorted(QUAD_FORMATS) == ["nq", "trig"]
+
+
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+def test_named_graph_exports_round_trip(kg: KnowledgeGraph, fmt: ExportFormat) -> None:
+    """Each source file comes back as its own named graph, isomorphic to what was loaded."""
+    data = serialize_dataset(kg.parts, fmt)
+    assert data == serialize_dataset(kg.parts, fmt)
+    dataset = Dataset()
+    dataset.parse(data=data, format="nquads" if fmt == "nq" else "trig")
+    for name, part in kg.parts:
+        assert isomorphic(dataset.graph(name), part), name
+    assert {str(name) for name, _ in kg.parts} == {
+        str(g.identifier) for g in dataset.graphs() if len(g)
+    }
 
 
 JSONLD_PARSER_WARNING = "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"

@@ -70,7 +70,7 @@ def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
     True
     """
     if export_format not in EXPORT_FORMATS or export_format in QUAD_FORMATS:
-        raise ValueError(f"unknown triple format {export_format!r}")
+        raise ValueError(f"unknown export format {export_format!r} for one graph")
     ordered = canonical(graph)
     if export_format == "nt":
         # N-Triples is line-based: sorted lines make the output a pure function of the graph.
@@ -87,10 +87,10 @@ def serialize_dataset(parts: Sequence[tuple[URIRef, Graph]], export_format: Expo
 
     >>> g = Graph().parse(data="<urn:a> <urn:b> <urn:c> .", format="turtle")
     >>> serialize_dataset([(URIRef("urn:g"), g)], "nq")
-    b'<urn:a> <urn:b> <urn:c> <urn:g> .\\n'
+    b'<urn:a> <urn:b> <urn:c> <urn:g> .\n'
     """
     if export_format not in QUAD_FORMATS:
-        raise ValueError(f"unknown dataset format {export_format!r}")
+        raise ValueError(f"unknown export format {export_format!r} for named graphs")
     ordered = sorted(parts, key=lambda part: str(part[0]))
     if export_format == "nq":
         lines: list[str] = []
