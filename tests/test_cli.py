@@ -272,10 +272,11 @@ def test_sparql_with_service_is_refused() -> None:
     assert "SERVICE" in message
 
 
-def test_sparql_the_engine_cannot_evaluate_is_one_line() -> None:
-    """A GRAPH pattern parses but the single-graph store cannot run it: say so, no traceback."""
-    sparql = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
-    input_error(run("query", "--sparql", sparql))
+def test_graph_patterns_see_one_named_graph_per_source() -> None:
+    sparql = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a xo:IC50Measurement } }"
+    result = run("query", "--sparql", sparql, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == ["https://w3id.org/xpo1kg/graph/data/measurements"]
 
 
 def test_name_and_sparql_together() -> None:

@@ -133,7 +133,7 @@ def dec(text: str) -> Literal:
 
 def pos_int(text: str) -> Literal:
     # rdflib.XSD, not an imported XSD: pytest's fixture scan makes a module-level XSD warn.
-    return Literal(text, datatype=rdflib.XSD.positiveInteger)
+    return Literal(text, datatype=rdflib.XSD.integer)
 
 
 # --- the bundled data ----------------------------------------------------------------------------
@@ -211,11 +211,13 @@ CASES = [
     case("suppresses-a-protein", (NFKB_ROUTE, XO.suppressesPathway, (XR.RELA,)), "Class"),
     case("has-step-a-protein", (XR.P53DependentApoptosis, XO.hasStep, (XR.TP53,)), "Class"),
     case("mechanism-without-number", (NFKB_ROUTE, XO.mechanismNumber, ()), "MinCount"),
-    case("mechanism-number-not-positive-integer", (NFKB_ROUTE, XO.mechanismNumber, (Literal(3),)), "Datatype"),
+    case("mechanism-number-not-an-integer", (NFKB_ROUTE, XO.mechanismNumber, (dec("3"),)), "Datatype"),
+    case("mechanism-number-zero", (NFKB_ROUTE, XO.mechanismNumber, (Literal(0),)), "MinInclusive"),
     # Pathway step
     case("step-without-label", (STEP, RDFS.label, ()), "MinCount"),
     case("step-without-number", (STEP, XO.stepNumber, ()), "MinCount"),
-    case("step-number-not-positive-integer", (STEP, XO.stepNumber, (Literal(1),)), "Datatype"),
+    case("step-number-not-an-integer", (STEP, XO.stepNumber, (dec("1.5"),)), "Datatype"),
+    case("step-number-negative", (STEP, XO.stepNumber, (Literal(-1),)), "MinInclusive"),
     case("two-step-numbers", (STEP, XO.stepNumber, (pos_int("1"), pos_int("2"))), "MaxCount"),
     case("step-without-pathway", (STEP, XO.stepOf, ()), "MinCount"),
     case("step-of-a-protein", (STEP, XO.stepOf, (XR.TP53,)), "Class"),
@@ -242,7 +244,8 @@ CASES = [
     case("binding-site-of-two-proteins", (SITE, XO.siteOf, (XR.XPO1, XR.TP53)), "MaxCount"),
     case("binding-site-of-an-inhibitor", (SITE, XO.siteOf, (XR.selinexor,)), "Class"),
     case("within-a-protein", (SITE, XO.withinSite, (XR.XPO1,)), "Class"),
-    case("residue-position-not-positive-integer", (SITE, XO.residuePosition, (Literal(528),)), "Datatype"),
+    case("residue-position-not-an-integer", (SITE, XO.residuePosition, (dec("528"),)), "Datatype"),
+    case("residue-position-zero", (SITE, XO.residuePosition, (Literal(0),)), "MinInclusive"),
     case("binding-site-without-source", (SITE, DCTERMS.source, ()), "MinCount"),
     # Source
     case("source-without-label", (INTECH, RDFS.label, ()), "MinCount"),
@@ -283,7 +286,7 @@ def test_mechanistic_triple_without_axiom(data: Graph, ontology: Graph) -> None:
 
 
 def test_mechanistic_literal_without_axiom(data: Graph, ontology: Graph) -> None:
-    count = Literal("200", datatype=rdflib.XSD.nonNegativeInteger)
+    count = Literal("200", datatype=rdflib.XSD.integer)
     (axiom,) = axioms_of(data, XR.XPO1, XO.minimumCargoCount, count)
     remove_node(data, axiom)
     assert_caught(validate_graph(data, ontology), key(XR.XPO1, XO.minimumCargoCount, "SPARQL"))

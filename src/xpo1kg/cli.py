@@ -241,7 +241,7 @@ def reason_command(
 
     kg = load_graph(data)
     click.echo(f"reasoning over {len(kg):,} triples ({reasoner}, mode {mode})…", err=True)
-    report = reason(kg.graph, kg.parts[0][1], reasoner=reasoner, mode=mode)
+    report = reason(kg.graph, kg.ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:
         for problem in report.problems:
             click.echo(f"error: {problem}", err=True)

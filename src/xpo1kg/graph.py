@@ -1,38 +1,35 @@
-"""The knowledge graph: the ontology and the curated data in one rdflib graph, queried with SPARQL."""
+"""The knowledge graph: ontology, curated data and user files in an Oxigraph store, queried with SPARQL.
+
+Queries run on the embedded Oxigraph engine. An rdflib view (:attr:`KnowledgeGraph.graph`) is built
+on demand for interoperability: pyshacl validation, exports, reasoning.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
-import rdflib.plugins.sparql
-from pyparsing import ParseException
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Identifier, Literal, Node, URIRef, Variable
+from rdflib.term import Literal, Node, URIRef
 
 from .catalog import CompetencyQuery, get_query
-from .errors import QuerySyntaxError
-from .loading import RDFSource, graph_name, read_graph
-from .namespaces import PREFIXES, XO, bind_prefixes, expand
+from .errors import InputError
+from .loading import RDFSource, graph_name, parse_into
+from .namespaces import XO, bind_prefixes, expand
 from .reasoning import Mode, ReasonerName
 from .resources import data_files, ontology_file
 from .results import QueryResult
+from .store import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
+from .terms import Binding, to_oxigraph, to_rdflib
 
-__all__ = ["Entity", "KnowledgeGraph", "load_graph"]
-
-# Never let a query or a FROM clause make rdflib fetch documents from the network or disk.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-
-#: Values accepted for query bindings: RDF terms as they are; strings that are IRIs or known
-#: CURIEs become IRIs, other Python values become literals.
-Binding = Node | str | int | float | bool
+__all__ = ["Binding", "Entity", "KnowledgeGraph", "load_graph"]
 
 _LOOKUP_PROPERTIES = (
     RDFS.label,
@@ -43,6 +40,7 @@ _LOOKUP_PROPERTIES = (
     XO.inchiKey,
     URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref"),
 )
+ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,11 @@ class Entity:
     iri: str
     label: str
     types: tuple[str, ...]
+
+
+def _value(term: object) -> str:
+    """Return the lexical value of a pyoxigraph term (IRIs, blank nodes and literals alike)."""
+    return str(getattr(term, "value", term))
 
 
 def _normalise(text: str) -> str:
@@ -83,40 +86,67 @@ class KnowledgeGraph:
 
     def __init__(
         self,
-        graph: Graph,
+        store: Store,
         *,
-        parts: Sequence[tuple[URIRef, Graph]] = (),
-        inferred: Graph | None = None,
+        inferred: bool = False,
+        sources: Mapping[str, RDFSource] | None = None,
     ) -> None:
-        """Wrap an rdflib graph that holds the ontology and the data.
+        """Wrap a store; queries see every asserted named graph, plus the inferred one if asked.
 
-        ``parts`` are the same triples split by source file (for quad exports); ``inferred`` holds
-        reasoner results, which queries see but :attr:`graph` does not contain.
+        ``sources`` maps named graphs to the files they were loaded from: the rdflib views are
+        then parsed from those files, keeping literals exactly as written (Oxigraph stores
+        numbers by value, so "100.0" comes back from the store as "100").
         """
-        self._graph = graph
-        self._parts = tuple(parts) or ((URIRef("https://w3id.org/xpo1kg/graph/all"), graph),)
-        self._inferred = inferred
-        self._view = graph if inferred is None else graph + inferred
+        self._store = store
+        self._sources = dict(sources or {})
+        self._asserted = [
+            g for g in store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
+        ]
+        self._graphs = self._asserted + ([INFERRED_GRAPH_IRI] if inferred else [])
+        self._graph: Graph | None = None
         self._index: dict[str, set[str]] | None = None
 
     @property
+    def store(self) -> Store:
+        """The Oxigraph store behind the graph."""
+        return self._store
+
+    @property
     def graph(self) -> Graph:
-        """The asserted triples as an :class:`rdflib.Graph` (for interoperability, e.g. pyshacl)."""
+        """The asserted triples as an :class:`rdflib.Graph` (built on first use, then kept)."""
+        if self._graph is None:
+            self._graph = self._rdflib(self._asserted)
         return self._graph
 
     @property
+    def ontology(self) -> Graph:
+        """The ontology alone, as an :class:`rdflib.Graph`."""
+        return self._rdflib([ONTOLOGY_GRAPH])
+
+    @property
     def parts(self) -> tuple[tuple[URIRef, Graph], ...]:
-        """The asserted triples split by source file, each with its named-graph IRI."""
-        return self._parts
+        """The asserted triples split by named graph (one per source file)."""
+        return tuple((URIRef(g), self._rdflib([g])) for g in self._asserted)
 
     @property
     def inferred(self) -> Graph | None:
         """The inferred triples, when the graph was loaded with ``inferred=True``."""
-        return self._inferred
+        if INFERRED_GRAPH_IRI not in self._graphs:
+            return None
+        return self._rdflib([INFERRED_GRAPH_IRI])
+
+    def _rdflib(self, graphs: Iterable[str]) -> Graph:
+        graph = bind_prefixes(Graph())
+        for name in graphs:
+            if name in self._sources:
+                parse_into(graph, self._sources[name])
+            else:
+                graph.parse(data=self._store.dump(name), format="nt")
+        return graph
 
     def __len__(self) -> int:
-        """Return the number of triples."""
-        return len(self._graph)
+        """Return the number of asserted triples."""
+        return self._store.count(self._asserted)
 
     def query(
         self,
@@ -130,15 +160,17 @@ class KnowledgeGraph:
         ['https://w3id.org/xpo1kg/resource/TP53']
         """
         text = query.sparql if isinstance(query, CompetencyQuery) else query
-        prepared = prepare(text)
-        init = {Variable(k.lstrip("?$")): _term(v) for k, v in (bindings or {}).items()}
-        try:
-            # rdflib's annotation says str keys, but it documents and accepts Variable keys.
-            answer = self._view.query(prepared, initBindings=init)  # type: ignore[arg-type]
-            return _to_result(answer)
-        except Exception as error:  # noqa: BLE001 - the engine raises bare Exceptions
-            message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise QuerySyntaxError(f"cannot evaluate the query: {message}") from None
+        substitutions = {k.lstrip("?$"): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        answer = self._store.query(text, graphs=self._graphs, substitutions=substitutions)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(["ask"], [(Literal(bool(answer)),)])
+        if isinstance(answer, ox.QueryTriples):
+            triples = [tuple(map(to_rdflib, (t.subject, t.predicate, t.object))) for t in answer]
+            triples.sort(key=lambda t: tuple(n.n3() if n is not None else "" for n in t))
+            return QueryResult(["subject", "predicate", "object"], triples)
+        columns = [v.value for v in answer.variables]
+        rows = [tuple(to_rdflib(solution[c]) for c in columns) for solution in answer]
+        return QueryResult(columns, rows)
 
     def run(self, name: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a shipped competency query by name."""
@@ -146,8 +178,12 @@ class KnowledgeGraph:
 
     def label(self, node: Node) -> str:
         """Return the label of a node, or its IRI when it has none."""
-        label = self._graph.value(node, RDFS.label)
-        return str(label) if label is not None else str(node)
+        if isinstance(node, URIRef):
+            for quad in self._store.oxigraph.quads_for_pattern(
+                ox.NamedNode(str(node)), ox.NamedNode(str(RDFS.label)), None, None
+            ):
+                return str(_value(quad.object))
+        return str(node)
 
     def find(self, text: str) -> list[Entity]:
         """Find entities by IRI, CURIE, label, synonym or identifier (case and punctuation ignored).
@@ -159,9 +195,15 @@ class KnowledgeGraph:
         """
         iris: set[str] = set()
         candidate = expand(text) or text
-        if (URIRef(candidate), None, None) in self._graph:
-            iris.add(candidate)
-        iris |= {str(s) for s in self._graph.subjects(SKOS.exactMatch, URIRef(candidate))}
+        if re.match(r"^https?://\S+$", candidate):
+            node = ox.NamedNode(candidate)
+            if next(self._store.oxigraph.quads_for_pattern(node, None, None, None), None):
+                iris.add(candidate)
+            match = ox.NamedNode(str(SKOS.exactMatch))
+            iris |= {
+                _value(q.subject)
+                for q in self._store.oxigraph.quads_for_pattern(None, match, node, None)
+            }
         iris |= self._lookup_index().get(_normalise(text), set())
         entities = [self._entity(URIRef(iri)) for iri in iris]
         return sorted(entities, key=lambda e: (e.label.casefold(), e.iri))
@@ -176,24 +218,33 @@ class KnowledgeGraph:
         return self.query(_STATS_QUERY)
 
     def _entity(self, node: URIRef) -> Entity:
-        types = sorted(
-            self.label(t) for t in self._graph.objects(node, RDF.type) if t != OWL.NamedIndividual
+        pattern = self._store.oxigraph.quads_for_pattern(
+            ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), None, None
         )
-        return Entity(iri=str(node), label=self.label(node), types=tuple(types))
+        types = {_value(q.object) for q in pattern if _value(q.object) != str(OWL.NamedIndividual)}
+        labels = sorted(self.label(URIRef(t)) for t in types)
+        return Entity(iri=str(node), label=self.label(node), types=tuple(labels))
 
     def _lookup_index(self) -> dict[str, set[str]]:
         if self._index is None:
             index: dict[str, set[str]] = {}
+
+            def add(key: str, subject: str) -> None:
+                index.setdefault(_normalise(key), set()).add(subject)
+
             for prop in _LOOKUP_PROPERTIES:
-                for subject, value in self._graph.subject_objects(prop):
-                    keys = [str(value)]
-                    if ":" in str(value) and prop not in (RDFS.label, SKOS.altLabel):
-                        keys.append(str(value).split(":", 1)[1])
-                    for key in keys:
-                        index.setdefault(_normalise(key), set()).add(str(subject))
-            for subject, match in self._graph.subject_objects(SKOS.exactMatch):
-                for key in _local_ids(str(match)):
-                    index.setdefault(_normalise(key), set()).add(str(subject))
+                pattern = self._store.oxigraph.quads_for_pattern(
+                    None, ox.NamedNode(str(prop)), None, None
+                )
+                for quad in pattern:
+                    value, subject = str(_value(quad.object)), _value(quad.subject)
+                    add(value, subject)
+                    if ":" in value and prop not in (RDFS.label, SKOS.altLabel):
+                        add(value.split(":", 1)[1], subject)
+            match = ox.NamedNode(str(SKOS.exactMatch))
+            for quad in self._store.oxigraph.quads_for_pattern(None, match, None, None):
+                for key in _local_ids(_value(quad.object)):
+                    add(key, _value(quad.subject))
             self._index = index
         return self._index
 
@@ -209,52 +260,6 @@ ORDER BY DESC(?instances) ?class
 """
 
 
-def prepare(text: str) -> Query:
-    """Parse SPARQL text with the project prefixes; refuse SERVICE (no outgoing requests)."""
-    try:
-        prepared = prepareQuery(text, initNs=PREFIXES)
-    except ParseException as error:
-        raise QuerySyntaxError(
-            f"invalid SPARQL at line {error.lineno}, column {error.col}: {error.msg}"
-        ) from None
-    except Exception as error:  # noqa: BLE001 - e.g. an undefined prefix
-        raise QuerySyntaxError(f"invalid SPARQL: {error}") from None
-    if _uses_service(prepared.algebra):
-        raise QuerySyntaxError("SERVICE is not allowed: queries never contact other servers")
-    return prepared
-
-
-def _uses_service(node: object) -> bool:
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        return True
-    if isinstance(node, dict):
-        return any(_uses_service(value) for value in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_uses_service(value) for value in node)
-    return False
-
-
-def _term(value: Binding) -> Node:
-    if isinstance(value, Identifier):
-        return value
-    if isinstance(value, str):
-        iri = expand(value) if not value.startswith(("http://", "https://")) else value
-        if iri is not None and re.match(r"^https?://\S+$", iri):
-            return URIRef(iri)
-    return Literal(value)
-
-
-def _to_result(result: Result) -> QueryResult:
-    if result.type == "ASK":
-        return QueryResult(["ask"], [(Literal(bool(result.askAnswer)),)])
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples = sorted(result.graph or Graph())
-        return QueryResult(["subject", "predicate", "object"], [tuple(t) for t in triples])
-    columns = [str(v) for v in (result.vars or [])]
-    rows = [tuple(row) for row in result]  # type: ignore[arg-type]
-    return QueryResult(columns, rows)  # type: ignore[arg-type]
-
-
 def load_graph(
     extra_files: Iterable[str | Path] = (),
     *,
@@ -262,26 +267,87 @@ def load_graph(
     inferred: bool = False,
     reasoner: ReasonerName = "hermit",
     mode: Mode = "auto",
+    store: str | Path | None = None,
 ) -> KnowledgeGraph:
-    """Load the ontology and the bundled data, plus any extra RDF files.
+    """Load the ontology and the bundled data, plus any extra RDF files, into Oxigraph.
 
-    With ``inferred=True`` the reasoner's conclusions (see :mod:`xpo1kg.reasoning`) are added for
-    queries, in their own graph; they are cached per input, so only the first call pays.
+    ``store`` opens a persistent store directory instead (created when missing, with the bundled
+    graph loaded; add files to it with :func:`xpo1kg.storage.load_files`). With ``inferred=True``
+    the reasoner's conclusions are added for queries, in their own graph; they are cached, so only
+    the first call pays.
 
     >>> len(load_graph()) > 1000
     True
     """
-    sources: list[RDFSource] = [ontology_file()]
-    if bundled_data:
-        sources += data_files()
-    sources += [Path(f) for f in extra_files]
-    parts = [(graph_name(source), read_graph([source])) for source in sources]
-    union = bind_prefixes(Graph())
-    for _, part in parts:
-        union += part
-    extra = None
-    if inferred:
+    sources: list[RDFSource] = []
+    if store is not None:
+        if extra_files:
+            raise InputError("files cannot be added to a store on the fly: use `xpo1kg load`")
+        backend = Store(Path(store))
+        ensure_bundled(backend)
+    else:
+        backend = Store()
+        sources = [ontology_file(), *(data_files() if bundled_data else [])]
+        sources += [Path(f) for f in extra_files]
+    loaded = [(backend.add_source(source), source) for source in sources]
+    names = [name for name, _ in loaded]
+    # Two files with one name share a graph: its rdflib view then comes from the store.
+    named = {name: source for name, source in loaded if names.count(name) == 1}
+    kg = KnowledgeGraph(backend, sources=named)
+    if not inferred:
+        return kg
+    if not backend.has_graph(INFERRED_GRAPH_IRI):
         from .inference import inferred_graph
 
-        extra, _ = inferred_graph(union, parts[0][1], sources, reasoner=reasoner, mode=mode)
-    return KnowledgeGraph(union, parts=parts, inferred=extra)
+        # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
+        key = _sources_key(sources) if sources else None
+        graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
+        backend.add_rdf(
+            graph.serialize(format="nt", encoding="utf-8"), "inferred.nt", INFERRED_GRAPH_IRI
+        )
+        backend.flush()
+    return KnowledgeGraph(backend, inferred=True, sources=named)
+
+
+def _sources_key(sources: Iterable[RDFSource]) -> str:
+    """Return a digest of the input files (names and bytes)."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _bundle_digest() -> str:
+    digest = hashlib.sha256(version("xpo1kg").encode())
+    for source in [ontology_file(), *data_files()]:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+_BUNDLE = ox.NamedNode("https://w3id.org/xpo1kg/graph/meta#bundle")
+_DIGEST = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
+
+
+def ensure_bundled(store: Store) -> bool:
+    """Load (or refresh) the bundled ontology and data in a persistent store; True if it changed."""
+    wanted = _bundle_digest()
+    meta = ox.NamedNode(META_GRAPH_IRI)
+    current = [
+        _value(q.object) for q in store.oxigraph.quads_for_pattern(_BUNDLE, _DIGEST, None, meta)
+    ]
+    if current == [wanted]:
+        return False
+    for graph in store.graphs():
+        if (
+            graph.startswith(
+                ("https://w3id.org/xpo1kg/graph/ontology/", "https://w3id.org/xpo1kg/graph/data/")
+            )
+            or graph == INFERRED_GRAPH_IRI
+        ):
+            store.drop(graph)
+    for source in [ontology_file(), *data_files()]:
+        store.add_source(source)
+    store.oxigraph.remove_graph(meta) if store.has_graph(META_GRAPH_IRI) else None
+    store.oxigraph.add(ox.Quad(_BUNDLE, _DIGEST, ox.Literal(wanted), meta))
+    store.flush()
+    return True

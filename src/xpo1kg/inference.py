@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from .errors import XPO1KGError
 from .export import atomic_write
-from .loading import RDFSource
 from .namespaces import bind_prefixes
 from .reasoning import INFERRED_GRAPH, Mode, ReasonerName, ReasoningReport, reason
 
@@ -26,11 +24,9 @@ def cache_directory() -> Path:
     return Path(base) / "xpo1kg"
 
 
-def _cache_key(sources: Sequence[RDFSource], reasoner: ReasonerName, mode: Mode) -> str:
-    digest = hashlib.sha256(f"{version('xpo1kg')}|{reasoner}|{mode}".encode())
-    for source in sources:
-        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    return digest.hexdigest()[:32]
+def _cache_key(content_key: str, reasoner: ReasonerName, mode: Mode) -> str:
+    text = f"{version('xpo1kg')}|{reasoner}|{mode}|{content_key}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def mark_inferred(inferred: Graph, engine: str) -> Graph:
@@ -48,26 +44,29 @@ def mark_inferred(inferred: Graph, engine: str) -> Graph:
 def inferred_graph(
     graph: Graph,
     ontology: Graph,
-    sources: Sequence[RDFSource],
+    content_key: str | None,
     *,
     reasoner: ReasonerName = "hermit",
     mode: Mode = "auto",
 ) -> tuple[Graph, ReasoningReport | None]:
-    """Return the inferred graph for these sources, from the cache when the inputs are unchanged.
+    """Return the inferred graph, from the cache when the input (``content_key``) is unchanged.
 
     The report is None when the graph came from the cache. Inconsistent input raises
     :class:`~xpo1kg.errors.XPO1KGError` naming the problem.
     """
-    path = cache_directory() / f"inferred-{_cache_key(sources, reasoner, mode)}.nt"
-    if path.exists():
-        return bind_prefixes(Graph()).parse(path, format="nt"), None
+    path = None
+    if content_key is not None:
+        path = cache_directory() / f"inferred-{_cache_key(content_key, reasoner, mode)}.nt"
+        if path.exists():
+            return bind_prefixes(Graph()).parse(path, format="nt"), None
     report = reason(graph, ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:
         raise XPO1KGError("; ".join(report.problems) or "the graph is inconsistent")
     inferred = mark_inferred(report.inferred, report.engine)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, inferred.serialize(format="nt", encoding="utf-8"))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, inferred.serialize(format="nt", encoding="utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
     return inferred, report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.sax
 from collections.abc import Iterable
+from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +16,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from .errors import InputError, ParseError
 from .namespaces import bind_prefixes
 
-__all__ = ["RDFSource", "graph_name", "parse_into", "read_graph"]
+__all__ = ["RDFSource", "display_name", "graph_name", "parse_into", "read_graph"]
 
 #: A file on disk or a file shipped in the package.
 RDFSource = Path | Traversable
@@ -30,10 +31,15 @@ _FORMATS = {
 _DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _display_name(source: RDFSource) -> str:
-    if isinstance(source, Path):
+def _shipped(source: RDFSource) -> bool:
+    """Whether a file is one of the package's own (importlib.resources gives Paths for those too)."""
+    return not isinstance(source, Path) or str(source).startswith(str(files("xpo1kg")))
+
+
+def display_name(source: RDFSource) -> str:
+    """Name a file for messages: its path, or its place in the package for shipped files."""
+    if not _shipped(source):
         return str(source)
-    # A packaged file: name it by its place in the package, not by a site-packages path.
     return f"xpo1kg/{Path(str(source)).parent.name}/{source.name}"
 
 
@@ -66,7 +72,7 @@ def _read_text(source: RDFSource, name: str) -> str:
 
 def parse_into(graph: Graph, source: RDFSource) -> Graph:
     """Parse one RDF file into ``graph``; raise :class:`ParseError` naming the file and line."""
-    name = _display_name(source)
+    name = display_name(source)
     if isinstance(source, Path) and source.is_dir():
         raise InputError(f"{name}: is a directory, not an RDF file")
     rdf_format = _format_of(name)
@@ -104,7 +110,7 @@ def graph_name(source: RDFSource) -> URIRef:
     Shipped files become ``…/graph/ontology/xpo1kg`` or ``…/graph/data/proteins``; a user's file
     becomes ``…/graph/user/<file name>``.
     """
-    if isinstance(source, Path):
+    if not _shipped(source):
         return URIRef(f"https://w3id.org/xpo1kg/graph/user/{quote(source.name)}")
     folder = Path(str(source)).parent.name
     return URIRef(f"https://w3id.org/xpo1kg/graph/{folder}/{Path(source.name).stem}")

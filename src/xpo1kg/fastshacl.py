@@ -1,0 +1,268 @@
+"""Fast SHACL validation: the shapes compiled to SPARQL and run by Oxigraph, pyshacl's results.
+
+``validate_fast(graph)`` gives the same :class:`~xpo1kg.validation.ValidationReport` as
+:func:`xpo1kg.validation.validate_graph` (same focus nodes, paths, values, constraint components,
+severities and messages), several times faster on large graphs. For incremental validation keep a
+store, add new data with :func:`add_graph`, and validate only the :func:`neighbourhood` of what was
+added::
+
+    store = to_store(graph, ontology)
+    added = add_graph(store, new_measurements)
+    report = validate_store(store, focus=neighbourhood(store, added))
+
+Stores must be filled through :func:`add_graph` (or :func:`to_store`): Oxigraph's own loaders
+normalise literals (``"1.50"^^xsd:decimal`` becomes ``"1.5"``, ``xsd:positiveInteger`` becomes
+``xsd:integer``) and rename blank nodes, which would change what ``sh:datatype`` sees and what the
+results report. The SHACL subset compiled is described in :mod:`xpo1kg.shacl_compiler`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from json.encoder import encode_basestring
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDFS, XSD
+from rdflib.plugins.stores.memory import Memory
+from rdflib.term import Node
+
+from .namespaces import compress
+from .shacl_compiler import (
+    ILL_TYPED,
+    SKOLEM,
+    TYPED,
+    CompiledConstraint,
+    UnsupportedShapeError,
+    compile_shapes,
+)
+from .validation import ValidationReport, ValidationResult, _ontology, _shapes
+
+__all__ = [
+    "CompiledConstraint",
+    "UnsupportedShapeError",
+    "add_graph",
+    "compile_shapes",
+    "neighbourhood",
+    "to_store",
+    "validate_fast",
+    "validate_store",
+]
+
+#: What pyshacl's sh:datatype check also asks of a well-formed literal's Python value.
+_PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), XSD.integer: int, XSD.float: float, XSD.decimal: Decimal,
+    XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime,
+}  # fmt: skip
+_PASSING = ("sh:Warning", "sh:Info")  # allow_warnings and allow_infos, as validate_graph asks
+
+
+@cache
+def _bundled_constraints() -> tuple[CompiledConstraint, ...]:
+    return tuple(compile_shapes(_shapes()))
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _term(node: Node) -> str:
+    """Encode one rdflib term as N-Triples, losslessly (see the module docstring)."""
+    kind = type(node)
+    if kind is URIRef:
+        return "".join(("<", node, ">"))
+    if kind is Literal:
+        text = encode_basestring(node)
+        if node._language:  # type: ignore[attr-defined]
+            return "".join((text, "@", node._language))  # type: ignore[attr-defined]
+        datatype = node._datatype  # type: ignore[attr-defined]
+        if datatype is None:
+            return text
+        expected = _PYTHON_TYPES.get(datatype)
+        well_typed = not node._ill_typed and (  # type: ignore[attr-defined]
+            expected is None or isinstance(node._value, expected)  # type: ignore[attr-defined]
+        )
+        return "".join((text, "^^<", TYPED if well_typed else ILL_TYPED, datatype, ">"))
+    if isinstance(node, BNode):
+        return "".join(("<", SKOLEM, node, ">"))
+    if isinstance(node, URIRef):
+        return "".join(("<", node, ">"))
+    if isinstance(node, Literal):  # a subclass: take the slow, general path
+        return _term(Literal(str(node), lang=node.language, datatype=node.datatype))
+    raise TypeError(f"cannot store {node!r}")
+
+
+def _triples(graph: Graph) -> Iterator[tuple[Node, dict[Node, dict[Node, int]]]]:
+    """Yield (subject, {predicate: objects}): straight from rdflib's memory index when possible."""
+    store = graph.store
+    if type(store) is Memory and len(store._Memory__tripleContexts) == len(graph):  # type: ignore[attr-defined]
+        yield from store._Memory__spo.items()  # type: ignore[attr-defined]
+        return
+    for subject in graph.subjects(unique=True):
+        objects: dict[Node, dict[Node, int]] = {}
+        for predicate, obj in graph.predicate_objects(subject):
+            objects.setdefault(predicate, {})[obj] = 1
+        yield subject, objects
+
+
+def add_graph(store: ox.Store, graph: Graph, *, to_graph: ox.NamedNode | None = None) -> set[str]:
+    """Add an rdflib graph to an Oxigraph store losslessly; return its subjects (as in results)."""
+    parts: list[str] = []
+    add = parts.append
+    subjects: set[str] = set()
+    for subject, predicates in _triples(graph):
+        encoded = _term(subject)
+        subjects.add(str(subject))
+        for predicate, objects in predicates.items():
+            head = "".join((encoded, " ", _term(predicate), " "))
+            for obj in objects:
+                add(head)
+                add(_term(obj))
+                add(" .\n")
+    data = "".join(parts).encode()
+    if to_graph is None:
+        store.load(data, ox.RdfFormat.N_TRIPLES, lenient=True)
+    else:
+        store.load(data, ox.RdfFormat.N_TRIPLES, lenient=True, to_graph=to_graph)
+    return subjects
+
+
+def to_store(*graphs: Graph) -> ox.Store:
+    """Return a new in-memory Oxigraph store holding ``graphs`` (see add_graph)."""
+    store = ox.Store()
+    for graph in graphs:
+        add_graph(store, graph)
+    return store
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    value = term.value
+    if isinstance(term, ox.NamedNode) and value.startswith(SKOLEM):
+        return value[len(SKOLEM) :]
+    return value
+
+
+def _sparql_node(node: str) -> str:
+    """Name a focus node in a query: an IRI, or (no colon) an rdflib blank node identifier."""
+    return f"<{node}>" if ":" in node else f"<{SKOLEM}{node}>"
+
+
+def _values(nodes: Iterable[str]) -> str:
+    return "VALUES ?this { " + " ".join(_sparql_node(n) for n in sorted(set(nodes))) + " }\n"
+
+
+def _rows(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        yield {name: _text(solution[name]) for name in names if solution[name] is not None}
+
+
+def _message(constraint: CompiledConstraint, row: dict[str, str]) -> str:
+    message = constraint.message
+    if constraint.component == "sh:SPARQLConstraintComponent" and "{" in message:
+        for name, value in row.items():
+            message = message.replace(f"{{?{name}}}", value).replace(f"{{${name}}}", value)
+    return message
+
+
+def _labels(store: ox.Store, nodes: set[str], labels_from: Sequence[Graph] | None) -> dict[str, str]:
+    """Return one rdfs:label per node, as validate_graph finds it (first graph first)."""
+    found: dict[str, str] = {}
+    if labels_from is not None:
+        for node in nodes:
+            term = URIRef(node) if ":" in node else BNode(node)
+            label = next((g.value(term, RDFS.label) for g in labels_from if (term, RDFS.label, None) in g), None)
+            if label is not None:
+                found[node] = str(label)
+    elif nodes:
+        query = f"SELECT ?this ?label WHERE {{ {_values(nodes)} ?this <{RDFS.label}> ?label }}"
+        for row in _rows(store, query):
+            found.setdefault(row["this"], row["label"])
+    return found
+
+
+def validate_store(
+    store: ox.Store,
+    *,
+    focus: Iterable[str] | None = None,
+    labels_from: Sequence[Graph] | None = None,
+    constraints: Sequence[CompiledConstraint] | None = None,
+) -> ValidationReport:
+    """Validate a store (every graph in it) against the bundled shapes, or ``constraints``.
+
+    ``focus`` restricts validation to those focus nodes (IRIs, or rdflib blank node identifiers):
+    the results are those of a full validation whose focus node is in ``focus``. Labels come from
+    ``labels_from`` when given (the rdflib graphs the store was loaded from), else from the store.
+    """
+    restrict = ""
+    if focus is not None:
+        nodes = set(focus)
+        if not nodes:
+            return ValidationReport(conforms=True, results=())
+        restrict = _values(nodes)
+    raw: list[tuple[CompiledConstraint, dict[str, str]]] = []
+    for constraint in _bundled_constraints() if constraints is None else constraints:
+        raw += [(constraint, row) for row in _rows(store, constraint.query(restrict))]
+    labels = _labels(store, {row["this"] for _, row in raw}, labels_from)
+    results = []
+    for constraint, row in raw:
+        focus_node = row["this"]
+        value = row.get("value", focus_node if constraint.value_is_focus else None)
+        results.append(
+            ValidationResult(
+                focus_node=focus_node,
+                focus_label=labels.get(focus_node, compress(focus_node)),
+                path=row.get("path", constraint.path),
+                value=value,
+                message=_message(constraint, row),
+                severity=constraint.severity,
+                constraint_component=constraint.component,
+                source_shape=constraint.source_shape,
+            )
+        )
+    conforms = all(r.severity in _PASSING for r in results)
+    return ValidationReport(conforms=conforms, results=tuple(sorted(results)))
+
+
+def validate_fast(data: Graph | ox.Store, ontology: Graph | None = None) -> ValidationReport:
+    """Validate like validate_graph: data plus ontology (the bundled one by default), fast.
+
+    An rdflib graph is copied into a new in-memory store. A store is validated in place; an
+    ``ontology`` given with a store is added to it (in the named graph ``urn:x-fastshacl:ontology``).
+    """
+    if isinstance(data, ox.Store):
+        if ontology is not None:
+            add_graph(data, ontology, to_graph=ox.NamedNode("urn:x-fastshacl:ontology"))
+        return validate_store(data)
+    ontology = _ontology() if ontology is None else ontology
+    return validate_store(to_store(data, ontology), labels_from=(data, ontology))
+
+
+def neighbourhood(store: ox.Store, new_subjects: Iterable[str]) -> set[str]:
+    """Return the focus nodes whose results can change when triples about ``new_subjects`` are added.
+
+    A node's results depend on (1) the triples it is the subject of (its types, hence its targets,
+    and its property values), (2) the types of the nodes it points to (``sh:class``, also inside
+    ``sh:or``), and (3), for the SHACL-SPARQL provenance rule, the owl:Axiom nodes annotating its
+    statements. So the neighbourhood of the new subjects is: the subjects themselves (1); every
+    node with a link to one of them (2), which includes the axioms annotating them (their
+    ``owl:annotatedSource`` or ``owl:annotatedTarget`` is a new subject); and, for new subjects that
+    are axioms, the ``owl:annotatedSource`` they annotate (3). Additions that change the class
+    hierarchy (``rdfs:subClassOf``) can change every result: validate those in full.
+    """
+    subjects = set(new_subjects)
+    if not subjects:
+        return set()
+    values = _values(subjects).replace("?this", "?s")
+    query = (
+        f"SELECT DISTINCT ?this WHERE {{ {values} {{ BIND(?s AS ?this) }} UNION {{ ?this ?p ?s }} "
+        f"UNION {{ ?s <{OWL.annotatedSource}> ?this }} }}"
+    )
+    return {row["this"] for row in _rows(store, query)}

@@ -1,0 +1,419 @@
+"""fastshacl (SHACL compiled to SPARQL on Oxigraph) against pyshacl, the reference.
+
+Every comparison is on the multiset of (focus node, path, constraint component, value, severity,
+message): the bundled data, every broken copy of tests/test_shapes.py, edge cases of literals and
+node kinds, synthetic data, and incremental validation of additions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+
+from xpo1kg.fastshacl import (
+    UnsupportedShapeError,
+    add_graph,
+    compile_shapes,
+    neighbourhood,
+    to_store,
+    validate_fast,
+    validate_store,
+)
+from xpo1kg.loading import read_graph
+from xpo1kg.namespaces import OBO, XO, XR
+from xpo1kg.resources import data_files, ontology_file, shapes_file
+from xpo1kg.validation import ValidationReport, validate_graph
+
+ROOT = Path(__file__).parents[1]
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+shape_cases = _load("xpo1kg_test_shape_cases", ROOT / "tests" / "test_shapes.py")
+generator = _load("xpo1kg_fastshacl_generate", ROOT / "benchmarks" / "generate.py")
+
+Key = tuple[str, str | None, str, str | None, str, str]
+M = shape_cases.M
+SYN = "https://w3id.org/xpo1kg/resource/synthetic/"
+
+
+def keys(report: ValidationReport) -> Counter[Key]:
+    return Counter(
+        (r.focus_node, r.path, r.constraint_component, r.value, r.severity, r.message)
+        for r in report.results
+    )
+
+
+def assert_same(data: Graph, ontology: Graph) -> ValidationReport:
+    """Validate with both; the results must be equal, labels and shapes included."""
+    fast, reference = validate_fast(data, ontology), validate_graph(data, ontology)
+    assert keys(fast) == keys(reference), "\n".join(["fast:", *fast.lines(), "pyshacl:", *reference.lines()])
+    assert fast.conforms == reference.conforms
+    # Shapes and labels too, except the label of a node with several (rdflib picks one at random).
+    several = {r.focus_node for r in reference.results if len(set(data.objects(URIRef(r.focus_node), RDFS.label))) > 1}
+    strip = lambda rs: [replace(r, focus_label="") if r.focus_node in several else r for r in rs]  # noqa: E731
+    assert strip(fast.results) == strip(reference.results)
+    return fast
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return read_graph([ontology_file()])
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Graph:
+    return read_graph(data_files())
+
+
+@pytest.fixture
+def data(bundled: Graph) -> Graph:
+    graph = Graph()
+    for triple in bundled:
+        graph.add(triple)
+    return graph
+
+
+def copy(graph: Graph) -> Graph:
+    new = Graph()
+    for triple in graph:
+        new.add(triple)
+    return new
+
+
+# --- the bundled data and its broken copies ------------------------------------------------------
+
+
+def test_bundled_data_conforms(bundled: Graph, ontology: Graph) -> None:
+    report = assert_same(bundled, ontology)
+    assert report.conforms and report.results == ()
+
+
+def test_default_ontology_is_the_bundled_one(bundled: Graph) -> None:
+    assert validate_fast(bundled).conforms
+
+
+@pytest.mark.parametrize(("edits", "expected"), shape_cases.CASES)
+def test_broken_copy_same_as_pyshacl(
+    data: Graph, ontology: Graph, edits: list[tuple[URIRef, URIRef, tuple[rdflib.term.Node, ...]]],
+    expected: list[tuple[str, str | None, str]],
+) -> None:  # fmt: skip
+    for subject, prop, values in edits:
+        shape_cases.set_values(data, subject, prop, values)
+    report = assert_same(data, ontology)
+    assert {(r.focus_node, r.path, r.constraint_component) for r in report.results} == set(expected)
+
+
+def _remove_axiom(s: URIRef, p: URIRef, o: rdflib.term.Node) -> Callable[[Graph], None]:
+    def edit(graph: Graph) -> None:
+        (axiom,) = shape_cases.axioms_of(graph, s, p, o)
+        shape_cases.remove_node(graph, axiom)
+
+    return edit
+
+
+def _axiom_source(value: rdflib.term.Node | None) -> Callable[[Graph], None]:
+    def edit(graph: Graph) -> None:
+        (axiom,) = shape_cases.axioms_of(graph, XR.TP53, XO.exportedBy, XR.XPO1)
+        graph.remove((axiom, DCTERMS.source, None))
+        if value is not None:
+            graph.add((axiom, DCTERMS.source, value))
+
+    return edit
+
+
+def _set(s: URIRef, p: URIRef, *values: rdflib.term.Node) -> Callable[[Graph], None]:
+    return lambda graph: shape_cases.set_values(graph, s, p, values)
+
+
+def _add(*triples: tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]) -> Callable[[Graph], None]:
+    def edit(graph: Graph) -> None:
+        for triple in triples:
+            graph.add(triple)
+
+    return edit
+
+
+R = XR.IC50_selinexor_bladder_various
+STEP = XR.P53DependentApoptosis_step1
+LABEL_NODE = BNode("fastshaclLabel")
+
+EDGE_CASES = {
+    # provenance (the SHACL-SPARQL rule), as in test_shapes.py
+    "mechanistic-triple-without-axiom": _remove_axiom(XR.TP53, XO.exportedBy, XR.XPO1),
+    "mechanistic-literal-without-axiom": _remove_axiom(
+        XR.XPO1, XO.minimumCargoCount, Literal("200", datatype=rdflib.XSD.nonNegativeInteger)
+    ),
+    "new-mechanistic-triple": _add((XR.BAX, XO.participatesIn, XR.Apoptosis)),
+    "only-axiom-without-source": _axiom_source(None),
+    "axiom-source-not-a-source": _axiom_source(XR.BAX),
+    # literals: ill-typed, non-canonical lexical forms, other datatypes
+    "value-ill-typed-decimal": _set(M, XO.value, Literal("abc", datatype=rdflib.XSD.decimal)),
+    "value-integer": _set(M, XO.value, Literal(5)),
+    "value-double": _set(M, XO.value, Literal("1.0E2", datatype=rdflib.XSD.double)),
+    "value-non-canonical-zero": _set(M, XO.value, Literal("0.00", datatype=rdflib.XSD.decimal)),
+    "value-language-string": _set(M, XO.value, Literal("100", lang="en")),
+    "value-iri": _set(M, XO.value, XR.TP53),
+    "value-blank-node": _set(M, XO.value, BNode("fastshaclValue")),
+    "value-date": _set(M, XO.value, Literal("2020-01-01", datatype=rdflib.XSD.date)),
+    "range-non-canonical-bounds": [
+        _set(R, XO.lowerBound, Literal("600.50", datatype=rdflib.XSD.decimal)),
+        _set(R, XO.upperBound, Literal("500.0", datatype=rdflib.XSD.decimal)),
+    ],
+    "range-string-lower-bound": _set(R, XO.lowerBound, Literal("600")),
+    "range-two-upper-bounds": _set(R, XO.upperBound, Literal(Decimal("1")), Literal(Decimal("2"))),
+    "range-both-strings": [_set(R, XO.lowerBound, Literal("b")), _set(R, XO.upperBound, Literal("a"))],
+    "range-iri-and-string": [_set(R, XO.lowerBound, XR.A), _set(R, XO.upperBound, Literal("a"))],
+    "step-number-zero": _set(STEP, XO.stepNumber, Literal("0", datatype=rdflib.XSD.positiveInteger)),
+    "step-number-padded": _set(STEP, XO.stepNumber, Literal("01", datatype=rdflib.XSD.positiveInteger)),
+    "step-number-ill-typed": _set(STEP, XO.stepNumber, Literal("one", datatype=rdflib.XSD.positiveInteger)),
+    "published-value-typed-string": _set(M, XO.publishedValue, Literal("100", datatype=rdflib.XSD.string)),
+    "published-value-token": _set(M, XO.publishedValue, Literal("100", datatype=rdflib.XSD.token)),
+    "qualifier-typed-string": _set(M, XO.qualifier, Literal("=", datatype=rdflib.XSD.string)),
+    "qualifier-language-string": _set(M, XO.qualifier, Literal("=", lang="en")),
+    "uniprot-accession-typed": _set(XR.TP53, XO.uniprotAccession, Literal("P04637", datatype=rdflib.XSD.token)),
+    "uniprot-accession-iri": _set(XR.TP53, XO.uniprotAccession, URIRef("http://purl.uniprot.org/uniprot/P04637")),
+    "cellosaurus-with-newline": _set(XR.A2780, XO.cellosaurusId, Literal('CVCL_0134\n"x"\\')),
+    # node kinds, blank nodes and classes
+    "label-blank-node": _set(XR.BAX, RDFS.label, LABEL_NODE),
+    "label-language-string": _set(XR.BAX, RDFS.label, Literal("BAX", lang="en")),
+    "exact-match-blank-node": _set(XR.LungCancer, SKOS.exactMatch, BNode("fastshaclMatch")),
+    "inhibitor-blank-node": _set(M, XO.hasInhibitor, BNode("fastshaclInhibitor")),
+    "inhibitor-typed-blank-node": [
+        _set(M, XO.hasInhibitor, BNode("fastshaclInhibitor")),
+        _add((BNode("fastshaclInhibitor"), RDF.type, XO.SINECompound)),
+    ],
+    "inhibitor-literal": _set(M, XO.hasInhibitor, Literal("selinexor")),
+    "participates-in-a-literal": _set(XR.CASP9, XO.participatesIn, Literal("apoptosis")),
+    "unit-as-literal": _set(M, XO.hasUnit, Literal(str(OBO.UO_0000065))),
+    "source-page-blank-node": _set(shape_cases.INTECH, rdflib.FOAF.page, BNode("fastshaclPage")),
+    "untyped-measurement-is-not-a-target": _add((XR.Stray, XO.value, Literal(-1))),
+    "blank-node-measurement": _add((BNode("fastshaclM"), RDF.type, XO.IC50Measurement)),
+}
+
+
+@pytest.mark.parametrize("edits", EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_edge_case_same_as_pyshacl(
+    data: Graph, ontology: Graph, edits: Callable[[Graph], None] | list[Callable[[Graph], None]]
+) -> None:
+    for edit in edits if isinstance(edits, list) else [edits]:
+        edit(data)
+    report = assert_same(data, ontology)
+    assert not report.conforms or report.results == ()
+
+
+# --- synthetic data ------------------------------------------------------------------------------
+
+
+def synthetic(measurements: int, seed: int, tmp_path: Path) -> Graph:
+    path = tmp_path / f"syn{measurements}-{seed}.nt"
+    generator.write(path, measurements, seed, "nt")
+    return Graph().parse(path, format="nt")
+
+
+def break_synthetic(graph: Graph) -> None:
+    """Delete some units, zero some values, swap some inhibitors for cell lines."""
+    measurements = sorted(s for s in graph.subjects(RDF.type, XO.IC50Measurement))
+    lines = sorted(graph.subjects(RDF.type, XO.CellLine))
+    for i, m in enumerate(measurements[:60]):
+        if i % 3 == 0:
+            graph.remove((m, XO.hasUnit, None))
+        elif i % 3 == 1:
+            for prop in (XO.value, XO.lowerBound):
+                if graph.value(m, prop) is not None:
+                    graph.set((m, prop, Literal(Decimal("0"))))
+        else:
+            graph.set((m, XO.hasInhibitor, lines[i]))
+
+
+def test_synthetic_data_same_as_pyshacl(bundled: Graph, ontology: Graph, tmp_path: Path) -> None:
+    graph = synthetic(500, 3, tmp_path) + bundled
+    assert assert_same(graph, ontology).conforms
+    break_synthetic(graph)
+    report = assert_same(graph, ontology)
+    assert Counter(r.constraint_component for r in report.results)["sh:MinCountConstraintComponent"] == 20
+
+
+# --- incremental validation ----------------------------------------------------------------------
+
+
+def split(graph: Graph, count: int) -> tuple[Graph, Graph]:
+    """Split off the last ``count`` measurements (every triple about them) as an addition."""
+    measurements = sorted(s for s in graph.subjects(RDF.type, XO.IC50Measurement) if str(s).startswith(SYN))
+    base, addition = Graph(), Graph()
+    new = set(measurements[-count:])
+    for triple in graph:
+        (addition if triple[0] in new else base).add(triple)
+    return base, addition
+
+
+def restricted(report: ValidationReport, focus: set[str]) -> Counter[Key]:
+    return Counter({k: n for k, n in keys(report).items() if k[0] in focus})
+
+
+def incremental(base: Graph, addition: Graph, ontology: Graph) -> tuple[ValidationReport, set[str], Graph]:
+    store = to_store(base, ontology)
+    added = add_graph(store, addition)
+    focus = neighbourhood(store, added)
+    assert added <= focus
+    report = validate_store(store, focus=focus)
+    return report, focus, base + addition
+
+
+@pytest.fixture(scope="module")
+def grown(bundled: Graph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, Graph]:
+    graph = synthetic(300, 11, tmp_path_factory.mktemp("syn")) + bundled
+    return split(graph, 40)
+
+
+def test_incremental_equals_full_on_neighbourhood(grown: tuple[Graph, Graph], ontology: Graph) -> None:
+    base, addition = grown
+    report, focus, whole = incremental(base, addition, ontology)
+    assert len(focus) == 40 and report.conforms
+    assert restricted(validate_graph(whole, ontology), focus) == keys(report)
+
+
+def test_incremental_catches_broken_addition(grown: tuple[Graph, Graph], ontology: Graph) -> None:
+    base, addition = copy(grown[0]), copy(grown[1])
+    break_synthetic(addition)
+    addition.remove((next(iter(addition.subjects(XO.hasInhibitor, None))), DCTERMS.source, None))
+    report, focus, whole = incremental(base, addition, ontology)
+    assert not report.conforms
+    reference = validate_graph(whole, ontology)
+    assert restricted(reference, focus) == keys(report) == keys(reference)
+    assert {r.focus_label for r in report.results} <= {str(whole.value(URIRef(f), RDFS.label)) for f in focus}
+
+
+def test_incremental_addition_about_existing_nodes(bundled: Graph, ontology: Graph) -> None:
+    """New triples about old nodes: their referrers and the statements they annotate are revalidated."""
+    base = copy(bundled)
+    shape_cases.remove_node(base, shape_cases.axioms_of(base, XR.TP53, XO.exportedBy, XR.XPO1)[0])
+    base.remove((XR.Apoptosis, RDF.type, None))  # processes pointing to it now break sh:class
+    addition = Graph()
+    axiom = BNode()
+    for p, o in ((RDF.type, OWL.Axiom), (OWL.annotatedSource, XR.TP53), (OWL.annotatedProperty, XO.exportedBy),
+                 (OWL.annotatedTarget, XR.XPO1), (DCTERMS.source, XR.BenchChemGuide2025)):  # fmt: skip
+        addition.add((axiom, p, o))
+    addition.add((XR.Apoptosis, RDF.type, XO.BiologicalProcess))
+    store = to_store(base, ontology)
+    before = validate_store(store)
+    assert {r.focus_node for r in before.results} >= {str(XR.TP53)}
+    focus = neighbourhood(store, add_graph(store, addition))
+    assert {str(XR.TP53), str(axiom)} <= focus
+    whole = base + addition
+    assert keys(validate_store(store, focus=focus)) == restricted(validate_graph(whole, ontology), focus)
+    assert validate_store(store).conforms and validate_graph(whole, ontology).conforms
+    stale = {r.focus_node for r in before.results}
+    assert stale <= focus
+
+
+def test_focus_on_blank_nodes(data: Graph, ontology: Graph) -> None:
+    (axiom,) = shape_cases.axioms_of(data, XR.TP53, XO.exportedBy, XR.XPO1)
+    data.remove((axiom, DCTERMS.source, None))
+    store = to_store(data, ontology)
+    report = validate_store(store, focus={str(axiom)})
+    assert [(r.focus_node, r.constraint_component) for r in report.results] == [
+        (str(axiom), "sh:MinCountConstraintComponent")
+    ]
+    assert validate_store(store, focus=set()).results == ()
+
+
+# --- stores and the supported SHACL subset -------------------------------------------------------
+
+
+def test_validate_fast_accepts_a_store(data: Graph, ontology: Graph) -> None:
+    shape_cases.set_values(data, M, XO.hasUnit, [])
+    store = to_store(data)
+    report = validate_fast(store, ontology)
+    assert keys(report) == keys(validate_graph(data, ontology))
+    assert report.results[0].focus_label == "IC50 of KPT-185 on A2780"
+
+
+def test_natively_loaded_store(bundled: Graph, ontology: Graph) -> None:
+    """Oxigraph's own loader normalises literals; datatypes derived from xsd:integer are lost."""
+    store = ox.Store()
+    for graph in (bundled, ontology):
+        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    report = validate_store(store)
+    assert {r.constraint_component for r in report.results} == {"sh:DatatypeConstraintComponent"}
+    assert {r.path for r in report.results} == {str(XO.stepNumber), str(XO.mechanismNumber)}
+
+
+def shapes_with(extra: str) -> Graph:
+    graph = read_graph([shapes_file()])
+    graph.parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n" + extra,
+                format="turtle")  # fmt: skip
+    return graph
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ("ex:S sh:targetClass ex:C ; sh:closed true ; sh:message 'm' .", "sh:closed"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:qualifiedMinCount 1 ; "
+         "sh:qualifiedValueShape [ sh:class ex:D ] ; sh:message 'm' ] .", "sh:qualified"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 ; "
+         "sh:message 'm' ] .", "only IRI paths"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minLength 2 ; sh:message 'm' ] .",
+         "sh:minLength"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .", "no sh:message"),
+        ("ex:S sh:target [ a ex:T ] ; sh:class ex:C ; sh:message 'm' .", "sh:target"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:pattern '(?=a)' ; sh:message 'm' ] .",
+         "lookaround"),
+    ],
+)
+def test_unsupported_shapes_raise(extra: str, words: str) -> None:
+    with pytest.raises(UnsupportedShapeError, match=words.replace("(", r"\(")):
+        compile_shapes(shapes_with(extra))
+
+
+def test_custom_shapes_with_more_constraints(data: Graph, ontology: Graph) -> None:
+    """Parameters the bundled shapes do not use compile and run too (sh:and, sh:not, sh:node...)."""
+    extra = """
+    ex:Named sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:minCount 2 ] .
+    ex:S sh:targetNode <https://w3id.org/xpo1kg/resource/TP53> ; sh:not ex:Named ;
+        sh:and ( ex:Named ) ; sh:message 'custom' ; sh:severity sh:Warning .
+    ex:T sh:targetObjectsOf <https://w3id.org/xpo1kg/ontology/hasInhibitor> ;
+        sh:property [ sh:path <https://w3id.org/xpo1kg/ontology/inchiKey> ; sh:maxInclusive "B" ;
+                      sh:node ex:Named ; sh:message 'inchi' ] .
+    """
+    constraints = compile_shapes(shapes_with(extra))
+    report = validate_store(to_store(data, ontology), constraints=constraints)
+    found = {(r.focus_node, r.constraint_component, r.severity) for r in report.results}
+    assert (str(XR.TP53), "sh:AndConstraintComponent", "sh:Warning") in found
+    assert report.conforms is not any(r.severity == "sh:Violation" for r in report.results)
+    assert {c for _, c, _ in found} == {
+        "sh:AndConstraintComponent", "sh:MaxInclusiveConstraintComponent", "sh:NodeConstraintComponent"
+    }  # fmt: skip
+
+
+def test_compiled_queries_are_select_queries() -> None:
+    constraints = compile_shapes(read_graph([shapes_file()]))
+    assert {c.component for c in constraints} >= {
+        f"sh:{n}ConstraintComponent"
+        for n in ("MinCount", "MaxCount", "Datatype", "Class", "In", "Pattern", "MinExclusive",
+                  "NodeKind", "LessThanOrEquals", "Or", "Xone", "SPARQL")
+    }  # fmt: skip
+    store = ox.Store()
+    for constraint in constraints:
+        assert "SELECT" in constraint.query()
+        assert list(store.query(constraint.query("VALUES ?this { <urn:x:a> }\n"))) == []
+    assert all(c.severity == "sh:Violation" and c.message for c in constraints)
+    assert SH.Violation  # the default severity
