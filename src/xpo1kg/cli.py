@@ -23,7 +23,9 @@ from .export import (
     serialize_dataset,
 )
 from .graph import KnowledgeGraph, load_graph
+from .loading import graph_name
 from .reasoning import INFERRED_GRAPH, Mode, ReasonerName
+from .resources import data_files, ontology_file
 from .results import OutputFormat, QueryResult
 from .validation import validate
 
@@ -37,6 +39,16 @@ DATA_OPTION = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
+)
+STORE_OPTION = click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A persistent store directory (see `xpo1kg load`), opened without re-parsing.",
+)
+ENDPOINT_OPTION = click.option(
+    "--endpoint",
+    metavar="URL",
+    help="The SPARQL query URL of a SPARQL 1.1 server to use instead of the embedded store.",
 )
 INFERRED_OPTION = click.option(
     "--inferred",
@@ -126,6 +138,8 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
     help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
 )
 @DATA_OPTION
+@STORE_OPTION
+@ENDPOINT_OPTION
 @INFERRED_OPTION
 @FORMAT_OPTION
 @_reports_errors
@@ -134,6 +148,8 @@ def query(
     sparql: str | None,
     binds: Sequence[str],
     data: Sequence[Path],
+    store: Path | None,
+    endpoint: str | None,
     inferred: bool,
     output_format: OutputFormat,
 ) -> None:
@@ -143,7 +159,18 @@ def query(
     text = sparql if sparql is not None else resolve_query(cast(str, name))
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
-    result = load_graph(data, inferred=inferred).query(text, _parse_bindings(binds))
+    bindings = _parse_bindings(binds)
+    if endpoint is not None:
+        if data or store or inferred:
+            raise InputError(
+                "--endpoint queries the server's data: drop --data, --store, --inferred"
+            )
+        from .remote import RemoteEndpoint
+
+        sparql_text = text if isinstance(text, str) else text.sparql
+        result = RemoteEndpoint(endpoint).query(sparql_text, bindings)
+    else:
+        result = load_graph(data, inferred=inferred, store=store).query(text, bindings)
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
     click.echo(result.render(output_format), nl=False)
@@ -156,11 +183,20 @@ def query(
     is_flag=True,
     help="Validate the files together with the bundled data they may refer to.",
 )
+@STORE_OPTION
 @_reports_errors
-def validate_command(files: Sequence[Path], with_bundled: bool) -> None:
+def validate_command(files: Sequence[Path], with_bundled: bool, store: Path | None) -> None:
     """Validate FILES (or the bundled data) with the SHACL shapes: exit 0 conforms, 1 violations."""
-    report = validate(files, with_bundled=with_bundled)
-    target = ", ".join(str(f) for f in files) or "bundled data"
+    if store is not None:
+        if files:
+            raise InputError("give FILES or --store, not both")
+        from .validation import validate_graph
+
+        report = validate_graph(load_graph(store=store).graph)
+        target = str(store)
+    else:
+        report = validate(files, with_bundled=with_bundled)
+        target = ", ".join(str(f) for f in files) or "bundled data"
     if report.conforms:
         click.echo(f"{target}: conforms")
         return
@@ -192,13 +228,20 @@ def validate_command(files: Sequence[Path], with_bundled: bool) -> None:
     help="File to write (atomically), or - for standard output.",
 )
 @DATA_OPTION
+@STORE_OPTION
 @INFERRED_OPTION
 @_reports_errors
-def export(export_format: ExportFormat, output: Path, data: Sequence[Path], inferred: bool) -> None:
+def export(
+    export_format: ExportFormat,
+    output: Path,
+    data: Sequence[Path],
+    store: Path | None,
+    inferred: bool,
+) -> None:
     """Export the ontology and the data together, deterministically."""
     if inferred and export_format not in QUAD_FORMATS:
         raise InputError("inferred facts keep their own named graph: use --format nq or trig")
-    kg = load_graph(data, inferred=inferred)
+    kg = load_graph(data, inferred=inferred, store=store)
     if export_format in QUAD_FORMATS:
         parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
         content = serialize_dataset(parts, export_format)
@@ -216,11 +259,12 @@ def export(export_format: ExportFormat, output: Path, data: Sequence[Path], infe
 
 @main.command()
 @DATA_OPTION
+@STORE_OPTION
 @FORMAT_OPTION
 @_reports_errors
-def stats(data: Sequence[Path], output_format: OutputFormat) -> None:
+def stats(data: Sequence[Path], store: Path | None, output_format: OutputFormat) -> None:
     """Count the instances of every class (subclasses included)."""
-    kg = load_graph(data)
+    kg = load_graph(data, store=store)
     result = kg.stats()
     click.echo(result.render(output_format), nl=False)
     if output_format == "table":
@@ -257,6 +301,82 @@ def reason_command(
 
 def _relation(kg: KnowledgeGraph, predicate: URIRef) -> Literal:
     return Literal("is a" if predicate == RDF.type else kg.label(predicate))
+
+
+@main.command(name="load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@STORE_OPTION
+@ENDPOINT_OPTION
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Graph Store Protocol URL of the --endpoint server (default: Oxigraph's …/store).",
+)
+@_reports_errors
+def load_command(
+    files: Sequence[Path], store: Path | None, endpoint: str | None, graph_store: str | None
+) -> None:
+    """Load FILES into a persistent store (--store DIR) or a SPARQL server (--endpoint URL)."""
+    if (store is None) == (endpoint is None):
+        raise InputError("give --store DIR or --endpoint URL")
+    if endpoint is not None:
+        from .remote import RemoteEndpoint
+
+        server = RemoteEndpoint(endpoint, graph_store=graph_store)
+        bundled = [ontology_file(), *data_files()]
+        with click.progressbar(
+            [*bundled, *files], label="uploading", file=sys.stderr, item_show_func=_name
+        ) as bar:
+            for source in bar:
+                server.push(Path(str(source)), str(graph_name(source)))
+        click.echo(f"loaded {len(files)} file(s) and the bundled graph into {endpoint}", err=True)
+        return
+    from .storage import load_files, open_store
+
+    target = open_store(cast(Path, store))
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+        graphs = load_files(target, files, advance=bar.update)
+    for graph in graphs:
+        click.echo(f"{graph}\t{target.count([graph]):,} triples")
+
+
+def _name(source: object) -> str:
+    return getattr(source, "name", "") if source is not None else ""
+
+
+@main.command()
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="A store directory.",
+)
+@FORMAT_OPTION
+@_reports_errors
+def graphs(store: Path, output_format: OutputFormat) -> None:
+    """List the named graphs of a store, with their sizes."""
+    from .storage import open_store
+
+    rows = [(URIRef(g), Literal(n)) for g, n in open_store(store).graphs().items()]
+    click.echo(QueryResult(["graph", "triples"], rows).render(output_format), nl=False)  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("graph")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="A store directory.",
+)
+@_reports_errors
+def drop(graph: str, store: Path) -> None:
+    """Drop a user GRAPH (IRI, or the file name it was loaded from) from a store."""
+    from .storage import drop_graph, open_store
+
+    drop_graph(open_store(store), graph)
+    click.echo(f"dropped {graph}", err=True)
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -80,14 +81,19 @@ class Store:
         """The underlying :class:`pyoxigraph.Store`."""
         return self._store
 
-    def add_rdf(self, content: bytes, name: str, graph: str, *, bulk: bool = False) -> None:
+    def add_rdf(
+        self, content: bytes | IO[bytes], name: str, graph: str, *, bulk: bool = False
+    ) -> None:
         """Parse RDF ``content`` (format from ``name``'s extension) into the named ``graph``."""
         rdf_format = rdf_format_of(name)
-        if rdf_format == ox.RdfFormat.RDF_XML and _DTD.search(content):
-            line = content[: _DTD.search(content).start()].count(b"\n") + 1  # type: ignore[union-attr]
-            raise ParseError(name, line, "DOCTYPE and ENTITY declarations are not accepted")
-        if content.startswith(b"\xef\xbb\xbf"):
-            content = content[3:]
+        if rdf_format == ox.RdfFormat.RDF_XML and not isinstance(content, bytes):
+            content = content.read()
+        if isinstance(content, bytes):
+            if rdf_format == ox.RdfFormat.RDF_XML and (dtd := _DTD.search(content)):
+                line = content[: dtd.start()].count(b"\n") + 1
+                raise ParseError(name, line, "DOCTYPE and ENTITY declarations are not accepted")
+            if content.startswith(b"\xef\xbb\xbf"):
+                content = content[3:]
         target = ox.NamedNode(graph)
         base = f"https://w3id.org/xpo1kg/file/{Path(name).name}"
         try:
