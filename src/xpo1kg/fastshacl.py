@@ -172,13 +172,18 @@ def _message(constraint: CompiledConstraint, row: dict[str, str]) -> str:
     return message
 
 
-def _labels(store: ox.Store, nodes: set[str], labels_from: Sequence[Graph] | None) -> dict[str, str]:
+def _labels(
+    store: ox.Store, nodes: set[str], labels_from: Sequence[Graph] | None
+) -> dict[str, str]:
     """Return one rdfs:label per node, as validate_graph finds it (first graph first)."""
     found: dict[str, str] = {}
     if labels_from is not None:
         for node in nodes:
             term = URIRef(node) if ":" in node else BNode(node)
-            label = next((g.value(term, RDFS.label) for g in labels_from if (term, RDFS.label, None) in g), None)
+            label = next(
+                (g.value(term, RDFS.label) for g in labels_from if (term, RDFS.label, None) in g),
+                None,
+            )
             if label is not None:
                 found[node] = str(label)
     elif nodes:

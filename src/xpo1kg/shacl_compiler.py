@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 
@@ -28,7 +28,14 @@ from rdflib.term import Node
 from .errors import XPO1KGError
 from .namespaces import compress
 
-__all__ = ["ILL_TYPED", "SKOLEM", "TYPED", "CompiledConstraint", "UnsupportedShapeError", "compile_shapes"]
+__all__ = [
+    "ILL_TYPED",
+    "SKOLEM",
+    "TYPED",
+    "CompiledConstraint",
+    "UnsupportedShapeError",
+    "compile_shapes",
+]
 
 SKOLEM = "urn:x-fastshacl:bnode:"
 TYPED = "urn:x-fastshacl:typed:"
@@ -57,7 +64,12 @@ _KINDS = {
 #: Datatypes that Oxigraph can cast to, to tell ill-typed natively stored literals apart.
 _CASTABLE = {XSD[n] for n in ("integer", "decimal", "float", "double", "boolean", "dateTime",
                               "date", "time")}  # fmt: skip
-_STRINGS = (XSD.string, RDF.langString, URIRef(TYPED + str(XSD.string)))
+_NUMERIC = [str(XSD[n]) for n in ("integer", "decimal", "double", "float", "byte", "int", "long",
+    "negativeInteger", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "short",
+    "unsignedByte", "unsignedInt", "unsignedLong", "unsignedShort")]  # fmt: skip
+_STRING_VALUED = [str(RDF.langString), *(str(XSD[n]) for n in ("string", "normalizedString",
+    "token", "language", "anyURI"))]  # fmt: skip
+_TIMES = [str(XSD.dateTime), str(XSD.time)]
 
 
 class UnsupportedShapeError(XPO1KGError):
@@ -117,9 +129,44 @@ def _original(x: str) -> str:
     return f"IF(STRSTARTS({dt}, {prefix}), STRDT(STR({x}), IRI(STRAFTER({dt}, {prefix}))), {x})"
 
 
-def _stringish(x: str) -> str:
-    """Terms that pyshacl compares as Python strings: IRIs and string-valued literals."""
-    return f"(isIRI({x}) || DATATYPE({x}) IN ({', '.join(f'<{s}>' for s in _STRINGS)}))"
+def _datatype(x: str) -> str:
+    """The rdflib datatype of literal ``x`` as a string (xsd:string for plain literals)."""
+    dt = f"STR(DATATYPE({x}))"
+    typed, ill = encode_basestring(TYPED), encode_basestring(ILL_TYPED)
+    return f"IF(STRSTARTS({dt}, {typed}), STRAFTER({dt}, {typed}), IF(STRSTARTS({dt}, {ill}), STRAFTER({dt}, {ill}), {dt}))"
+
+
+def _among(expression: str, iris: Iterable[str]) -> str:
+    return f"({expression} IN ({', '.join(encode_basestring(i) for i in iris)}))"
+
+
+def _number(x: str) -> str:
+    """A well-typed numeric literal: rdflib compares those by value."""
+    return f"(!STRSTARTS(STR(DATATYPE({x})), {encode_basestring(ILL_TYPED)}) && {_among(_datatype(x), _NUMERIC)})"
+
+
+def _string_valued(x: str) -> str:
+    """Terms that pyshacl compares as Python strings: IRIs and literals whose value is a str."""
+    return f"(isIRI({x}) || (isLiteral({x}) && {_among(_datatype(x), _STRING_VALUED)}))"
+
+
+def _order(x: str, op: str, bound: Literal) -> str:
+    """True when ``x op bound`` passes pyshacl's range check (rdflib's literal ordering).
+
+    Numbers compare by value; strings by lexical form; other literals compared with a number
+    order by datatype IRI (rdflib's total order), except date-times and times (a TypeError, so a
+    violation), and ill-typed literals of the bound's own datatype (a TypeError too).
+    """
+    if isinstance(bound.value, str):
+        return f"({_string_valued(x)} && isLiteral({x}) && COALESCE(STR({x}) {op} {literal(bound)}, false))"
+    if str(bound.datatype) not in _NUMERIC:
+        return f"COALESCE({_original(x)} {op} {literal(bound)}, false)"
+    dt = _datatype(x)
+    by_type = f"(IF({dt} > {encode_basestring(str(bound.datatype))}, 1, -1) {op} 0)"
+    other = f"IF({_among(dt, _TIMES)} || {dt} = {encode_basestring(str(bound.datatype))}, false, {by_type})"
+    return (f"(isLiteral({x}) && !{_string_valued(x)} && "
+            f"IF({_number(x)}, COALESCE({_original(x)} {op} {literal(bound)}, false), "
+            f"IF(STRSTARTS(STR(DATATYPE({x})), {encode_basestring(ILL_TYPED)}) || !{_among(dt, _TIMES)}, {other}, false)))")  # fmt: skip
 
 
 class _Compiler:
@@ -182,7 +229,11 @@ class _Compiler:
 
     def compile(self) -> Iterator[CompiledConstraint]:
         roots = {s for t in _TARGETS for s in self.g.subjects(t, None)}
-        roots |= {s for s in self.g.subjects(RDF.type, SH.NodeShape) if (s, RDF.type, RDFS.Class) in self.g}
+        roots |= {
+            s
+            for s in self.g.subjects(RDF.type, SH.NodeShape)
+            if (s, RDF.type, RDFS.Class) in self.g
+        }
         for root in sorted(roots, key=str):
             if self.active(root):
                 yield from self.shape(root, self.targets(root))
@@ -241,7 +292,9 @@ class _Compiler:
             yield self.result(shape, _COUNT_PARAMS[param], path, False, query)
         for param, value in self.params(shape, _VALUE_PARAMS):
             bad = self.bad(shape, param, value, "?value")
-            query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {p} ?value FILTER({bad}) }}"
+            query = (
+                f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {p} ?value FILTER({bad}) }}"
+            )
             yield self.result(shape, _VALUE_PARAMS[param], path, False, query)
         for param, other in self.params(shape, _PAIR_PARAMS):
             bad = self.bad_pair(param, "?value", "?other")
@@ -266,7 +319,9 @@ class _Compiler:
 
     # --- SHACL-SPARQL ----------------------------------------------------------------------
 
-    def sparql(self, shape: Node, constraint: Node, focus: str, path: URIRef | None) -> CompiledConstraint:
+    def sparql(
+        self, shape: Node, constraint: Node, focus: str, path: URIRef | None
+    ) -> CompiledConstraint:
         select = self.one(constraint, SH.select)
         if select is None:
             raise UnsupportedShapeError(f"{self.name(shape)}: only sh:select SPARQL constraints")
@@ -323,8 +378,9 @@ class _Compiler:
         if param == SH.pattern:
             return self.pattern(value, x, self.one(shape, SH.flags))
         if param in _RANGES:
-            bound = self.term(value, encoded=False)
-            return f"!COALESCE({_original(x)} {_RANGES[param]} {bound}, false)"
+            if not isinstance(value, Literal):
+                raise UnsupportedShapeError(f"{compress(str(param))} {value}: not a literal")
+            return f"!{_order(x, _RANGES[param], value)}"
         if param in (SH["or"], SH.xone, SH["and"]):
             tests = [self.conforms(member, x, depth + 1) for member in self.members(value)]
             if param == SH.xone:
@@ -347,22 +403,25 @@ class _Compiler:
         if value == RDFS.Literal:
             return f"isLiteral({x})"
         if value == RDF.langString:
-            return f"(isLiteral({x}) && LANG({x}) != \"\")"
+            return f'(isLiteral({x}) && LANG({x}) != "")'
         if value == RDFS.Datatype:
             return (f"(isLiteral({x}) && (STRSTARTS(STR(DATATYPE({x})), \"urn:x-fastshacl:\") || "
                     f"(LANG({x}) = \"\" && DATATYPE({x}) != <{XSD.string}>)))")  # fmt: skip
         typed = f"DATATYPE({x}) = <{TYPED}{iri(value)[1:]}"
         native = f"DATATYPE({x}) = {iri(value)}"
         if value == XSD.string:
-            native = f"({native} && LANG({x}) = \"\")"
+            native = f'({native} && LANG({x}) = "")'
         elif value in _CASTABLE:
             native = f"({native} && COALESCE(isLiteral({iri(value)}(STR({x}))), false))"
         return f"(isLiteral({x}) && ({typed} || {native}))"
 
     def bad_pair(self, param: URIRef, a: str, b: str) -> str:
         op = _PAIR_PARAMS[param][1]
-        return (f"IF({_stringish(a)} != {_stringish(b)}, true, IF({_stringish(a)}, "
-                f"!(STR({a}) {op} STR({b})), !COALESCE({_original(a)} {op} {_original(b)}, false)))")  # fmt: skip
+        a_str, b_str, a_dt, b_dt = _string_valued(a), _string_valued(b), _datatype(a), _datatype(b)
+        values = f"!COALESCE({_original(a)} {op} {_original(b)}, false)"
+        # rdflib orders literals of different datatypes (unless both numbers) by datatype IRI.
+        literals = f"IF(({_number(a)} && {_number(b)}) || {a_dt} = {b_dt}, {values}, !({a_dt} < {b_dt}))"
+        return f"IF({a_str} != {b_str}, true, IF({a_str}, !(STR({a}) {op} STR({b})), {literals}))"
 
     def conforms(self, shape: Node, x: str, depth: int = 0) -> str:
         """A SPARQL expression that is true when node ``x`` conforms to ``shape``."""
@@ -372,11 +431,17 @@ class _Compiler:
             return "true"
         self.check(shape)
         if (shape, SH.sparql, None) in self.g:
-            raise UnsupportedShapeError(f"{self.name(shape)}: sh:sparql inside a logical constraint")
+            raise UnsupportedShapeError(
+                f"{self.name(shape)}: sh:sparql inside a logical constraint"
+            )
         path = self.path(shape)
-        tests = [] if path is not None else [
-            f"!{self.bad(shape, p, v, x, depth)}" for p, v in self.params(shape, _VALUE_PARAMS)
-        ]
+        tests = (
+            []
+            if path is not None
+            else [
+                f"!{self.bad(shape, p, v, x, depth)}" for p, v in self.params(shape, _VALUE_PARAMS)
+            ]
+        )
         for child in [shape] if path is not None else list(self.g.objects(shape, SH.property)):
             tests += self.property_tests(child, x, depth)
         return "(" + (" && ".join(tests) or "true") + ")"
@@ -392,16 +457,28 @@ class _Compiler:
         for param, value in self.params(shape, _COUNT_PARAMS):
             n = int(value.toPython()) + (param == SH.maxCount)  # type: ignore[union-attr]
             if n > 6:
-                raise UnsupportedShapeError(f"{self.name(shape)}: counts above 5 in logical constraints")
+                raise UnsupportedShapeError(
+                    f"{self.name(shape)}: counts above 5 in logical constraints"
+                )
             names = [self.fresh() for _ in range(n)]
-            distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2))
-            pattern = " ".join(f"{x} {p} {v} ." for v in names) + (f" FILTER({distinct})" if distinct else "")
+            distinct = " && ".join(
+                f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2)
+            )
+            pattern = " ".join(f"{x} {p} {v} ." for v in names) + (
+                f" FILTER({distinct})" if distinct else ""
+            )
             if n:
-                tests.append(("EXISTS" if param == SH.minCount else "NOT EXISTS") + f" {{ {pattern} }}")
+                tests.append(
+                    ("EXISTS" if param == SH.minCount else "NOT EXISTS") + f" {{ {pattern} }}"
+                )
         for param, value in self.params(shape, _VALUE_PARAMS):
             v = self.fresh()
-            tests.append(f"NOT EXISTS {{ {x} {p} {v} FILTER({self.bad(shape, param, value, v, depth)}) }}")
+            tests.append(
+                f"NOT EXISTS {{ {x} {p} {v} FILTER({self.bad(shape, param, value, v, depth)}) }}"
+            )
         for param, other in self.params(shape, _PAIR_PARAMS):
             a, b = self.fresh(), self.fresh()
-            tests.append(f"NOT EXISTS {{ {x} {p} {a} . {x} {iri(other)} {b} FILTER({self.bad_pair(param, a, b)}) }}")
+            tests.append(
+                f"NOT EXISTS {{ {x} {p} {a} . {x} {iri(other)} {b} FILTER({self.bad_pair(param, a, b)}) }}"
+            )
         return tests
