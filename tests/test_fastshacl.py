@@ -10,12 +10,13 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import astuple, replace
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
 import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,6 +34,7 @@ from xpo1kg.fastshacl import (
 from xpo1kg.loading import read_graph
 from xpo1kg.namespaces import OBO, XO, XR
 from xpo1kg.resources import data_files, ontology_file, shapes_file
+from xpo1kg import validation
 from xpo1kg.validation import ValidationReport, validate_graph
 
 ROOT = Path(__file__).parents[1]
@@ -61,9 +63,22 @@ def keys(report: ValidationReport) -> Counter[Key]:
     )
 
 
+def reference_report(data: Graph, ontology: Graph) -> ValidationReport:
+    """validate_graph, or what it would return if it could sort every report."""
+    try:
+        return validate_graph(data, ontology)
+    except TypeError:  # a focus node with results both with and without a path: None < str
+        _, report, _ = pyshacl.validate(
+            data, shacl_graph=validation._shapes(), ont_graph=ontology, inference="none",
+            allow_infos=True, allow_warnings=True, do_owl_imports=False,
+        )  # fmt: skip
+        results = sorted(validation._flatten(report, data + ontology), key=lambda r: [f or "" for f in astuple(r)])
+        return ValidationReport(conforms=False, results=tuple(results))
+
+
 def assert_same(data: Graph, ontology: Graph) -> ValidationReport:
     """Validate with both; the results must be equal, labels and shapes included."""
-    fast, reference = validate_fast(data, ontology), validate_graph(data, ontology)
+    fast, reference = validate_fast(data, ontology), reference_report(data, ontology)
     assert keys(fast) == keys(reference), "\n".join(["fast:", *fast.lines(), "pyshacl:", *reference.lines()])
     assert fast.conforms == reference.conforms
     # Shapes and labels too, except the label of a node with several (rdflib picks one at random).
@@ -158,9 +173,9 @@ LABEL_NODE = BNode("fastshaclLabel")
 EDGE_CASES = {
     # provenance (the SHACL-SPARQL rule), as in test_shapes.py
     "mechanistic-triple-without-axiom": _remove_axiom(XR.TP53, XO.exportedBy, XR.XPO1),
-    "mechanistic-literal-without-axiom": _remove_axiom(
-        XR.XPO1, XO.minimumCargoCount, Literal("200", datatype=rdflib.XSD.nonNegativeInteger)
-    ),
+    "mechanistic-literal-without-axiom": lambda graph: _remove_axiom(
+        XR.XPO1, XO.minimumCargoCount, graph.value(XR.XPO1, XO.minimumCargoCount)
+    )(graph),
     "new-mechanistic-triple": _add((XR.BAX, XO.participatesIn, XR.Apoptosis)),
     "only-axiom-without-source": _axiom_source(None),
     "axiom-source-not-a-source": _axiom_source(XR.BAX),
@@ -240,7 +255,7 @@ def break_synthetic(graph: Graph) -> None:
                 if graph.value(m, prop) is not None:
                     graph.set((m, prop, Literal(Decimal("0"))))
         else:
-            graph.set((m, XO.hasInhibitor, lines[i]))
+            graph.set((m, XO.hasInhibitor, lines[i % len(lines)]))
 
 
 def test_synthetic_data_same_as_pyshacl(bundled: Graph, ontology: Graph, tmp_path: Path) -> None:
@@ -346,14 +361,19 @@ def test_validate_fast_accepts_a_store(data: Graph, ontology: Graph) -> None:
     assert report.results[0].focus_label == "IC50 of KPT-185 on A2780"
 
 
-def test_natively_loaded_store(bundled: Graph, ontology: Graph) -> None:
-    """Oxigraph's own loader normalises literals; datatypes derived from xsd:integer are lost."""
+def test_natively_loaded_store(data: Graph, ontology: Graph) -> None:
+    """Oxigraph's own loader normalises literals: results report the normalised lexical form."""
+    shape_cases.set_values(data, M, XO.value, [Literal("-1.50", datatype=rdflib.XSD.decimal)])
     store = ox.Store()
-    for graph in (bundled, ontology):
+    for graph in (data, ontology):
         store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    report = validate_store(store)
-    assert {r.constraint_component for r in report.results} == {"sh:DatatypeConstraintComponent"}
-    assert {r.path for r in report.results} == {str(XO.stepNumber), str(XO.mechanismNumber)}
+    native, reference = validate_store(store), validate_graph(data, ontology)
+    assert [(r.focus_node, r.constraint_component, r.value) for r in reference.results] == [
+        (str(M), "sh:MinExclusiveConstraintComponent", "-1.50")
+    ]
+    assert [(r.focus_node, r.constraint_component, r.value) for r in native.results] == [
+        (str(M), "sh:MinExclusiveConstraintComponent", "-1.5")
+    ]
 
 
 def shapes_with(extra: str) -> Graph:

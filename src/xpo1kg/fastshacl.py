@@ -19,6 +19,7 @@ results report. The SHACL subset compiled is described in :mod:`xpo1kg.shacl_com
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import astuple
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
@@ -233,7 +234,12 @@ def validate_store(
             )
         )
     conforms = all(r.severity in _PASSING for r in results)
-    return ValidationReport(conforms=conforms, results=tuple(sorted(results)))
+    return ValidationReport(conforms=conforms, results=tuple(sorted(results, key=_order)))
+
+
+def _order(result: ValidationResult) -> tuple[str, ...]:
+    """Sort like validate_graph, where it can: no path or value sorts first instead of failing."""
+    return tuple("" if field is None else field for field in astuple(result))
 
 
 def validate_fast(data: Graph | ox.Store, ontology: Graph | None = None) -> ValidationReport:
@@ -265,9 +271,9 @@ def neighbourhood(store: ox.Store, new_subjects: Iterable[str]) -> set[str]:
     subjects = set(new_subjects)
     if not subjects:
         return set()
-    values = _values(subjects).replace("?this", "?s")
+    this, s = _values(subjects), _values(subjects).replace("?this", "?s")
     query = (
-        f"SELECT DISTINCT ?this WHERE {{ {values} {{ BIND(?s AS ?this) }} UNION {{ ?this ?p ?s }} "
-        f"UNION {{ ?s <{OWL.annotatedSource}> ?this }} }}"
+        f"SELECT DISTINCT ?this WHERE {{ {{ {this} }} UNION {{ {s} ?this ?p ?s }} "
+        f"UNION {{ {s} ?s <{OWL.annotatedSource}> ?this }} }}"
     )
     return {row["this"] for row in _rows(store, query)}

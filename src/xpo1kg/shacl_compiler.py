@@ -161,12 +161,12 @@ def _order(x: str, op: str, bound: Literal) -> str:
         return f"({_string_valued(x)} && isLiteral({x}) && COALESCE(STR({x}) {op} {literal(bound)}, false))"
     if str(bound.datatype) not in _NUMERIC:
         return f"COALESCE({_original(x)} {op} {literal(bound)}, false)"
-    dt = _datatype(x)
-    by_type = f"(IF({dt} > {encode_basestring(str(bound.datatype))}, 1, -1) {op} 0)"
-    other = f"IF({_among(dt, _TIMES)} || {dt} = {encode_basestring(str(bound.datatype))}, false, {by_type})"
-    return (f"(isLiteral({x}) && !{_string_valued(x)} && "
-            f"IF({_number(x)}, COALESCE({_original(x)} {op} {literal(bound)}, false), "
-            f"IF(STRSTARTS(STR(DATATYPE({x})), {encode_basestring(ILL_TYPED)}) || !{_among(dt, _TIMES)}, {other}, false)))")  # fmt: skip
+    dt, bound_dt = _datatype(x), encode_basestring(str(bound.datatype))
+    well_typed = f"!STRSTARTS(STR(DATATYPE({x})), {encode_basestring(ILL_TYPED)})"
+    by_type = f"IF({dt} = {bound_dt}, false, IF({dt} > {bound_dt}, 1, -1) {op} 0)"
+    others = f"IF({well_typed} && {_among(dt, _TIMES)}, false, {by_type})"
+    numbers = f"COALESCE({_original(x)} {op} {literal(bound)}, false)"
+    return f"(isLiteral({x}) && !{_string_valued(x)} && IF({_number(x)}, {numbers}, {others}))"
 
 
 class _Compiler:
@@ -228,7 +228,7 @@ class _Compiler:
     # --- top level -------------------------------------------------------------------------
 
     def compile(self) -> Iterator[CompiledConstraint]:
-        roots = {s for t in _TARGETS for s in self.g.subjects(t, None)}
+        roots = {s for t in (*_TARGETS, SH.target) for s in self.g.subjects(t, None)}
         roots |= {
             s
             for s in self.g.subjects(RDF.type, SH.NodeShape)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
@@ -74,6 +73,8 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
     >>> validate_graph(load_graph().graph).conforms
     True
     """
+    from pyshacl import validate as pyshacl_validate  # imported here: it is slow to import
+
     if ontology is None:
         ontology = _ontology()
     conforms, report, _ = pyshacl_validate(
