@@ -95,38 +95,38 @@ def _term(node: Node) -> str:
     raise TypeError(f"cannot store {node!r}")
 
 
-def _triples(graph: Graph) -> Iterator[tuple[Node, dict[Node, dict[Node, int]]]]:
-    """Yield (subject, {predicate: objects}): straight from rdflib's memory index when possible."""
+def _n_triples(graph: Graph) -> tuple[str, set[str]]:
+    """Return ``graph`` as lossless N-Triples, and its subjects."""
+    parts: list[str] = []
+    add = parts.append
     store = graph.store
-    if type(store) is Memory and len(store._Memory__tripleContexts) == len(graph):  # type: ignore[attr-defined]
-        yield from store._Memory__spo.items()  # type: ignore[attr-defined]
-        return
-    for subject in graph.subjects(unique=True):
-        objects: dict[Node, dict[Node, int]] = {}
-        for predicate, obj in graph.predicate_objects(subject):
-            objects.setdefault(predicate, {})[obj] = 1
-        yield subject, objects
+    if type(store) is Memory and len(store) == len(graph):
+        # The graph is the whole store: read rdflib's subject index directly, encoding each
+        # subject and predicate once instead of once per triple (several times faster).
+        index = store._Memory__spo  # type: ignore[attr-defined]
+        for subject, predicates in index.items():
+            encoded = _term(subject)
+            for predicate, objects in predicates.items():
+                head = "".join((encoded, " ", _term(predicate), " "))
+                for obj in objects:
+                    add(head)
+                    add(_term(obj))
+                    add(" .\n")
+        return "".join(parts), {str(s) for s in index}
+    subjects = set()
+    for subject, predicate, obj in graph:
+        subjects.add(subject)
+        add(" ".join((_term(subject), _term(predicate), _term(obj), ".\n")))
+    return "".join(parts), {str(s) for s in subjects}
 
 
 def add_graph(store: ox.Store, graph: Graph, *, to_graph: ox.NamedNode | None = None) -> set[str]:
     """Add an rdflib graph to an Oxigraph store losslessly; return its subjects (as in results)."""
-    parts: list[str] = []
-    add = parts.append
-    subjects: set[str] = set()
-    for subject, predicates in _triples(graph):
-        encoded = _term(subject)
-        subjects.add(str(subject))
-        for predicate, objects in predicates.items():
-            head = "".join((encoded, " ", _term(predicate), " "))
-            for obj in objects:
-                add(head)
-                add(_term(obj))
-                add(" .\n")
-    data = "".join(parts).encode()
+    text, subjects = _n_triples(graph)
     if to_graph is None:
-        store.load(data, ox.RdfFormat.N_TRIPLES, lenient=True)
+        store.load(text.encode(), ox.RdfFormat.N_TRIPLES, lenient=True)
     else:
-        store.load(data, ox.RdfFormat.N_TRIPLES, lenient=True, to_graph=to_graph)
+        store.load(text.encode(), ox.RdfFormat.N_TRIPLES, lenient=True, to_graph=to_graph)
     return subjects
 
 

@@ -265,21 +265,18 @@ def _run_rl(
 ) -> _Outcome:
     import reasonable
 
-    base = Graph()
-    for triple in graph:
-        base.add(triple)
+    base = list(graph)
+    engine = reasonable.PyReasoner()
+    engine.from_graph(base)
     while True:
-        engine = reasonable.PyReasoner()
-        engine.from_graph(base)
-        entailed: set[Triple] = {
-            t for t in engine.reason() if all(isinstance(x, URIRef) for x in t)
-        }
-        # reasonable does not apply owl:propertyChainAxiom (prp-spo2): add those links and repeat.
-        added = {t for t in _chain_links(entailed, tbox) if t not in entailed}
+        entailed: set[Triple] = {t for t in engine.reason() if all(isinstance(x, URIRef) for x in t)}
+        # reasonable does not apply owl:propertyChainAxiom (prp-spo2): add those links and repeat
+        # (update_graph with only additions makes the next round incremental).
+        added = [t for t in _chain_links(entailed, tbox) if t not in entailed]
         if not added:
             break
-        for triple in added:
-            base.add(triple)
+        base.extend(added)
+        engine.update_graph(base)
     problems = _disjointness_clashes(entailed, tbox, graph)
     return _Outcome(not problems, entailed, hierarchy, unsat, problems)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,6 +14,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import InputError, QuerySyntaxError, XPO1KGError
 from .loading import graph_name
+from .namespaces import PREFIXES
 from .results import QueryResult
 from .store import check_query_is_safe, rdf_format_of
 from .terms import Binding, to_oxigraph
@@ -26,6 +28,9 @@ _CONTENT_TYPES = {
     ".owl": "application/rdf+xml",
     ".xml": "application/rdf+xml",
 }
+_BOM = b"\xef\xbb\xbf"
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_POSITION = re.compile(r"\berror at (\d+):(\d+)")
 
 
 class RemoteEndpoint:
@@ -44,8 +49,15 @@ class RemoteEndpoint:
         self.timeout = timeout
 
     def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
-        """Run a SELECT or ASK query; bindings become a trailing VALUES clause."""
+        """Run a SELECT or ASK query; bindings become a trailing VALUES clause.
+
+        The project prefixes (``xo:``, ``xr:``...) are declared for the server, as the embedded
+        store knows them.
+        """
         check_query_is_safe(sparql)
+        prologue = _missing_prefixes(sparql)
+        if prologue:
+            sparql = f"{prologue}\n{sparql}"
         if bindings:
             names = " ".join(f"?{k.lstrip('?$')}" for k in bindings)
             terms = " ".join(str(to_oxigraph(v)) for v in bindings.values())
@@ -59,7 +71,14 @@ class RemoteEndpoint:
             },
             method="POST",
         )
-        body = self._send(request, what="query")
+        try:
+            body = self._send(request, what="query")
+        except QuerySyntaxError as error:
+            if not prologue:
+                raise
+            # Give the position in the user's text, not in the text with the added prologue.
+            message = _POSITION.sub(lambda m: f"error at {int(m[1]) - 1}:{m[2]}", str(error))
+            raise QuerySyntaxError(message) from None
         return _parse_results(body)
 
     def push(self, path: Path, graph: str | None = None, *, replace: bool = True) -> str:
@@ -74,6 +93,11 @@ class RemoteEndpoint:
             data = path.read_bytes()
         except OSError as error:
             raise InputError(f"{path}: cannot read ({error.strerror})") from None
+        if content_type == "text/turtle":
+            # Relative IRIs resolve as in the embedded store, not against the graph store's URL.
+            data = f"@base <https://w3id.org/xpo1kg/file/{path.name}> . ".encode() + (
+                data.removeprefix(_BOM)
+            )
         request = urllib.request.Request(  # noqa: S310 - the URL is checked to be http(s)
             url,
             data=data,
@@ -91,12 +115,24 @@ class RemoteEndpoint:
             detail = " ".join(error.read().decode("utf-8", "replace").split())[:300]
             if error.code == 400 and what == "query":
                 raise QuerySyntaxError(f"the server refused the query: {detail}") from None
+            if error.code == 400:
+                raise InputError(f"{what}: the server refused it: {detail}") from None
             raise XPO1KGError(
                 f"{what} failed: HTTP {error.code} from {request.full_url}: {detail}"
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise XPO1KGError(f"cannot reach {request.full_url}: {reason}") from None
+
+
+def _missing_prefixes(sparql: str) -> str:
+    """Return PREFIX declarations for the project prefixes a query uses without declaring them."""
+    declared = {name or "" for name in _DECLARED.findall(sparql)}
+    return " ".join(
+        f"PREFIX {name}: <{iri}>"
+        for name, iri in PREFIXES.items()
+        if name not in declared and re.search(rf"(?<![\w.:/-]){re.escape(name)}:", sparql)
+    )
 
 
 def _default_graph_store(url: str) -> str:
