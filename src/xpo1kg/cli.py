@@ -325,7 +325,11 @@ def load_command(
         server = RemoteEndpoint(endpoint, graph_store=graph_store)
         bundled = [ontology_file(), *data_files()]
         with click.progressbar(
-            [*bundled, *files], label="uploading", file=sys.stderr, item_show_func=_name
+            [*bundled, *files],
+            label="uploading",
+            file=sys.stderr,
+            item_show_func=_name,
+            hidden=not sys.stderr.isatty(),
         ) as bar:
             for source in bar:
                 server.push(Path(str(source)), str(graph_name(source)))
@@ -335,7 +339,9 @@ def load_command(
 
     target = open_store(cast(Path, store))
     total = sum(f.stat().st_size for f in files if f.is_file())
-    with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=total, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
         graphs = load_files(target, files, advance=bar.update)
     for graph in graphs:
         click.echo(f"{graph}\t{target.count([graph]):,} triples")

@@ -33,6 +33,7 @@ _FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML,
 }
 _LINE = re.compile(r"line (\d+)")
+_OPEN_STORES: dict[Path, ox.Store] = {}
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # Strings, IRIs and comments are blanked out before looking for the SERVICE keyword.
 _NOT_CODE = re.compile(
@@ -71,10 +72,17 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         """Open (or create) a store on disk at ``path``, or an in-memory store when None."""
         self.path = path
-        try:
-            self._store = ox.Store(str(path)) if path is not None else ox.Store()
-        except OSError as error:
-            raise InputError(f"{path}: cannot open the store ({error})") from None
+        if path is None:
+            self._store = ox.Store()
+            return
+        key = Path(path).resolve()
+        # RocksDB allows one handle per directory and process: share it.
+        if key not in _OPEN_STORES:
+            try:
+                _OPEN_STORES[key] = ox.Store(str(path))
+            except OSError as error:
+                raise InputError(f"{path}: cannot open the store ({error})") from None
+        self._store = _OPEN_STORES[key]
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -104,7 +112,9 @@ class Store:
         except SyntaxError as error:
             message = str(error.msg if hasattr(error, "msg") else error)
             message = re.sub(
-                r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", message
+                r"^Parser error (at line \d+ (column \d+|between columns \d+ and \d+)|between line \d+ column \d+ and line \d+ column \d+): ",
+                "",
+                message,
             )
             found = _LINE.search(str(error))
             where: int | None = error.lineno or (int(found.group(1)) if found else None)
