@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rdflib import Graph, URIRef
+from rdflib import Literal as RDFLiteral
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -122,6 +123,7 @@ def reason(
 
 
 _NAMES = {"hermit": "HermiT", "pellet": "Pellet"}
+_ANY_LITERAL = RDFLiteral("")
 
 
 class _Tbox:
@@ -265,11 +267,16 @@ def _run_rl(
 ) -> _Outcome:
     import reasonable
 
-    base = list(graph)
+    # Literal values cannot create class memberships or links between individuals here, but their
+    # predicates' domains can: keep every (subject, predicate) with one stand-in literal, which
+    # keeps the domain rules and shrinks the input (labels, values, quotes) to a fraction.
+    base = list({(s, p, _ANY_LITERAL if isinstance(o, RDFLiteral) else o) for s, p, o in graph})
     engine = reasonable.PyReasoner()
     engine.from_graph(base)
     while True:
-        entailed: set[Triple] = {t for t in engine.reason() if all(isinstance(x, URIRef) for x in t)}
+        entailed: set[Triple] = {
+            t for t in engine.reason() if all(isinstance(x, URIRef) for x in t)
+        }
         # reasonable does not apply owl:propertyChainAxiom (prp-spo2): add those links and repeat
         # (update_graph with only additions makes the next round incremental).
         added = [t for t in _chain_links(entailed, tbox) if t not in entailed]

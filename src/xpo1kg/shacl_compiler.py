@@ -420,7 +420,9 @@ class _Compiler:
         a_str, b_str, a_dt, b_dt = _string_valued(a), _string_valued(b), _datatype(a), _datatype(b)
         values = f"!COALESCE({_original(a)} {op} {_original(b)}, false)"
         # rdflib orders literals of different datatypes (unless both numbers) by datatype IRI.
-        literals = f"IF(({_number(a)} && {_number(b)}) || {a_dt} = {b_dt}, {values}, !({a_dt} < {b_dt}))"
+        literals = (
+            f"IF(({_number(a)} && {_number(b)}) || {a_dt} = {b_dt}, {values}, !({a_dt} < {b_dt}))"
+        )
         return f"IF({a_str} != {b_str}, true, IF({a_str}, !(STR({a}) {op} STR({b})), {literals}))"
 
     def conforms(self, shape: Node, x: str, depth: int = 0) -> str:
