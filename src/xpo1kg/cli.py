@@ -398,5 +398,10 @@ def find(text: str, data: Sequence[Path]) -> None:
         click.echo(f"{entity.label}\t{entity.iri}\t{', '.join(entity.types)}")
 
 
+from .figures_cli import figures_command, report_command
+
+main.add_command(figures_command, name="figures")
+main.add_command(report_command, name="report")
+
 if __name__ == "__main__":
     main()

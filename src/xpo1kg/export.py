@@ -128,6 +128,9 @@ def atomic_write(path: Path, content: bytes) -> None:
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; give it normal rights
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
