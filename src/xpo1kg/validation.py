@@ -93,8 +93,21 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
         # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
         raise XPO1KGError(f"validation could not run: {report}")
     labels = data + ontology
-    results = sorted(_flatten(report, labels))
+    results = sorted(_flatten(report, labels), key=_order)
     return ValidationReport(conforms=bool(conforms), results=tuple(results))
+
+
+def _order(result: ValidationResult) -> tuple[str, ...]:
+    # Node-level results have no path: sort them as an empty path, not as None.
+    return (
+        result.focus_node,
+        result.path or "",
+        result.value or "",
+        result.message,
+        result.constraint_component,
+        result.severity,
+        result.source_shape,
+    )
 
 
 def validate(files: Iterable[str | Path] = (), *, with_bundled: bool = False) -> ValidationReport:
