@@ -425,9 +425,11 @@ def find(text: str, data: Sequence[Path]) -> None:
 
 
 from .figures_cli import figures_command, report_command
+from .ingest_cli import ingest_command
 
 main.add_command(figures_command, name="figures")
 main.add_command(report_command, name="report")
+main.add_command(ingest_command, name="ingest")
 
 if __name__ == "__main__":
     main()
