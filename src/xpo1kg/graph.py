@@ -99,10 +99,14 @@ class KnowledgeGraph:
         """
         self._store = store
         self._sources = dict(sources or {})
-        self._asserted = [
-            g for g in store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
-        ]
+        names = store.graph_names()
+        self._asserted = sorted(g for g in names if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI))
         self._graphs = self._asserted + ([INFERRED_GRAPH_IRI] if inferred else [])
+        # The union of all graphs is faster to query than an explicit list; use it whenever the
+        # only graph left out would be the one-triple meta graph.
+        self._query_graphs: list[str] | None = (
+            None if inferred or INFERRED_GRAPH_IRI not in names else self._graphs
+        )
         self._graph: Graph | None = None
         self._index: dict[str, set[str]] | None = None
 
@@ -161,7 +165,7 @@ class KnowledgeGraph:
         """
         text = query.sparql if isinstance(query, CompetencyQuery) else query
         substitutions = {k.lstrip("?$"): to_oxigraph(v) for k, v in (bindings or {}).items()}
-        answer = self._store.query(text, graphs=self._graphs, substitutions=substitutions)
+        answer = self._store.query(text, graphs=self._query_graphs, substitutions=substitutions)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(["ask"], [(Literal(bool(answer)),)])
         if isinstance(answer, ox.QueryTriples):

@@ -145,6 +145,10 @@ class Store:
         )
         return {row["g"].value: int(row["n"].value) for row in counts}  # type: ignore[union-attr]
 
+    def graph_names(self) -> set[str]:
+        """Return the IRIs of the named graphs, without counting their triples."""
+        return {str(getattr(g, "value", g)) for g in self._store.named_graphs()}
+
     def has_graph(self, graph: str) -> bool:
         """Return whether a named graph exists."""
         return bool(self._store.contains_named_graph(ox.NamedNode(graph)))
