@@ -109,7 +109,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|")
     for row in rows:
         dl, rl = row.get("dl", {"note": "not run"}), row.get("rl", {"note": "not run"})
-        fmt = lambda r: f"{r['seconds']:.1f}" if r.get("seconds") is not None else r["note"]  # noqa: E731
+        fmt = lambda r: f"{r['seconds']:.1f}" if r.get("seconds") is not None else r["note"]
         print(
             f"| {row['measurements']:,} | {row['triples'] or 0:,} | {fmt(dl)} | {fmt(rl)} | {rl.get('inferred', dl.get('inferred', ''))} |"
         )

@@ -215,9 +215,9 @@ def validate_command(
         target = ", ".join(str(f) for f in files) or "bundled data"
         if fast:
             from .fastshacl import validate_fast
-            from .loading import read_graph
+            from .loading import RDFSource, read_graph
 
-            sources = [Path(f) for f in files]
+            sources: list[RDFSource] = [Path(f) for f in files]
             if not sources or with_bundled:
                 sources = [*data_files(), *sources]
             report = validate_fast(read_graph(sources))
