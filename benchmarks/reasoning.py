@@ -12,7 +12,6 @@ printed as a Markdown table and written to benchmarks/results/reasoning.json.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -29,11 +28,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    # Run as a script, this file's folder is on sys.path: the generator imports like a module.
+    import generate
+
+    return generate
 
 
 def _time_reasoning(path: str, mode: str, queue: Any) -> None:

@@ -20,7 +20,6 @@ written to benchmarks/results/validation.json.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -45,11 +44,10 @@ MEASUREMENT = "<https://w3id.org/xpo1kg/resource/synthetic/measurement/"
 
 
 def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    # Run as a script, this file's folder is on sys.path: the generator imports like a module.
+    import generate
+
+    return generate
 
 
 def timed(function: Callable[[], Any], runs: int) -> tuple[dict[str, float], Any]:
