@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import cast
 
 import click
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from .catalog import list_queries, resolve_query
-from .errors import InputError, XPO1KGError
+from .cli_options import DATA_OPTION, reports_errors
+from .errors import InputError
 from .export import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
@@ -31,15 +31,6 @@ from .validation import validate
 
 __all__ = ["main"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-DATA_OPTION = click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
-)
 STORE_OPTION = click.option(
     "--store",
     type=click.Path(path_type=Path, file_okay=False),
@@ -80,23 +71,6 @@ FORMAT_OPTION = click.option(
 )
 
 
-def _reports_errors(command: F) -> F:
-    """Turn xpo1kg errors into one line on stderr and an exit code (2 for bad input, else 1)."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except InputError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(2)
-        except XPO1KGError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
-
-    return cast(F, wrapper)
-
-
 @click.group()
 @click.version_option(package_name="xpo1kg")
 def main() -> None:
@@ -105,7 +79,7 @@ def main() -> None:
 
 @main.command()
 @FORMAT_OPTION
-@_reports_errors
+@reports_errors
 def queries(output_format: OutputFormat) -> None:
     """List the competency queries."""
     rows = [(Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_queries()]
@@ -142,7 +116,7 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
 @ENDPOINT_OPTION
 @INFERRED_OPTION
 @FORMAT_OPTION
-@_reports_errors
+@reports_errors
 def query(
     name: str | None,
     sparql: str | None,
@@ -192,7 +166,7 @@ def query(
     help="fast: the shapes compiled to SPARQL on Oxigraph (same results, much faster on big "
     "data); pyshacl: the reference; auto: fast for --store, pyshacl for files.",
 )
-@_reports_errors
+@reports_errors
 def validate_command(
     files: Sequence[Path], with_bundled: bool, store: Path | None, engine: str
 ) -> None:
@@ -256,7 +230,7 @@ def validate_command(
 @DATA_OPTION
 @STORE_OPTION
 @INFERRED_OPTION
-@_reports_errors
+@reports_errors
 def export(
     export_format: ExportFormat,
     output: Path,
@@ -287,7 +261,7 @@ def export(
 @DATA_OPTION
 @STORE_OPTION
 @FORMAT_OPTION
-@_reports_errors
+@reports_errors
 def stats(data: Sequence[Path], store: Path | None, output_format: OutputFormat) -> None:
     """Count the instances of every class (subclasses included)."""
     kg = load_graph(data, store=store)
@@ -302,7 +276,7 @@ def stats(data: Sequence[Path], store: Path | None, output_format: OutputFormat)
 @REASONER_OPTION
 @MODE_OPTION
 @FORMAT_OPTION
-@_reports_errors
+@reports_errors
 def reason_command(
     data: Sequence[Path], reasoner: ReasonerName, mode: Mode, output_format: OutputFormat
 ) -> None:
@@ -338,7 +312,7 @@ def _relation(kg: KnowledgeGraph, predicate: URIRef) -> Literal:
     metavar="URL",
     help="Graph Store Protocol URL of the --endpoint server (default: Oxigraph's …/store).",
 )
-@_reports_errors
+@reports_errors
 def load_command(
     files: Sequence[Path], store: Path | None, endpoint: str | None, graph_store: str | None
 ) -> None:
@@ -385,7 +359,7 @@ def _name(source: object) -> str:
     help="A store directory.",
 )
 @FORMAT_OPTION
-@_reports_errors
+@reports_errors
 def graphs(store: Path, output_format: OutputFormat) -> None:
     """List the named graphs of a store, with their sizes."""
     from .storage import open_store
@@ -402,7 +376,7 @@ def graphs(store: Path, output_format: OutputFormat) -> None:
     required=True,
     help="A store directory.",
 )
-@_reports_errors
+@reports_errors
 def drop(graph: str, store: Path) -> None:
     """Drop a user GRAPH (IRI, or the file name it was loaded from) from a store."""
     from .storage import drop_graph, open_store
@@ -414,7 +388,7 @@ def drop(graph: str, store: Path) -> None:
 @main.command()
 @click.argument("text")
 @DATA_OPTION
-@_reports_errors
+@reports_errors
 def find(text: str, data: Sequence[Path]) -> None:
     """Find entities by CURIE, IRI, label, synonym or external identifier."""
     entities = load_graph(data).find(text)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
-from .errors import InputError, XPO1KGError
+from .cli_options import DATA_OPTION, reports_errors
+from .errors import InputError
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from .drawing import ImageFormat
 
 __all__ = ["figures_command", "report_command"]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 OUTPUT_OPTION = click.option(
     "--output",
@@ -27,30 +24,6 @@ OUTPUT_OPTION = click.option(
     metavar="DIR",
     help="Directory to write to (created if missing); files are written atomically.",
 )
-DATA_OPTION = click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
-)
-
-
-def _reports_errors(command: F) -> F:
-    """Turn xpo1kg errors into one line on stderr and an exit code (2 for bad input, else 1)."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except InputError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(2)
-        except XPO1KGError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
-
-    return cast(F, wrapper)
 
 
 def _formats(text: str) -> list[ImageFormat]:
@@ -92,7 +65,7 @@ def _output_directory(output: Path) -> Path:
     show_default=True,
     help="Comma-separated image formats: svg (text stays text; same data, same bytes), png.",
 )
-@_reports_errors
+@reports_errors
 def figures_command(output: Path, data: Sequence[Path], formats: str) -> None:
     """Draw the figures from the graph: mechanism, p53 pathway, p53-independent mechanisms, IC50."""
     from .figures import write_figures
@@ -113,7 +86,7 @@ def figures_command(output: Path, data: Sequence[Path], formats: str) -> None:
     show_default=True,
     help="Answer the questions that need an OWL reasoner (Java; a few seconds the first time).",
 )
-@_reports_errors
+@reports_errors
 def report_command(output: Path, data: Sequence[Path], inferred: bool) -> None:
     """Write one self-contained HTML page (report.html): summary, figures, answers, validation."""
     from .report import write_report
