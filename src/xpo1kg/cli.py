@@ -83,7 +83,7 @@ def main() -> None:
 def queries(output_format: OutputFormat) -> None:
     """List the competency queries."""
     rows = [(Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_queries()]
-    result = QueryResult(["name", "title", "question"], rows)  # type: ignore[arg-type]
+    result = QueryResult(["name", "title", "question"], rows)
     if output_format == "table":
         for query in list_queries():
             click.echo(f"{query.name}\n    {query.title}\n    {query.question}")
@@ -365,7 +365,7 @@ def graphs(store: Path, output_format: OutputFormat) -> None:
     from .storage import open_store
 
     rows = [(URIRef(g), Literal(n)) for g, n in open_store(store).graphs().items()]
-    click.echo(QueryResult(["graph", "triples"], rows).render(output_format), nl=False)  # type: ignore[arg-type]
+    click.echo(QueryResult(["graph", "triples"], rows).render(output_format), nl=False)
 
 
 @main.command()

@@ -164,7 +164,9 @@ class KnowledgeGraph:
         ['https://w3id.org/xpo1kg/resource/TP53']
         """
         text = query.sparql if isinstance(query, CompetencyQuery) else query
-        substitutions = {k.lstrip("?$"): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        substitutions = (
+            {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()} if bindings else None
+        )
         answer = self._store.query(text, graphs=self._query_graphs, substitutions=substitutions)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(["ask"], [(Literal(bool(answer)),)])
@@ -173,8 +175,7 @@ class KnowledgeGraph:
             triples.sort(key=lambda t: tuple(n.n3() if n is not None else "" for n in t))
             return QueryResult(["subject", "predicate", "object"], triples)
         columns = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(solution[c]) for c in columns) for solution in answer]
-        return QueryResult(columns, rows)
+        return QueryResult.from_oxigraph(columns, [tuple(solution) for solution in answer])
 
     def run(self, name: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a shipped competency query by name."""

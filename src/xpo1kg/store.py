@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -56,8 +57,13 @@ def rdf_format_of(name: str) -> ox.RdfFormat:
 
 def check_query_is_safe(sparql: str) -> None:
     """Refuse SPARQL that would make the engine contact another server (``SERVICE``)."""
-    if _SERVICE.search(_NOT_CODE.sub(" ", sparql)):
+    if _mentions_service(sparql):
         raise QuerySyntaxError("SERVICE is not allowed: queries never contact other servers")
+
+
+@lru_cache(maxsize=256)  # the same few query texts come back again and again
+def _mentions_service(sparql: str) -> bool:
+    return _SERVICE.search(_NOT_CODE.sub(" ", sparql)) is not None
 
 
 class Store:
@@ -127,14 +133,28 @@ class Store:
         name = display_name(source)
         if isinstance(source, Path) and source.is_dir():
             raise InputError(f"{name}: is a directory, not an RDF file")
-        rdf_format_of(name)
+        rdf_format = rdf_format_of(name)
+        target = graph or str(graph_name(source))
+        if isinstance(source, Path) and rdf_format != ox.RdfFormat.RDF_XML:
+            # Oxigraph reads the file itself: a large file is never held in memory whole.
+            try:
+                with source.open("rb") as stream:
+                    if stream.read(3) != b"\xef\xbb\xbf":  # skip a byte-order mark
+                        stream.seek(0)
+                    self.add_rdf(stream, name, target, bulk=bulk)
+            except FileNotFoundError:
+                raise InputError(f"{name}: no such file") from None
+            except IsADirectoryError:
+                raise InputError(f"{name}: is a directory, not an RDF file") from None
+            except PermissionError as error:
+                raise InputError(f"{name}: cannot read ({error.strerror})") from None
+            return target
         try:
             content = source.read_bytes()
         except FileNotFoundError:
             raise InputError(f"{name}: no such file") from None
         except OSError as error:
             raise InputError(f"{name}: cannot read ({error.strerror})") from None
-        target = graph or str(graph_name(source))
         self.add_rdf(content, name, target, bulk=bulk)
         return target
 

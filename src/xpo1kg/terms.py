@@ -35,8 +35,11 @@ def to_rdflib(term: Any) -> Node | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
+        # normalize=False: keep the engine's lexical form ("1.5E0" stays "1.5E0", not "1.5").
         return Literal(
-            term.value, datatype=None if datatype == _XSD + "string" else URIRef(datatype)
+            term.value,
+            datatype=None if datatype == _XSD + "string" else URIRef(datatype),
+            normalize=False,
         )
     raise TypeError(f"unsupported RDF term {term!r}")
 
