@@ -17,8 +17,9 @@ For each size, synthetic IC50 measurements are generated with benchmarks/generat
     graphs (the floor);
 * every **competency query** that needs no inference is run once to warm up, then ``--runs`` times
   (``--quick-runs`` times if the warm-up took under 10 ms; rdflib: at most ``--rdflib-large-runs``
-  from ``--large-triples`` triples on), and the median latency reported, on: ``kg.query(query)`` (xpo1kg; every solution read into the result as
-  pyoxigraph terms, which the result converts to rdflib terms only if ``.rows`` is asked for),
+  from ``--large-triples`` triples on), and the median latency reported, on: ``kg.query(query)``
+  (xpo1kg; every solution read into the result as pyoxigraph terms, which the result converts to
+  rdflib terms only if ``.rows`` is asked for),
   ``graph.query(text)`` (rdflib) and ``store.query(text, use_default_graph_as_union=True)``
   (pyoxigraph, every solution read). Each
   engine serves its queries from a child process that loads the graph once; a query that takes
