@@ -12,7 +12,8 @@ from typing import Any, Literal
 from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from .namespaces import PREFIXES, bind_prefixes
+from .jsonld_context import jsonld_context
+from .namespaces import bind_prefixes
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -77,7 +78,8 @@ def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
         lines = sorted(line for line in ordered.serialize(format="nt").splitlines() if line)
         return ("\n".join(lines) + "\n").encode("utf-8")
     if export_format == "jsonld":
-        document = json.loads(ordered.serialize(format="json-ld", context=dict(PREFIXES)))
+        # The shipped context is embedded, never referenced, so readers need no network.
+        document = json.loads(ordered.serialize(format="json-ld", context=jsonld_context()))
         return (json.dumps(_sorted_jsonld(document), indent=2, ensure_ascii=False) + "\n").encode()
     return ordered.serialize(format=EXPORT_FORMATS[export_format][0], encoding="utf-8")
 
