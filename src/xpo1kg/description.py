@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3; rdflib's DCAT namespace predates it
 #: Where the description's own nodes (dataset, partitions, linksets) are named.
 DESCRIPTION = Namespace("https://w3id.org/xpo1kg/void#")
 DATASET = DESCRIPTION.xpo1kg
@@ -135,7 +136,7 @@ def _describe_metadata(out: Graph) -> None:
     out.add((DATASET, DCTERMS.license, DATA_LICENCE))
     out.add((DATASET, DCTERMS.creator, Literal(package["Author"] or "The xpo1kg developers")))
     out.add((DATASET, OWL.versionInfo, Literal(release)))
-    out.add((DATASET, DCAT.version, Literal(release)))
+    out.add((DATASET, DCAT_VERSION, Literal(release)))
     for keyword in sorted(k.strip() for k in (package["Keywords"] or "").split(",") if k.strip()):
         out.add((DATASET, DCAT.keyword, Literal(keyword)))
     out.add((DATASET, VOID.uriSpace, Literal(URI_SPACE)))
