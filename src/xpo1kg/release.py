@@ -71,7 +71,7 @@ def checksums(files: Mapping[str, bytes]) -> bytes:
     r"""Return a ``sha256sum``-style listing of the files (sorted by name), for ``sha256sum -c``.
 
     >>> checksums({"a.nt": b""}).decode()
-    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.nt\\n'
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.nt\n'
     """
     lines = [f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files)]
     return "".join(lines).encode("ascii")
