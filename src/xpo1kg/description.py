@@ -114,12 +114,13 @@ def describe_dataset(
     for resource in EXAMPLE_RESOURCES:
         if (resource, None, None) in graph:
             out.add((DATASET, VOID.exampleResource, resource))
-    if isinstance(kg, KnowledgeGraph) and kg.inferred is not None:
-        inferred = DESCRIPTION.inferred
-        out.add((DATASET, VOID.subset, inferred))
-        out.add((inferred, RDF.type, VOID.Dataset))
-        out.add((inferred, DCTERMS.title, Literal("Facts inferred by an OWL reasoner", lang="en")))
-        out.add((inferred, VOID.triples, _count(len(kg.inferred))))
+    inferred = kg.inferred if isinstance(kg, KnowledgeGraph) else None
+    if inferred is not None:
+        subset = DESCRIPTION.inferred
+        out.add((DATASET, VOID.subset, subset))
+        out.add((subset, RDF.type, VOID.Dataset))
+        out.add((subset, DCTERMS.title, Literal("Facts inferred by an OWL reasoner", lang="en")))
+        out.add((subset, VOID.triples, _count(len(inferred))))
     for item in distributions:
         _describe_distribution(out, item)
     return out
