@@ -400,10 +400,13 @@ def find(text: str, data: Sequence[Path]) -> None:
 
 from .figures_cli import figures_command, report_command
 from .ingest_cli import ingest_command
+from .release_cli import describe_command, release_command
 
 main.add_command(figures_command, name="figures")
 main.add_command(report_command, name="report")
 main.add_command(ingest_command, name="ingest")
+main.add_command(release_command, name="release")
+main.add_command(describe_command, name="describe")
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,7 @@ import click
 
 from .errors import InputError, XPO1KGError
 
-__all__ = ["DATA_OPTION", "reports_errors"]
+__all__ = ["DATA_OPTION", "INFERRED_OPTION", "STORE_OPTION", "reports_errors"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +22,17 @@ DATA_OPTION = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
+)
+
+STORE_OPTION = click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A persistent store directory (see `xpo1kg load`), opened without re-parsing.",
+)
+INFERRED_OPTION = click.option(
+    "--inferred",
+    is_flag=True,
+    help="Include the reasoner's inferred facts (computed once per input, then cached).",
 )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from .namespaces import PREFIXES, bind_prefixes
+from .jsonld_context import jsonld_context
+from .namespaces import bind_prefixes
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -54,16 +55,22 @@ class _SortedGraph(Graph):
         )
 
 
-def canonical(graph: Graph) -> Graph:
+def canonical(graph: Graph, prefixes: Mapping[str, str] | None = None) -> Graph:
     """Return a copy whose blank nodes carry content-derived labels, with triples added in order."""
     ordered = bind_prefixes(_SortedGraph())
+    for prefix, namespace in (prefixes or {}).items():
+        ordered.bind(prefix, namespace, override=True, replace=True)
     for triple in sorted(to_canonical_graph(graph), key=lambda t: tuple(map(_sort_key, t))):
         ordered.add(triple)
     return ordered
 
 
-def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
+def serialize(
+    graph: Graph, export_format: ExportFormat, prefixes: Mapping[str, str] | None = None
+) -> bytes:
     """Serialise a graph deterministically in one of :data:`EXPORT_FORMATS`.
+
+    ``prefixes`` adds prefixes to the project's (for vocabularies such as VoID and SPDX).
 
     >>> g = Graph().parse(data="<urn:a> <urn:b> [ <urn:c> 1 ] .", format="turtle")
     >>> serialize(g, "nt") == serialize(g, "nt")
@@ -71,13 +78,15 @@ def serialize(graph: Graph, export_format: ExportFormat) -> bytes:
     """
     if export_format not in EXPORT_FORMATS or export_format in QUAD_FORMATS:
         raise ValueError(f"unknown export format {export_format!r} for one graph")
-    ordered = canonical(graph)
+    ordered = canonical(graph, prefixes)
     if export_format == "nt":
         # N-Triples is line-based: sorted lines make the output a pure function of the graph.
         lines = sorted(line for line in ordered.serialize(format="nt").splitlines() if line)
         return ("\n".join(lines) + "\n").encode("utf-8")
     if export_format == "jsonld":
-        document = json.loads(ordered.serialize(format="json-ld", context=dict(PREFIXES)))
+        # The shipped context is embedded, never referenced, so readers need no network.
+        context = {**jsonld_context(), **(prefixes or {})}
+        document = json.loads(ordered.serialize(format="json-ld", context=context))
         return (json.dumps(_sorted_jsonld(document), indent=2, ensure_ascii=False) + "\n").encode()
     return ordered.serialize(format=EXPORT_FORMATS[export_format][0], encoding="utf-8")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-__all__ = ["data_files", "ontology_file", "query_files", "shapes_file"]
+__all__ = ["context_file", "data_files", "ontology_file", "query_files", "shapes_file"]
 
 _PACKAGE = files("xpo1kg")
 
@@ -18,6 +18,11 @@ def ontology_file() -> Traversable:
 def shapes_file() -> Traversable:
     """Return the SHACL shapes in Turtle."""
     return _PACKAGE / "ontology" / "shapes.ttl"
+
+
+def context_file() -> Traversable:
+    """Return the compact JSON-LD context (embedded by exports, served by the server)."""
+    return _PACKAGE / "context.jsonld"
 
 
 def data_files() -> list[Traversable]:
