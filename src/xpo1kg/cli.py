@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from .catalog import list_queries, resolve_query
-from .cli_options import DATA_OPTION, reports_errors
+from .cli_options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
 from .errors import InputError
 from .export import (
     EXPORT_FORMATS,
@@ -31,20 +31,10 @@ from .validation import validate
 
 __all__ = ["main"]
 
-STORE_OPTION = click.option(
-    "--store",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="A persistent store directory (see `xpo1kg load`), opened without re-parsing.",
-)
 ENDPOINT_OPTION = click.option(
     "--endpoint",
     metavar="URL",
     help="The SPARQL query URL of a SPARQL 1.1 server to use instead of the embedded store.",
-)
-INFERRED_OPTION = click.option(
-    "--inferred",
-    is_flag=True,
-    help="Include the reasoner's inferred facts (computed once per input, then cached).",
 )
 REASONER_OPTION = click.option(
     "--reasoner",
