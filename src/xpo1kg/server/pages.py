@@ -22,7 +22,7 @@ from ..errors import QuerySyntaxError, UnknownQueryError, XPO1KGError
 from ..graph import KnowledgeGraph
 from .entity_view import entity_view
 from .runner import QueryRunner, QueryTimeout
-from .tables import Table, table_from_bindings
+from .tables import Table, local_href, table_from_bindings
 
 __all__ = ["PAGE_ROWS", "entity_html", "install", "render"]
 
@@ -177,10 +177,11 @@ async def query_page(
 
 def alternates(iri: str) -> tuple[tuple[str, str, str], ...]:
     """Return (label, href, media type) of the entity's description in RDF formats."""
-    base = "/resource?" + urlencode({"iri": iri})
+    local = local_href(iri)
+    base = local + "?" if local else "/resource?" + urlencode({"iri": iri}) + "&"
     return (
-        ("Turtle", base + "&format=ttl", "text/turtle"),
-        ("JSON-LD", base + "&format=jsonld", "application/ld+json"),
+        ("Turtle", base + "format=ttl", "text/turtle"),
+        ("JSON-LD", base + "format=jsonld", "application/ld+json"),
     )
 
 
