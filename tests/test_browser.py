@@ -62,7 +62,8 @@ class Traffic:
         return [
             url
             for url in self.requests
-            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname not in LOCAL_HOSTS
+            if urlsplit(url).scheme not in ("data", "blob")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
         ]
 
 

@@ -179,7 +179,7 @@ def test_hostile_literals_are_escaped(tmp_path: Path) -> None:
         "@prefix xr: <https://w3id.org/xpo1kg/resource/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        f"xr:Evil rdfs:label {HOSTILE!r} ; rdfs:comment \"a\\\" onmouseover=\\\"x\" ;\n"
+        f'xr:Evil rdfs:label {HOSTILE!r} ; rdfs:comment "a\\" onmouseover=\\"x" ;\n'
         '  skos:altLabel "<img src=x onerror=alert(1)>" ; xr:rel xr:TP53 .\n',
         encoding="utf-8",
     )
@@ -189,7 +189,11 @@ def test_hostile_literals_are_escaped(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     page = Page(text)
     assert page.title == f"{HOSTILE} · xpo1kg"
-    assert page.assets == ["/static/style.css", "/resource/Evil?format=ttl", "/resource/Evil?format=jsonld"]
+    assert page.assets == [
+        "/static/style.css",
+        "/resource/Evil?format=ttl",
+        "/resource/Evil?format=jsonld",
+    ]
 
 
 @pytest.mark.parametrize("name", ["xrefs", "tables", "entity_view", "pages"])
@@ -272,8 +276,12 @@ def test_query_page_runs_and_truncates(server: RunningServer) -> None:
 def test_query_page_reports_errors_with_400(server: RunningServer) -> None:
     answer = get(server, "/query", query="SELECT ?x WHERE { ?x }")
     assert answer.status_code == 400
-    assert re.search(r'<p class="error" role="alert">invalid SPARQL at line 1, column \d+', answer.text)
-    refused = get(server, "/query", query="SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
+    assert re.search(
+        r'<p class="error" role="alert">invalid SPARQL at line 1, column \d+', answer.text
+    )
+    refused = get(
+        server, "/query", query="SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"
+    )
     assert refused.status_code == 400
     assert "SERVICE is not allowed" in refused.text
 

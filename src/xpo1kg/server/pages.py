@@ -102,7 +102,7 @@ def _counts(kg: KnowledgeGraph) -> list[tuple[str, int]]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    """The dataset: what it is, how big, and the questions it answers."""
+    """Show the dataset: what it is, how big, and the questions it answers."""
     state = request.app.state
     # The served graph never changes, so count once.
     if getattr(state, "page_counts", None) is None:
@@ -143,7 +143,7 @@ async def query_page(
     example: str | None = None,
     load: str | None = None,
 ) -> HTMLResponse:
-    """The query editor; with ``query`` it runs it, with ``example`` (and ``load``) it fills it in.
+    """Show the query editor; run ``query``, or fill in ``example`` (when asked to ``load`` it).
 
     The example picker is a plain form field, so the page works without JavaScript: the "Load"
     button submits the form with ``load`` set, and the page comes back with the example's text.
