@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote, urlencode
 
-import pyoxigraph as ox
 from rdflib.term import URIRef
 
 from ..graph import KnowledgeGraph
@@ -82,8 +81,7 @@ def column_title(variable: str) -> str:
 
 
 def _describes(kg: KnowledgeGraph, iri: str) -> bool:
-    subject = ox.NamedNode(iri)
-    return next(kg.store.oxigraph.quads_for_pattern(subject, None, None, None), None) is not None
+    return kg.query("ASK { ?entity ?p ?o }", {"entity": URIRef(iri)}).column("ask") == [True]
 
 
 def iri_cell(kg: KnowledgeGraph, iri: str, label: str | None = None) -> Cell:
