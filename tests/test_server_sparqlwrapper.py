@@ -43,7 +43,9 @@ def test_competency_query_over_http(server: RunningServer, query: object) -> Non
     # SPARQLWrapper guesses the query type from keywords, comments included: a header saying
     # "deleted" makes it send an update. The header is documentation, so leave it out.
     text = "\n".join(
-        line for line in query.sparql.splitlines() if not line.startswith("#")  # type: ignore[attr-defined]
+        line
+        for line in query.sparql.splitlines()
+        if not line.startswith("#")  # type: ignore[attr-defined]
     )
     client.setQuery(text)
     client.setReturnFormat(JSON)
