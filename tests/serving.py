@@ -29,13 +29,20 @@ class RunningServer:
     def sparql(self) -> str:
         return self.base + "/sparql"
 
-    def children(self) -> set[int]:
-        """The pids of the server's child processes (the query workers)."""
+    def workers(self) -> set[int]:
+        """The pids of the server's query workers (spawned children; not the resource tracker)."""
         pids: set[int] = set()
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            text = (task / "children").read_text().split()
-            pids |= {int(p) for p in text}
-        return pids
+            pids |= {int(p) for p in (task / "children").read_text().split()}
+        return {pid for pid in pids if _is_worker(pid)}
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"spawn_main" in command
 
 
 def _ready(url: str) -> bool:

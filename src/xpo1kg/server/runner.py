@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import re
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -18,6 +17,7 @@ from ..errors import QuerySyntaxError, XPO1KGError
 from ..store import check_query_is_safe
 from .serializers import Bindings
 from .settings import GraphSpec
+from .sparql_text import update_keyword
 from .worker import Failure, Job, Payload, Solutions, serve_jobs
 
 __all__ = [
@@ -30,12 +30,6 @@ __all__ = [
 ]
 
 _STARTUP_SECONDS = 60.0
-# Strings, IRIs and comments are blanked out before looking at the first keyword.
-_NOT_CODE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*'
-)
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*\S*\s*)*", re.IGNORECASE)
-_UPDATE = re.compile(r"(LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|INSERT|DELETE|WITH)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,10 +63,8 @@ def check_read_only(sparql: str) -> None:
     ...
     xpo1kg.server.runner.UpdateRefusedError: SPARQL Update (LOAD) is not allowed: this endpoint is read-only
     """
-    code = _NOT_CODE.sub(lambda m: " " if m.group(0).startswith("#") else "<>", sparql)
-    found = _UPDATE.match(code, _PROLOGUE.match(code).end())  # type: ignore[union-attr]
-    if found:
-        keyword = found.group(1).upper()
+    keyword = update_keyword(sparql)
+    if keyword is not None:
         raise UpdateRefusedError(
             f"SPARQL Update ({keyword}) is not allowed: this endpoint is read-only"
         )

@@ -27,6 +27,7 @@ from .serializers import (
     term_json,
 )
 from .settings import GraphSpec
+from .sparql_text import has_dataset_clause
 
 __all__ = ["Failure", "Job", "Payload", "QueryEngine", "Solutions", "serve_jobs"]
 
@@ -125,6 +126,8 @@ class QueryEngine:
         options: dict[str, object] = {"prefixes": PREFIXES}
         if job.default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        elif has_dataset_clause(job.sparql):
+            pass  # the query's FROM / FROM NAMED choose the dataset
         elif self._default_graph is None:
             options["use_default_graph_as_union"] = True
         else:
