@@ -391,12 +391,14 @@ def find(text: str, data: Sequence[Path]) -> None:
 from .figures_cli import figures_command, report_command
 from .ingest_cli import ingest_command
 from .release_cli import describe_command, release_command
+from .serve_cli import serve_command
 
 main.add_command(figures_command, name="figures")
 main.add_command(report_command, name="report")
 main.add_command(ingest_command, name="ingest")
 main.add_command(release_command, name="release")
 main.add_command(describe_command, name="describe")
+main.add_command(serve_command, name="serve")
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,283 @@
+"""What an entity page shows, gathered from the graph: names, types, identifiers, relations, IC50s.
+
+Everything here is plain data (cells of text and links); the ``entity.html`` template lays it out
+and escapes it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from ..graph import KnowledgeGraph
+from ..namespaces import OBO, PREFIXES, compress
+from .tables import Cell, Table, iri_cell, literal_cell
+from .xrefs import IDENTIFIER_PROPERTIES, Xref, xref_from_curie, xref_from_iri, xref_from_property
+
+__all__ = ["EntityView", "Statement", "entity_view"]
+
+#: Incoming and outgoing statements shown per direction; a hub such as XPO1 stays readable.
+MAX_STATEMENTS = 1000
+
+_DEFINITION = str(OBO.IAO_0000115)
+_SOURCE = PREFIXES["dcterms"] + "source"
+_XREF = PREFIXES["oboInOwl"] + "hasDbXref"
+# Shown in their own sections, not as statements.
+_OWN_SECTIONS = {
+    str(RDFS.label),
+    str(SKOS.altLabel),
+    str(RDF.type),
+    _DEFINITION,
+    str(RDFS.comment),
+    _SOURCE,
+    str(SKOS.exactMatch),
+    _XREF,
+    *IDENTIFIER_PROPERTIES,
+}
+# Wordings for properties that have no label in the graph.
+_PROPERTY_NAMES = {
+    str(RDF.type): "is a",
+    str(RDFS.subClassOf): "subclass of",
+    str(RDFS.subPropertyOf): "subproperty of",
+    str(RDFS.domain): "domain",
+    str(RDFS.range): "range",
+    str(OWL.inverseOf): "inverse of",
+    str(OWL.equivalentClass): "equivalent to",
+    str(OWL.disjointWith): "disjoint with",
+    str(RDFS.seeAlso): "see also",
+}
+
+_OUTGOING = "SELECT ?p ?o WHERE { ?entity ?p ?o } ORDER BY ?p ?o LIMIT " + str(MAX_STATEMENTS + 1)
+_INCOMING = f"""
+SELECT ?s ?p WHERE {{
+  ?s ?p ?entity .
+  FILTER(!isBlank(?s) && ?p NOT IN (owl:annotatedSource, owl:annotatedTarget))
+}} ORDER BY ?p ?s LIMIT {MAX_STATEMENTS + 1}
+"""
+_STATEMENT_SOURCES = """
+SELECT ?subject ?p ?o ?source ?quote WHERE {
+  { ?axiom owl:annotatedSource ?entity } UNION { ?axiom owl:annotatedTarget ?entity }
+  ?axiom owl:annotatedSource ?subject ;
+         owl:annotatedProperty ?p ;
+         owl:annotatedTarget ?o ;
+         dcterms:source ?source .
+  OPTIONAL { ?axiom xo:supportingText ?quote }
+} ORDER BY ?source ?quote
+"""
+# IC50 measurements of an inhibitor, a cell line or a cancer type, in nM (as queries/ic50_table.rq).
+_IC50 = """
+SELECT ?measurement ?inhibitor ?cell_line ?cells ?cancer ?qualifier ?value ?lower ?upper
+       ?published ?source WHERE {
+  ?measurement xo:hasInhibitor|xo:hasCellLine|xo:hasCancerType ?entity ;
+               xo:hasEndpoint bao:BAO_0000190 ;
+               xo:hasInhibitor ?inhibitor ;
+               xo:hasUnit ?unit .
+  BIND(IF(?unit = obo:UO_0000065, 1, IF(?unit = obo:UO_0000064, 1000, IF(?unit = obo:UO_0000066,
+       0.001, IF(?unit = obo:UO_0000063, 1000000, IF(?unit = obo:UO_0000062, 1000000000,
+       ?no_unit))))) AS ?to_nM)
+  OPTIONAL { ?measurement xo:hasCellLine ?cell_line }
+  OPTIONAL { ?measurement xo:cellLineDescription ?cells }
+  OPTIONAL { ?measurement xo:hasCancerType ?cancer }
+  OPTIONAL { ?measurement xo:qualifier ?qualifier }
+  OPTIONAL { ?measurement xo:value ?raw }
+  OPTIONAL { ?measurement xo:lowerBound ?low ; xo:upperBound ?high }
+  OPTIONAL { ?measurement xo:publishedValue ?published }
+  OPTIONAL { ?measurement dcterms:source ?source }
+  BIND(?raw * ?to_nM AS ?value)
+  BIND(?low * ?to_nM AS ?lower)
+  BIND(?high * ?to_nM AS ?upper)
+}
+"""
+IC50_COLUMNS = ("inhibitor", "cell line", "cancer type", "IC50 (nM)", "as published", "source")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One edge: the property, the thing at the other end, and who says so."""
+
+    property: Cell
+    other: Cell
+    sources: tuple[Cell, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """Everything the entity page shows about one IRI."""
+
+    iri: str
+    curie: str
+    label: str
+    definitions: tuple[str, ...]
+    comments: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    types: tuple[Cell, ...]
+    identifiers: tuple[Xref, ...]
+    outgoing: tuple[Statement, ...]
+    incoming: tuple[Statement, ...]
+    sources: tuple[Cell, ...]
+    ic50: Table | None
+    truncated: bool
+
+
+def _number(node: Node | None) -> str:
+    """Return a decimal without trailing zeros (Oxigraph may return 100 or 100.0)."""
+    if not isinstance(node, Literal):
+        return ""
+    value = node.toPython()
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(node)
+
+
+class _Reader:
+    """Queries about one entity, with label look-ups shared between sections."""
+
+    def __init__(self, kg: KnowledgeGraph, iri: str) -> None:
+        self.kg = kg
+        self.iri = iri
+        self.bindings = {"entity": URIRef(iri)}
+
+    def rows(self, sparql: str) -> list[dict[str, Node | None]]:
+        result = self.kg.query(sparql, self.bindings)
+        return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+    def link(self, node: Node | None) -> Cell:
+        if isinstance(node, URIRef):
+            return iri_cell(self.kg, str(node))
+        if isinstance(node, Literal):
+            return literal_cell(str(node), str(node.datatype) if node.datatype else None)
+        return Cell("" if node is None else f"_:{node}")
+
+    def property_cell(self, iri: str) -> Cell:
+        cell = iri_cell(self.kg, iri)
+        if cell.text == compress(iri) and iri in _PROPERTY_NAMES:
+            return Cell(_PROPERTY_NAMES[iri], cell.href, cell.external, hint=iri)
+        return cell
+
+    def source_cell(self, source: Node | None, quote: Node | None) -> Cell:
+        cell = self.link(source)
+        return Cell(cell.text, cell.href, cell.external, hint=str(quote) if quote else cell.hint)
+
+
+def _sorted_unique(cells: Iterable[Cell]) -> tuple[Cell, ...]:
+    return tuple(sorted(set(cells), key=lambda c: (c.text.casefold(), c.href or "")))
+
+
+def _statement_sources(reader: _Reader) -> dict[tuple[str, str, str], list[Cell]]:
+    sources: dict[tuple[str, str, str], list[Cell]] = defaultdict(list)
+    for row in reader.rows(_STATEMENT_SOURCES):
+        key = (str(row["subject"]), str(row["p"]), str(row["o"]))
+        cell = reader.source_cell(row["source"], row["quote"])
+        if cell not in sources[key]:
+            sources[key].append(cell)
+    return sources
+
+
+def _statements(
+    reader: _Reader,
+    pairs: list[tuple[str, Node]],
+    sources: dict[tuple[str, str, str], list[Cell]],
+    *,
+    incoming: bool,
+) -> tuple[Statement, ...]:
+    statements = []
+    for prop, other in pairs:
+        key = (str(other), prop, reader.iri) if incoming else (reader.iri, prop, str(other))
+        cited = tuple(sorted(sources.get(key, []), key=lambda c: c.text.casefold()))
+        statements.append(Statement(reader.property_cell(prop), reader.link(other), cited))
+    statements.sort(key=lambda s: (s.property.text.casefold(), s.other.text.casefold()))
+    return tuple(statements)
+
+
+def _ic50_table(reader: _Reader) -> Table | None:
+    rows = reader.rows(_IC50)
+    if not rows:
+        return None
+    body = []
+    for row in rows:
+        cell_line = reader.link(row["cell_line"]) if row["cell_line"] else Cell(str(row["cells"]))
+        if row["value"] is not None:
+            qualifier = str(row["qualifier"]) if row["qualifier"] is not None else ""
+            ic50 = f"{qualifier}{_number(row['value'])}"
+        elif row["lower"] is not None:
+            ic50 = f"{_number(row['lower'])}–{_number(row['upper'])}"
+        else:
+            ic50 = ""
+        body.append(
+            (
+                reader.link(row["inhibitor"]),
+                cell_line,
+                reader.link(row["cancer"]) if row["cancer"] else Cell(""),
+                Cell(ic50, numeric=True),
+                Cell(str(row["published"] or "")),
+                reader.link(row["source"]) if row["source"] else Cell(""),
+            )
+        )
+    # As in queries/ic50_table.rq: by inhibitor, then cancer type, then cell line.
+    body.sort(key=lambda r: tuple(r[i].text.casefold() for i in (0, 2, 1, 3)))
+    return Table(IC50_COLUMNS, tuple(body))
+
+
+def entity_view(kg: KnowledgeGraph, iri: str) -> EntityView | None:
+    """Gather what the graph says about ``iri``; None when it says nothing at all.
+
+    >>> from xpo1kg import load_graph
+    >>> view = entity_view(load_graph(), "https://w3id.org/xpo1kg/resource/TP53")
+    >>> view.label, view.synonyms[0]
+    ('TP53', 'LFS1')
+    """
+    reader = _Reader(kg, iri)
+    outgoing = reader.rows(_OUTGOING)
+    incoming = reader.rows(_INCOMING)
+    if not outgoing and not incoming:
+        return None
+    values: dict[str, list[Node]] = defaultdict(list)
+    relations: list[tuple[str, Node]] = []
+    for row in outgoing[:MAX_STATEMENTS]:
+        prop, other = str(row["p"]), row["o"]
+        if other is None or isinstance(other, BNode):
+            continue  # OWL restrictions and axioms: not for reading here
+        if prop in _OWN_SECTIONS:
+            values[prop].append(other)
+        else:
+            relations.append((prop, other))
+    identifiers = {
+        *(xref_from_iri(str(o)) for o in values[str(SKOS.exactMatch)]),
+        *(xref_from_curie(str(o)) for o in values[_XREF]),
+        *(xref_from_property(p, str(o)) for p in IDENTIFIER_PROPERTIES for o in values[p]),
+    }
+    # The same page reached twice (an accession and its exactMatch IRI) is listed once.
+    by_page = {(x.href or f"{x.database}:{x.accession}"): x for x in sorted(identifiers)}
+    sources = _statement_sources(reader)
+    types = [o for o in values[str(RDF.type)] if o != OWL.NamedIndividual]
+
+    def texts(prop: str) -> tuple[str, ...]:
+        return tuple(sorted({str(o) for o in values[prop]}, key=str.casefold))
+
+    label = reader.kg.label(URIRef(iri))
+    return EntityView(
+        iri=iri,
+        curie=compress(iri),
+        label=compress(iri) if label == iri else label,
+        definitions=texts(_DEFINITION),
+        comments=texts(str(RDFS.comment)),
+        synonyms=texts(str(SKOS.altLabel)),
+        types=_sorted_unique(reader.link(t) for t in types),
+        identifiers=tuple(sorted(by_page.values())),
+        outgoing=_statements(reader, relations, sources, incoming=False),
+        incoming=_statements(
+            reader,
+            [(str(r["p"]), r["s"]) for r in incoming[:MAX_STATEMENTS] if r["s"] is not None],
+            sources,
+            incoming=True,
+        ),
+        sources=_sorted_unique(reader.link(s) for s in values[_SOURCE]),
+        ic50=_ic50_table(reader),
+        truncated=len(outgoing) > MAX_STATEMENTS or len(incoming) > MAX_STATEMENTS,
+    )

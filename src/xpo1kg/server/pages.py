@@ -1,0 +1,205 @@
+"""The HTML pages of ``xpo1kg serve``: home, competency questions, query editor, entity pages.
+
+Pages are rendered on the server from Jinja2 templates (autoescaped) in ``templates/``; the style
+sheet and the one small script are in ``static/`` and ship in the package, so the pages work
+offline. Fixed look-ups (counts, entity pages) use the in-process graph; user queries go through
+the server's query runner, with its time limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..catalog import CompetencyQuery, get_query, list_queries
+from ..errors import QuerySyntaxError, UnknownQueryError, XPO1KGError
+from ..graph import KnowledgeGraph
+from .entity_view import entity_view
+from .runner import QueryRunner, QueryTimeout
+from .tables import Table, local_href, table_from_bindings
+
+__all__ = ["PAGE_ROWS", "entity_html", "install", "render"]
+
+#: Rows shown in an HTML results table; the full answer is a download away.
+PAGE_ROWS = 1000
+SITE_TITLE = "xpo1kg"
+_GUIDE = "The Role of XPO1 Inhibition in Cancer Cell Apoptosis: A Technical Guide (BenchChem, 2025)"
+# Home page counts: classes (with their subclasses), in display order.
+_COUNTED = (
+    ("proteins", "xo:Protein"),
+    ("inhibitors", "xo:Inhibitor"),
+    ("cell lines", "xo:CellLine"),
+    ("cancer types", "xo:CancerType"),
+    ("measurements", "xo:Measurement"),
+    ("sources", "xo:Source"),
+)
+_COUNTS = (
+    "SELECT ?class (COUNT(DISTINCT ?thing) AS ?count) WHERE { VALUES ?class { "
+    + " ".join(curie for _, curie in _COUNTED)
+    + " } ?thing a/rdfs:subClassOf* ?class } GROUP BY ?class"
+)
+#: Download formats offered under a results table: (label, media type sent as Accept).
+DOWNLOADS = (("CSV", "text/csv"), ("JSON", "application/sparql-results+json"))
+
+_templates = Environment(
+    loader=PackageLoader("xpo1kg.server", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+router = APIRouter(include_in_schema=False)
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a page template (every value is escaped unless the template says otherwise)."""
+    return _templates.get_template(template).render(site=SITE_TITLE, **context)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer as the results template shows it."""
+
+    table: Table
+    truncated: bool
+    downloads: tuple[tuple[str, str, str], ...]
+
+
+def _downloads(sparql: str) -> tuple[tuple[str, str, str], ...]:
+    """Return (label, href, media type) of each download link for a query through ``/sparql``."""
+    href = "/sparql?" + urlencode({"query": sparql})
+    return tuple((label, href, media) for label, media in DOWNLOADS)
+
+
+async def _answer(request: Request, sparql: str) -> Answer:
+    runner: QueryRunner = request.app.state.runner
+    answer = await runner.select(sparql, max_rows=PAGE_ROWS)
+    table = table_from_bindings(request.app.state.kg, answer.variables, answer.rows)
+    return Answer(table, answer.truncated, _downloads(sparql))
+
+
+def _error_page(status: int, title: str, message: str) -> HTMLResponse:
+    page = render("error.html", title=title, message=message, status=status)
+    return HTMLResponse(page, status_code=status)
+
+
+def _counts(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+    found = {str(r["class"]): r["count"] for r in kg.query(_COUNTS).records()}
+    counts = [("triples", len(kg))]
+    for name, curie in _COUNTED:
+        iri = "https://w3id.org/xpo1kg/ontology/" + curie.removeprefix("xo:")
+        value = found.get(iri, 0)
+        counts.append((name, value if isinstance(value, int) else int(str(value))))
+    return counts
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """Show the dataset: what it is, how big, and the questions it answers."""
+    state = request.app.state
+    # The served graph never changes, so count once.
+    if getattr(state, "page_counts", None) is None:
+        state.page_counts = _counts(state.kg)
+    page = render("home.html", counts=state.page_counts, questions=list_queries(), guide=_GUIDE)
+    return HTMLResponse(page)
+
+
+@router.get("/questions/{name}", response_class=HTMLResponse)
+async def question(request: Request, name: str) -> HTMLResponse:
+    """One competency question with its answer, run now through the query runner."""
+    try:
+        query = get_query(name)
+    except UnknownQueryError as error:
+        return _error_page(404, "No such question", str(error))
+    try:
+        answer = await _answer(request, query.sparql)
+    except QueryTimeout as error:
+        return _error_page(503, "The question took too long", str(error))
+    except XPO1KGError as error:
+        return _error_page(500, "The question could not be answered", str(error))
+    return HTMLResponse(render("question.html", query=query, answer=answer))
+
+
+def _example(name: str | None) -> CompetencyQuery | None:
+    if not name:
+        return None
+    try:
+        return get_query(name)
+    except UnknownQueryError:
+        return None
+
+
+@router.get("/query", response_class=HTMLResponse)
+async def query_page(
+    request: Request,
+    query: str | None = None,
+    example: str | None = None,
+    load: str | None = None,
+) -> HTMLResponse:
+    """Show the query editor; run ``query``, or fill in ``example`` (when asked to ``load`` it).
+
+    The example picker is a plain form field, so the page works without JavaScript: the "Load"
+    button submits the form with ``load`` set, and the page comes back with the example's text.
+    """
+    chosen = _example(example)
+    if chosen is not None and (load is not None or not query):
+        query = chosen.sparql
+        run = False
+    else:
+        run = bool(query and query.strip())
+    context: dict[str, Any] = {
+        "examples": list_queries(),
+        "example_texts": {q.name: q.sparql for q in list_queries()},
+        "chosen": chosen.name if chosen else "",
+        "text": query or "",
+        "answer": None,
+        "error": None,
+    }
+    status = 200
+    if run and query is not None:
+        try:
+            context["answer"] = await _answer(request, query)
+        except QuerySyntaxError as error:
+            context["error"], status = str(error), 400
+        except QueryTimeout as error:
+            context["error"], status = str(error), 503
+        except XPO1KGError as error:
+            context["error"], status = str(error), 500
+    return HTMLResponse(render("query.html", **context), status_code=status)
+
+
+def alternates(iri: str) -> tuple[tuple[str, str, str], ...]:
+    """Return (label, href, media type) of the entity's description in RDF formats."""
+    local = local_href(iri)
+    base = local + "?" if local else "/resource?" + urlencode({"iri": iri}) + "&"
+    return (
+        ("Turtle", base + "format=ttl", "text/turtle"),
+        ("JSON-LD", base + "format=jsonld", "application/ld+json"),
+    )
+
+
+def entity_html(kg: KnowledgeGraph, iri: str) -> str | None:
+    """Return the HTML page of an entity, or None when the graph says nothing about it.
+
+    >>> from xpo1kg import load_graph
+    >>> page = entity_html(load_graph(), "https://w3id.org/xpo1kg/resource/TP53")
+    >>> "<title>TP53" in page and "P04637" in page
+    True
+    """
+    view = entity_view(kg, iri)
+    if view is None:
+        return None
+    return render("entity.html", view=view, alternates=alternates(iri))
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and their static files to the server's app."""
+    app.mount("/static", StaticFiles(packages=[("xpo1kg.server", "static")]), name="static")
+    app.include_router(router)

@@ -1,0 +1,120 @@
+"""``/sparql``: the query side of the SPARQL 1.1 Protocol (GET, POST form, POST direct)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from ..errors import QuerySyntaxError
+from .description import service_description
+from .runner import NotAcceptableError, QueryRunner, QueryTimeout, UpdateRefusedError
+from .settings import ServerSettings
+from .worker import Job, Payload
+
+__all__ = ["error_response", "router"]
+
+router = APIRouter()
+
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples")
+
+
+def error_response(status: int, message: str) -> PlainTextResponse:
+    """Return a one-line plain-text error (SPARQL clients show the body to the user)."""
+    return PlainTextResponse(message + "\n", status_code=status, headers={"Vary": "Accept"})
+
+
+class _RequestError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+
+
+def _params(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return grouped
+
+
+def _one_query(params: dict[str, list[str]]) -> str | None:
+    if "update" in params:
+        raise _RequestError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise _RequestError(400, "more than one 'query' parameter")
+    return queries[0] if queries else None
+
+
+async def _read_request(request: Request) -> tuple[str | None, dict[str, list[str]]]:
+    """Return the query text (None when absent) and every parameter, by the protocol's rules."""
+    url_params = _params(parse_qsl(request.url.query, keep_blank_values=True))
+    if request.method in ("GET", "HEAD"):
+        return _one_query(url_params), url_params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if content_type == _FORM:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _RequestError(400, "the request body is not UTF-8") from None
+        params = _params(parse_qsl(text, keep_blank_values=True))
+        query = _one_query(params)
+        if query is None:
+            raise _RequestError(400, "missing 'query' parameter in the form")
+        for name, values in url_params.items():
+            params.setdefault(name, values)
+        return query, params
+    if content_type == _UPDATE:
+        raise _RequestError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    if content_type == _QUERY:
+        try:
+            return body.decode("utf-8"), url_params
+        except UnicodeDecodeError:
+            raise _RequestError(400, "the query is not UTF-8") from None
+    shown = content_type or "none"
+    raise _RequestError(415, f"unsupported content type {shown}: send {_FORM} or {_QUERY}")
+
+
+@router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
+async def sparql_endpoint(request: Request) -> Response:
+    """Answer a SPARQL query, or describe the service when there is none."""
+    try:
+        query, params = await _read_request(request)
+    except _RequestError as refusal:
+        return error_response(refusal.status, refusal.message)
+    accept = request.headers.get("accept")
+    if query is None:
+        return service_description(request, accept)
+    settings: ServerSettings = request.app.state.settings
+    runner: QueryRunner = request.app.state.runner
+    job = Job(
+        query,
+        accept,
+        settings.max_rows,
+        default_graphs=tuple(params.get("default-graph-uri", ())),
+        named_graphs=tuple(params.get("named-graph-uri", ())),
+    )
+    try:
+        reply = await runner.execute(job)
+    except UpdateRefusedError as error:
+        return error_response(403, str(error))
+    except QuerySyntaxError as error:
+        return error_response(400, str(error))
+    except NotAcceptableError as error:
+        return error_response(406, str(error))
+    except QueryTimeout as error:
+        return error_response(503, str(error))
+    assert isinstance(reply, Payload)  # jobs sent without bindings=True always get bytes
+    headers = {"Vary": "Accept"}
+    if reply.truncated:
+        headers["X-SPARQL-Truncated"] = f"true; max-rows={settings.max_rows}"
+    media_type = reply.media_type
+    if media_type in _TEXT_TYPES:
+        media_type += "; charset=utf-8"
+    body = b"" if request.method == "HEAD" else reply.body
+    return Response(body, media_type=media_type, headers=headers)

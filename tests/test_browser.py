@@ -1,0 +1,149 @@
+"""A biologist's path through the pages, in a real headless Chromium (Debian's, driven by Playwright).
+
+The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it). The
+test fails, rather than skips, when it is missing: CI must run it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from serving import RunningServer, running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server("--workers", "1") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class Traffic:
+    """Every request a page makes, and those that failed."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request: Request) -> None:
+        self.failed.append(f"{request.url}: {request.failure}")
+
+    def remote(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True)
+    opened = context.new_page()
+    opened.set_default_timeout(20_000)
+    yield opened
+    context.close()
+
+
+def test_from_a_question_to_p53_to_selinexor_ic50(
+    server: RunningServer, page: Page, tmp_path: Path
+) -> None:
+    traffic = Traffic(page)
+    page.goto(server.base + "/")
+    expect(page).to_have_title("XPO1 inhibition and apoptosis: a knowledge graph · xpo1kg")
+    expect(page.locator(".card", has_text="proteins")).to_contain_text("18")
+
+    page.get_by_role("link", name="XPO1 cargo whose nuclear retention triggers apoptosis").click()
+    expect(page).to_have_url(server.base + "/questions/cargo_triggering_apoptosis")
+    results = page.locator("table#results")
+    expect(results.locator("thead th").first).to_have_text("cargo")
+    expect(results.locator("tbody tr")).to_have_count(6)
+    expect(results.locator("tbody tr").first).to_contain_text("P04637")
+
+    results.get_by_role("link", name="TP53", exact=True).click()
+    expect(page).to_have_url(server.base + "/resource/TP53")
+    expect(page.locator("h1")).to_have_text("TP53")
+    expect(page.locator(".synonyms")).to_contain_text("p53")
+    uniprot = page.get_by_role("link", name="P04637")
+    expect(uniprot).to_have_attribute("href", "https://www.uniprot.org/uniprotkb/P04637/entry")
+
+    # TP53 is exported by XPO1, which selinexor inhibits.
+    page.get_by_role("link", name="XPO1", exact=True).first.click()
+    expect(page.locator("h1")).to_have_text("XPO1")
+    page.get_by_role("link", name="selinexor", exact=True).first.click()
+    expect(page).to_have_url(server.base + "/resource/selinexor")
+    ic50 = page.locator("table#ic50-table")
+    expect(ic50.locator("tbody tr")).to_have_count(3)
+    expect(ic50.locator("tbody tr", has_text="MDA-MB-468").locator("td.num")).to_have_text("~32")
+    expect(ic50.locator("tbody tr", has_text="BT-549").locator("td.num")).to_have_text("~200")
+    expect(ic50.locator("tbody tr", has_text="bladder cancer").locator("td.num")).to_have_text(
+        "100–500"
+    )
+    shot = tmp_path / "selinexor.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+    assert len(traffic.requests) >= 8  # pages, style sheets and scripts were really fetched
+    assert traffic.failed == []
+    assert traffic.remote() == []
+
+
+def test_query_editor_examples_run_and_download(
+    server: RunningServer, page: Page, tmp_path: Path
+) -> None:
+    traffic = Traffic(page)
+    page.goto(server.base + "/query")
+    editor = page.get_by_label("SPARQL query")
+    expect(editor).to_have_value("")
+    page.get_by_label("Example query").select_option("most_sensitive_cell_line")
+    expect(editor).to_have_value(re.compile(r"^# title: "))  # filled by the script
+    page.get_by_role("button", name="Run query").click()
+    expect(page).to_have_url(re.compile(r"/query\?example=most_sensitive_cell_line"))
+    results = page.locator("table#results tbody tr")
+    expect(results.first).to_be_visible()
+    assert results.count() >= 2
+
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="CSV").click()
+    saved = tmp_path / "results.csv"
+    waiting.value.save_as(saved)
+    header = saved.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("inhibitor")
+
+    editor.fill("SELECT ?x WHERE { ?x }")
+    page.get_by_role("button", name="Run query").click()
+    expect(page.get_by_role("alert")).to_contain_text("invalid SPARQL at line 1")
+    page.screenshot(path=str(tmp_path / "query-error.png"))
+    assert traffic.remote() == []
+    assert traffic.failed == []

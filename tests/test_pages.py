@@ -1,0 +1,312 @@
+"""The HTML pages: entity pages from the real graph, and the home, question and query pages served
+by the real ``xpo1kg serve`` (parsed with the standard library's HTML parser)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from serving import RunningServer, running_server
+
+from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg.catalog import list_queries
+from xpo1kg.server.pages import PAGE_ROWS, entity_html
+
+XR = "https://w3id.org/xpo1kg/resource/"
+HOSTILE = '<script>alert("x")</script>'
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: title, links, tables (by id), alerts."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self.assets: list[str] = []  # src of scripts and href of <link> elements
+        self.tables: dict[str, list[list[str]]] = {}
+        self.headers: dict[str, list[str]] = {}
+        self.textarea = ""
+        self._stack: list[str] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._row: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._stack.append(tag)
+        if tag == "a":
+            self._href, self._text = found.get("href") or "", []
+        elif tag == "script" and found.get("src"):
+            self.assets.append(found["src"] or "")
+        elif tag == "link":
+            self.assets.append(found.get("href") or "")
+        elif tag == "table":
+            self._table = found.get("id") or f"table{len(self.tables)}"
+            self.tables[self._table], self.headers[self._table] = [], []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._stack and self._stack[-1] == tag:
+            self._stack.pop()
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text).strip()))
+            self._href = None
+        elif tag in ("td", "th") and self._cell is not None and self._table:
+            text = " ".join("".join(self._cell).split())
+            if tag == "th":
+                self.headers[self._table].append(text)
+            else:
+                self._row.append(text)
+            self._cell = None
+        elif tag == "tr" and self._table and self._row:
+            self.tables[self._table].append(self._row)
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        current = self._stack[-1] if self._stack else ""
+        if current == "title":
+            self.title += data
+        if current == "textarea":
+            self.textarea += data
+        if self._href is not None:
+            self._text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def href_of(self, text: str) -> str:
+        return next(href for href, shown in self.links if shown == text)
+
+
+# --- entity pages, from the real graph ------------------------------------------------------
+
+
+def test_tp53_page_has_label_synonyms_types_and_uniprot_link(kg: KnowledgeGraph) -> None:
+    accession = kg.query("SELECT ?a WHERE { xr:TP53 xo:uniprotAccession ?a }").column("a")
+    assert accession == ["P04637"]
+    page = Page(entity_html(kg, XR + "TP53") or "")
+    assert page.title == "TP53 · xpo1kg"
+    assert page.href_of("P04637") == "https://www.uniprot.org/uniprotkb/P04637/entry"
+    assert page.href_of("11998").endswith("hgnc_id/HGNC:11998")
+    assert page.href_of("tumour suppressor") == "/ontology/TumorSuppressor"
+    text = entity_html(kg, XR + "TP53") or ""
+    assert re.search(r'<span class="synonym">p53</span>', text)
+
+
+def test_tp53_relations_in_both_directions_with_sources(kg: KnowledgeGraph) -> None:
+    page = Page(entity_html(kg, XR + "TP53") or "")
+    outgoing = page.tables["table0"]
+    assert page.headers["table0"] == ["relation", "value", "source"]
+    assert [
+        "exported by",
+        "XPO1",
+        "BenchChem technical guide on XPO1 inhibition (2025)",
+    ] in outgoing
+    assert ["upregulates expression of", "BBC3", outgoing[-1][2]] in outgoing
+    incoming = page.tables["table1"]
+    assert page.headers["table1"] == ["subject", "relation", "source"]
+    assert any(row[1] == "step involves" for row in incoming)
+    assert page.href_of("XPO1") == "/resource/XPO1"
+    assert page.href_of("p53-dependent apoptosis") == "/resource/P53DependentApoptosis"
+
+
+def test_selinexor_page_has_the_ic50_table_of_the_data(kg: KnowledgeGraph) -> None:
+    page = Page(entity_html(kg, XR + "selinexor") or "")
+    guide = "BenchChem technical guide on XPO1 inhibition (2025)"
+    assert page.headers["ic50-table"] == [
+        "inhibitor",
+        "cell line",
+        "cancer type",
+        "IC50 (nM)",
+        "as published",
+        "source",
+    ]
+    assert page.tables["ic50-table"] == [
+        ["selinexor", "Various", "bladder cancer", "100–500", "100 - 500", guide],
+        ["selinexor", "BT-549", "triple-negative breast cancer", "~200", "~200", guide],
+        ["selinexor", "MDA-MB-468", "triple-negative breast cancer", "~32", "~32", guide],
+    ]
+    assert page.href_of("MDA-MB-468") == "/resource/MDA-MB-468"
+    assert page.href_of("CHEMBL3545185") == (
+        "https://www.ebi.ac.uk/chembl/explore/compound/CHEMBL3545185"
+    )
+    assert page.href_of("CID 71481097") == "https://pubchem.ncbi.nlm.nih.gov/compound/71481097"
+    assert page.href_of("CHEBI:229764") == "http://purl.obolibrary.org/obo/CHEBI_229764"
+    assert page.href_of("Turtle") == "/resource/selinexor?format=ttl"
+    assert page.href_of("JSON-LD") == "/resource/selinexor?format=jsonld"
+
+
+def test_cell_line_and_cancer_pages_have_their_ic50_rows(kg: KnowledgeGraph) -> None:
+    cell_line = Page(entity_html(kg, XR + "A2780") or "")
+    assert [r[:4] for r in cell_line.tables["ic50-table"]] == [
+        ["KPT-185", "A2780", "ovarian cancer", "~100"]
+    ]
+    assert cell_line.href_of("CVCL_0134") == "https://www.cellosaurus.org/CVCL_0134"
+    cancer = Page(entity_html(kg, XR + "OvarianCancer") or "")
+    assert [r[1] for r in cancer.tables["ic50-table"]] == [
+        "A2780",
+        "A2780-CP70",
+        "NIH:OVCAR-3",
+        "SK-OV-3",
+    ]
+    assert cancer.href_of("MONDO:0008170") == "http://purl.obolibrary.org/obo/MONDO_0008170"
+
+
+def test_ontology_term_and_unknown_iri(kg: KnowledgeGraph) -> None:
+    page = Page(entity_html(kg, "https://w3id.org/xpo1kg/ontology/TumorSuppressor") or "")
+    assert page.title == "tumour suppressor · xpo1kg"
+    assert ("/resource/TP53", "TP53") in page.links  # its instances point at it
+    assert entity_html(kg, XR + "NoSuchThing") is None
+
+
+def test_hostile_literals_are_escaped(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.ttl"
+    hostile.write_text(
+        "@prefix xr: <https://w3id.org/xpo1kg/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f'xr:Evil rdfs:label {HOSTILE!r} ; rdfs:comment "a\\" onmouseover=\\"x" ;\n'
+        '  skos:altLabel "<img src=x onerror=alert(1)>" ; xr:rel xr:TP53 .\n',
+        encoding="utf-8",
+    )
+    text = entity_html(load_graph([hostile]), XR + "Evil") or ""
+    assert "<script>alert" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    page = Page(text)
+    assert page.title == f"{HOSTILE} · xpo1kg"
+    assert page.assets == [
+        "/static/style.css",
+        "/resource/Evil?format=ttl",
+        "/resource/Evil?format=jsonld",
+    ]
+
+
+@pytest.mark.parametrize("name", ["xrefs", "tables", "entity_view", "pages"])
+def test_doctests(name: str) -> None:
+    module = importlib.import_module(f"xpo1kg.server.{name}")
+    results = doctest.testmod(module)
+    assert results.attempted > 0 and results.failed == 0
+
+
+# --- pages served by the real server --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server("--workers", "1") as running:
+        yield running
+
+
+def get(server: RunningServer, path: str, **params: str) -> httpx.Response:
+    return httpx.get(server.base + path, params=params, headers={"Accept": "text/html"}, timeout=30)
+
+
+def test_home_page_counts_and_questions(server: RunningServer, kg: KnowledgeGraph) -> None:
+    answer = get(server, "/")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    text = answer.text
+    for count, name in [
+        (f"{len(kg):,}", "triples"),
+        ("18", "proteins"),
+        ("5", "inhibitors"),
+        ("6", "cell lines"),
+        ("7", "measurements"),
+    ]:
+        assert f"<b>{count}</b><span>{name}</span>" in text
+    page = Page(text)
+    assert page.title.startswith("XPO1 inhibition")
+    for query in list_queries():
+        assert page.href_of(query.title) == f"/questions/{query.name}"
+    assert "The Role of XPO1 Inhibition in Cancer Cell Apoptosis" in text
+
+
+def test_question_page_runs_the_query(server: RunningServer) -> None:
+    answer = get(server, "/questions/cargo_triggering_apoptosis")
+    assert answer.status_code == 200
+    page = Page(answer.text)
+    assert page.headers["results"] == ["cargo", "uniprot", "route", "p53", "mechanism", "source"]
+    assert [row[0] for row in page.tables["results"]] == [
+        "TP53",
+        "CDKN1A",
+        "CDKN1B",
+        "FOXO1",
+        "FOXO3",
+        "NFKBIA",
+    ]
+    assert page.href_of("TP53") == "/resource/TP53"
+    csv_link = page.href_of("CSV")
+    assert urlsplit(csv_link).path == "/sparql"
+    download = httpx.get(server.base + csv_link, headers={"Accept": "text/csv"})
+    assert download.text.splitlines()[0].startswith("cargo,cargo_label,uniprot")
+    assert get(server, "/questions/cargo_triggering").status_code == 404
+
+
+def test_query_page_loads_examples_without_javascript(server: RunningServer) -> None:
+    answer = get(server, "/query", example="ic50_table", load="1")
+    assert answer.status_code == 200
+    page = Page(answer.text)
+    assert "SELECT ?measurement ?inhibitor_label" in page.textarea
+    assert "results" not in page.tables  # loading an example does not run it
+
+
+def test_query_page_runs_and_truncates(server: RunningServer) -> None:
+    answer = get(server, "/query", query="SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert answer.status_code == 200
+    page = Page(answer.text)
+    assert len(page.tables["results"]) == PAGE_ROWS
+    assert "only the first" in answer.text
+
+
+def test_query_page_reports_errors_with_400(server: RunningServer) -> None:
+    answer = get(server, "/query", query="SELECT ?x WHERE { ?x }")
+    assert answer.status_code == 400
+    assert re.search(
+        r'<p class="error" role="alert">invalid SPARQL at line 1, column \d+', answer.text
+    )
+    refused = get(
+        server, "/query", query="SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"
+    )
+    assert refused.status_code == 400
+    assert "SERVICE is not allowed" in refused.text
+
+
+def test_query_results_are_escaped(server: RunningServer) -> None:
+    answer = get(server, "/query", query=f"SELECT ?x WHERE {{ BIND({HOSTILE!r} AS ?x) }}")
+    assert answer.status_code == 200
+    assert "<script>alert" not in answer.text
+    assert Page(answer.text).tables["results"] == [[HOSTILE]]
+
+
+def test_entity_route_serves_the_page_and_its_alternates(server: RunningServer) -> None:
+    page = Page(get(server, "/resource/TP53").text)
+    assert page.title == "TP53 · xpo1kg"
+    turtle = httpx.get(server.base + page.href_of("Turtle"))
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert "P04637" in turtle.text
+
+
+def test_pages_use_only_local_assets(server: RunningServer) -> None:
+    for path in ["/", "/query", "/questions/ic50_table", "/resource/selinexor"]:
+        page = Page(get(server, path).text)
+        for asset in page.assets:
+            assert urlsplit(asset).netloc == "", (path, asset)
+            assert httpx.get(server.base + asset).status_code == 200, asset
+    css = httpx.get(server.base + "/static/style.css")
+    assert css.headers["content-type"].startswith("text/css")
+    assert "url(" not in css.text and "@import" not in css.text

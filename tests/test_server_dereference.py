@@ -1,0 +1,103 @@
+"""Entity IRIs dereference on the real server, with content negotiation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from serving import RunningServer, running_server
+
+TP53 = "https://w3id.org/xpo1kg/resource/TP53"
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+ACCESSION = ox.NamedNode("https://w3id.org/xpo1kg/ontology/uniprotAccession")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server("--workers", "1") as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdf_format"),
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_entity_as_rdf(server: RunningServer, accept: str, rdf_format: ox.RdfFormat) -> None:
+    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].split(";")[0] == accept
+    assert answer.headers["vary"] == "Accept"
+    triples = {q.triple for q in ox.parse(answer.content, format=rdf_format)}
+    node = ox.NamedNode(TP53)
+    assert ox.Triple(node, LABEL, ox.Literal("TP53")) in triples
+    assert ox.Triple(node, ACCESSION, ox.Literal("P04637")) in triples
+    # Incoming links: selinexor's effects and the measurements pointing at p53 are included.
+    assert any(t.object == node for t in triples)
+
+
+def test_entity_description_includes_provenance_axioms(server: RunningServer) -> None:
+    answer = httpx.get(server.base + "/resource/selinexor", headers={"Accept": "text/turtle"})
+    triples = [q.triple for q in ox.parse(answer.content, format=ox.RdfFormat.TURTLE)]
+    source = ox.NamedNode("http://www.w3.org/2002/07/owl#annotatedSource")
+    axioms = {t.subject for t in triples if t.predicate == source}
+    assert axioms
+    provenance = ox.NamedNode("http://purl.org/dc/terms/source")
+    assert all(any(t.subject == a and t.predicate == provenance for t in triples) for a in axioms)
+
+
+def test_entity_as_html(server: RunningServer) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": browser})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert answer.headers["vary"] == "Accept"
+    assert "TP53" in answer.text
+
+
+def test_entity_default_is_turtle(server: RunningServer) -> None:
+    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": "*/*"})
+    assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
+
+
+def test_entity_format_parameter(server: RunningServer) -> None:
+    answer = httpx.get(server.base + "/resource/TP53", params={"format": "jsonld"})
+    assert answer.headers["content-type"] == "application/ld+json"
+    assert httpx.get(server.base + "/resource/TP53", params={"format": "x"}).status_code == 400
+
+
+def test_entity_by_iri_parameter(server: RunningServer) -> None:
+    by_path = httpx.get(server.base + "/resource/TP53", headers={"Accept": "text/turtle"})
+    by_query = httpx.get(
+        server.base + "/resource?iri=" + quote(TP53, safe=""), headers={"Accept": "text/turtle"}
+    )
+    assert by_query.status_code == 200
+    assert by_query.content == by_path.content
+
+
+def test_ontology_term(server: RunningServer) -> None:
+    answer = httpx.get(server.base + "/ontology/inhibits", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    triples = [q.triple for q in ox.parse(answer.content, format=ox.RdfFormat.TURTLE)]
+    inhibits = ox.NamedNode("https://w3id.org/xpo1kg/ontology/inhibits")
+    assert any(t.subject == inhibits and t.predicate == LABEL for t in triples)
+
+
+@pytest.mark.parametrize("path", ["/resource/NoSuchThing", "/ontology/NoSuchTerm"])
+def test_unknown_entity_is_404(server: RunningServer, path: str) -> None:
+    for accept in ("text/turtle", "text/html"):
+        answer = httpx.get(server.base + path, headers={"Accept": accept})
+        assert answer.status_code == 404
+        assert answer.text.startswith("unknown entity: https://w3id.org/xpo1kg/")
+
+
+def test_unacceptable_entity_format(server: RunningServer) -> None:
+    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": "image/png"})
+    assert answer.status_code == 406
