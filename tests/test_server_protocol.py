@@ -238,6 +238,31 @@ def test_bad_query_syntax(server: RunningServer) -> None:
     assert answer.text.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("csv", "text/csv; charset=utf-8"),
+        ("tsv", "text/tab-separated-values; charset=utf-8"),
+        ("json", SPARQL_JSON),
+        ("xml", "application/sparql-results+xml"),
+    ],
+)
+def test_format_parameter_overrides_accept(
+    server: RunningServer, name: str, media_type: str
+) -> None:
+    """Not in the W3C suite: ``format=`` lets a plain link (no Accept header) pick the format."""
+    params = {"query": SELECT, "format": name}
+    answer = httpx.get(server.sparql, params=params, headers={"Accept": "image/png"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == media_type
+    assert "TP53" in answer.text
+    construct = {"query": "CONSTRUCT WHERE { xr:TP53 rdfs:label ?l }", "format": "nt"}
+    triples = httpx.get(server.sparql, params=construct)
+    assert triples.headers["content-type"].startswith("application/n-triples")
+    assert triples.text.strip().endswith('"TP53" .')
+    bad = httpx.get(server.sparql, params={"query": SELECT, "format": "yaml"})
+    assert bad.status_code == 400 and "unknown format 'yaml'" in bad.text
+
+
 def test_query_not_acceptable(server: RunningServer) -> None:
     answer = httpx.get(server.sparql, params={"query": SELECT}, headers={"Accept": "image/png"})
     assert answer.status_code == 406

@@ -44,8 +44,8 @@ _COUNTS = (
     + " ".join(curie for _, curie in _COUNTED)
     + " } ?thing a/rdfs:subClassOf* ?class } GROUP BY ?class"
 )
-#: Download formats offered under a results table: (label, media type sent as Accept).
-DOWNLOADS = (("CSV", "text/csv"), ("JSON", "application/sparql-results+json"))
+#: Download formats offered under a results table: (label, ``format=`` value of ``/sparql``).
+DOWNLOADS = (("CSV", "csv"), ("JSON", "json"))
 
 _templates = Environment(
     loader=PackageLoader("xpo1kg.server", "templates"),
@@ -73,9 +73,11 @@ class Answer:
 
 
 def _downloads(sparql: str) -> tuple[tuple[str, str, str], ...]:
-    """Return (label, href, media type) of each download link for a query through ``/sparql``."""
-    href = "/sparql?" + urlencode({"query": sparql})
-    return tuple((label, href, media) for label, media in DOWNLOADS)
+    """Return (label, href, format) of each download link for a query through ``/sparql``."""
+    return tuple(
+        (label, "/sparql?" + urlencode({"query": sparql, "format": name}), name)
+        for label, name in DOWNLOADS
+    )
 
 
 async def _answer(request: Request, sparql: str) -> Answer:

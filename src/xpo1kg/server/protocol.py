@@ -21,6 +21,17 @@ _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 _TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples")
+#: ``format=`` overrides Accept, so that a plain link can download CSV (as Fuseki's ``output=``).
+FORMAT_PARAMETER = {
+    "json": "application/json",
+    "xml": "application/xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
 
 
 def error_response(status: int, message: str) -> PlainTextResponse:
@@ -88,6 +99,12 @@ async def sparql_endpoint(request: Request) -> Response:
     except _RequestError as refusal:
         return error_response(refusal.status, refusal.message)
     accept = request.headers.get("accept")
+    if "format" in params:
+        chosen = params["format"][-1].lower()
+        if chosen not in FORMAT_PARAMETER:
+            known = ", ".join(FORMAT_PARAMETER)
+            return error_response(400, f"unknown format {chosen!r} (expected one of {known})")
+        accept = FORMAT_PARAMETER[chosen]
     if query is None:
         return service_description(request, accept)
     settings: ServerSettings = request.app.state.settings

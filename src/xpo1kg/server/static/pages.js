@@ -19,31 +19,3 @@
     }
   });
 })();
-
-// Downloads: /sparql chooses the format from the Accept header, which a plain link cannot set.
-(function () {
-  var links = document.querySelectorAll("a.download[data-accept]");
-  Array.prototype.forEach.call(links, function (link) {
-    link.addEventListener("click", function (event) {
-      event.preventDefault();
-      fetch(link.href, { headers: { Accept: link.dataset.accept } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.blob();
-        })
-        .then(function (blob) {
-          var url = URL.createObjectURL(blob);
-          var save = document.createElement("a");
-          save.href = url;
-          save.download = link.getAttribute("download") || "results";
-          document.body.appendChild(save);
-          save.click();
-          save.remove();
-          setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-        })
-        .catch(function (error) {
-          link.title = "Download failed: " + error.message;
-        });
-    });
-  });
-})();
