@@ -77,16 +77,16 @@ def test_update_parameter_refused_and_data_unchanged(server: RunningServer) -> N
     before = count_triples(server)
     update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
     answer = httpx.post(server.sparql, data={"update": update})
-    assert answer.status_code == 403
+    assert answer.status_code == 400
     assert answer.text == "SPARQL Update is not allowed: this endpoint is read-only\n"
     direct = httpx.post(
         server.sparql,
         content=update.encode(),
         headers={"Content-Type": "application/sparql-update"},
     )
-    assert direct.status_code == 403
+    assert direct.status_code == 400
     as_query = httpx.get(server.sparql, params={"query": update})
-    assert as_query.status_code == 403
+    assert as_query.status_code == 400
     assert as_query.text == "SPARQL Update (INSERT) is not allowed: this endpoint is read-only\n"
     assert count_triples(server) == before == len(load_graph())
 
@@ -98,7 +98,7 @@ def test_load_refused(server: RunningServer) -> None:
         listener.setblocking(False)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
         answer = httpx.post(server.sparql, data={"query": f"LOAD <{url}>"})
-        assert answer.status_code == 403
+        assert answer.status_code == 400
         assert answer.text == "SPARQL Update (LOAD) is not allowed: this endpoint is read-only\n"
         with pytest.raises(BlockingIOError):
             listener.accept()

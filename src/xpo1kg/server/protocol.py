@@ -54,7 +54,7 @@ def _params(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _one_query(params: dict[str, list[str]]) -> str | None:
     if "update" in params:
-        raise _RequestError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        raise _RequestError(400, "SPARQL Update is not allowed: this endpoint is read-only")
     queries = params.get("query", [])
     if len(queries) > 1:
         raise _RequestError(400, "more than one 'query' parameter")
@@ -81,7 +81,7 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
             params.setdefault(name, values)
         return query, params
     if content_type == _UPDATE:
-        raise _RequestError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        raise _RequestError(400, "SPARQL Update is not allowed: this endpoint is read-only")
     if content_type == _QUERY:
         try:
             return body.decode("utf-8"), url_params
@@ -119,7 +119,7 @@ async def sparql_endpoint(request: Request) -> Response:
     try:
         reply = await runner.execute(job)
     except UpdateRefusedError as error:
-        return error_response(403, str(error))
+        return error_response(400, str(error))
     except QuerySyntaxError as error:
         return error_response(400, str(error))
     except NotAcceptableError as error:
