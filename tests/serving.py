@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
+
+#: The RDF media types the server offers for graphs, with the parser that reads each back.
+GRAPH_FORMATS = [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+]
 
 
 def free_port() -> int:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import RunningServer, running_server
+from serving import GRAPH_FORMATS, RunningServer, running_server
 
 TP53 = "https://w3id.org/xpo1kg/resource/TP53"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -23,12 +23,7 @@ def server() -> Iterator[RunningServer]:
 
 @pytest.mark.parametrize(
     ("accept", "rdf_format"),
-    [
-        ("text/turtle", ox.RdfFormat.TURTLE),
-        ("application/ld+json", ox.RdfFormat.JSON_LD),
-        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ],
+    GRAPH_FORMATS,
 )
 def test_entity_as_rdf(server: RunningServer, accept: str, rdf_format: ox.RdfFormat) -> None:
     answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": accept})

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import RunningServer, running_server
+from serving import GRAPH_FORMATS, RunningServer, running_server
 
 PROTEINS = "https://w3id.org/xpo1kg/graph/data/proteins"
 INHIBITORS = "https://w3id.org/xpo1kg/graph/data/inhibitors"
@@ -167,12 +167,7 @@ EXPECTED = ox.Triple(
 
 @pytest.mark.parametrize(
     ("accept", "rdf_format"),
-    [
-        ("text/turtle", ox.RdfFormat.TURTLE),
-        ("application/ld+json", ox.RdfFormat.JSON_LD),
-        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ],
+    GRAPH_FORMATS,
 )
 def test_query_content_type_construct(
     server: RunningServer, accept: str, rdf_format: ox.RdfFormat

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import DATA_OPTION, reports_errors
+from .cli_options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
 from .errors import InputError
 
 __all__ = ["serve_command"]
@@ -32,12 +32,8 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @DATA_OPTION
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="A persistent store directory (see `xpo1kg load`); the query workers open it read-only.",
-)
-@click.option("--inferred", is_flag=True, help="Include the reasoner's inferred facts.")
+@STORE_OPTION
+@INFERRED_OPTION
 @click.option(
     "--timeout",
     default=30.0,
