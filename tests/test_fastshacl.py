@@ -7,13 +7,11 @@ node kinds, synthetic data, and incremental validation of additions.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import astuple, replace
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 import pyoxigraph as ox
 import pyshacl
@@ -21,6 +19,7 @@ import pytest
 import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from script_modules import load_generator, load_module
 
 from xpo1kg import fastshacl, validation
 from xpo1kg.fastshacl import (
@@ -40,16 +39,8 @@ from xpo1kg.validation import ValidationReport, validate_graph
 ROOT = Path(__file__).parents[1]
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-shape_cases = _load("xpo1kg_test_shape_cases", ROOT / "tests" / "test_shapes.py")
-generator = _load("xpo1kg_fastshacl_generate", ROOT / "benchmarks" / "generate.py")
+shape_cases = load_module("xpo1kg_test_shape_cases", ROOT / "tests" / "test_shapes.py")
+generator = load_generator()
 
 Key = tuple[str, str | None, str, str | None, str, str]
 M = shape_cases.M

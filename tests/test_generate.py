@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
+from script_modules import GENERATE_SCRIPT, load_generator
 
 from xpo1kg import load_graph
 from xpo1kg.validation import validate
 
-SCRIPT = Path(__file__).parents[1] / "benchmarks" / "generate.py"
+SCRIPT = GENERATE_SCRIPT
 XO = Namespace("https://w3id.org/xpo1kg/ontology/")
 SYNTHETIC = "https://w3id.org/xpo1kg/resource/synthetic/"
 BUNDLED_IC50_ROWS = 7
@@ -21,11 +21,7 @@ BUNDLED_IC50_ROWS = 7
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("xpo1kg_benchmark_generate", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_generator()
 
 
 @pytest.fixture(scope="module")

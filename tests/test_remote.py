@@ -7,7 +7,6 @@ as the embedded store does (numbers compared by value: servers may write 810 as 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import socket
@@ -21,11 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from script_modules import load_generator
 
 from xpo1kg import list_queries, load_graph
 from xpo1kg.cli import main
@@ -45,15 +44,7 @@ _IC50_TABLE = next(q.sparql for q in list_queries() if q.name == "ic50_table")
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-def _load_module(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_module("xpo1kg_remote_generate", ROOT / "benchmarks" / "generate.py")
+generator = load_generator()
 
 
 @dataclass(frozen=True)

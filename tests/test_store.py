@@ -11,18 +11,17 @@ An Oxigraph directory can be opened only once per process, so commands are run t
 from __future__ import annotations
 
 import gc
-import importlib.util
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from script_modules import load_generator
 
 import xpo1kg.store
 from xpo1kg import list_queries, load_graph
@@ -48,15 +47,7 @@ ex:g ex:h "never closed .
 """
 
 
-def _load_module(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_module("xpo1kg_store_generate", ROOT / "benchmarks" / "generate.py")
+generator = load_generator()
 
 
 @dataclass(frozen=True)
