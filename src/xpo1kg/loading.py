@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import xml.sax
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from rdflib import Graph, URIRef
@@ -16,10 +18,20 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from .errors import InputError, ParseError
 from .namespaces import bind_prefixes
 
-__all__ = ["RDFSource", "display_name", "graph_name", "parse_into", "read_graph"]
+__all__ = [
+    "RDFSource",
+    "display_name",
+    "format_for",
+    "graph_name",
+    "parse_into",
+    "read_graph",
+    "reporting_read_errors",
+]
 
 #: A file on disk or a file shipped in the package.
 RDFSource = Path | Traversable
+
+_Format = TypeVar("_Format")
 
 _FORMATS = {
     ".ttl": "turtle",
@@ -43,26 +55,38 @@ def display_name(source: RDFSource) -> str:
     return f"xpo1kg/{Path(str(source)).parent.name}/{source.name}"
 
 
-def _format_of(name: str) -> str:
+def format_for(name: str, formats: Mapping[str, _Format]) -> _Format:
+    """Return the format that ``formats`` gives to the extension of ``name``, or a one-line error.
+
+    >>> format_for("data.TTL", {".ttl": "turtle"})
+    'turtle'
+    """
     suffix = Path(name).suffix.lower()
     try:
-        return _FORMATS[suffix]
+        return formats[suffix]
     except KeyError:
-        known = ", ".join(sorted(_FORMATS))
+        known = ", ".join(sorted(formats))
         raise InputError(
             f"{name}: unknown RDF file type {suffix!r} (expected one of {known})"
         ) from None
 
 
-def _read_text(source: RDFSource, name: str) -> str:
+@contextmanager
+def reporting_read_errors(name: str) -> Iterator[None]:
+    """Turn a failure to open or read file ``name`` into a one-line :class:`InputError`."""
     try:
-        raw = source.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name}: is a directory, not an RDF file") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def _read_text(source: RDFSource, name: str) -> str:
+    with reporting_read_errors(name):
+        raw = source.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -75,7 +99,7 @@ def parse_into(graph: Graph, source: RDFSource) -> Graph:
     name = display_name(source)
     if isinstance(source, Path) and source.is_dir():
         raise InputError(f"{name}: is a directory, not an RDF file")
-    rdf_format = _format_of(name)
+    rdf_format = format_for(name, _FORMATS)
     text = _read_text(source, name)
     if rdf_format == "xml" and _DTD.search(text):
         # Entity declarations are the door to billion-laughs expansion; curated RDF never needs them.

@@ -11,7 +11,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from .errors import InputError, ParseError, QuerySyntaxError
-from .loading import RDFSource, display_name, graph_name
+from .loading import RDFSource, display_name, format_for, graph_name, reporting_read_errors
 from .namespaces import PREFIXES
 
 __all__ = [
@@ -45,14 +45,7 @@ _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 
 def rdf_format_of(name: str) -> ox.RdfFormat:
     """Return the RDF format of a file name, by its extension."""
-    suffix = Path(name).suffix.lower()
-    try:
-        return _FORMATS[suffix]
-    except KeyError:
-        known = ", ".join(sorted(_FORMATS))
-        raise InputError(
-            f"{name}: unknown RDF file type {suffix!r} (expected one of {known})"
-        ) from None
+    return format_for(name, _FORMATS)
 
 
 def check_query_is_safe(sparql: str) -> None:
@@ -137,24 +130,15 @@ class Store:
         target = graph or str(graph_name(source))
         if isinstance(source, Path) and rdf_format != ox.RdfFormat.RDF_XML:
             # Oxigraph reads the file itself: a large file is never held in memory whole.
-            try:
-                with source.open("rb") as stream:
-                    if stream.read(3) != b"\xef\xbb\xbf":  # skip a byte-order mark
-                        stream.seek(0)
-                    self.add_rdf(stream, name, target, bulk=bulk)
-            except FileNotFoundError:
-                raise InputError(f"{name}: no such file") from None
-            except IsADirectoryError:
-                raise InputError(f"{name}: is a directory, not an RDF file") from None
-            except PermissionError as error:
-                raise InputError(f"{name}: cannot read ({error.strerror})") from None
+            with reporting_read_errors(name):
+                stream = source.open("rb")
+            with stream:
+                if stream.read(3) != b"\xef\xbb\xbf":  # skip a byte-order mark
+                    stream.seek(0)
+                self.add_rdf(stream, name, target, bulk=bulk)
             return target
-        try:
+        with reporting_read_errors(name):
             content = source.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file") from None
-        except OSError as error:
-            raise InputError(f"{name}: cannot read ({error.strerror})") from None
         self.add_rdf(content, name, target, bulk=bulk)
         return target
 
