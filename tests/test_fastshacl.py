@@ -33,7 +33,7 @@ from xpo1kg.fastshacl import (
 )
 from xpo1kg.loading import read_graph
 from xpo1kg.namespaces import OBO, XO, XR
-from xpo1kg.resources import data_files, ontology_file, shapes_file
+from xpo1kg.resources import shapes_file
 from xpo1kg.validation import ValidationReport, validate_graph
 
 ROOT = Path(__file__).parents[1]
@@ -93,22 +93,8 @@ def assert_same(data: Graph, ontology: Graph) -> ValidationReport:
     return fast
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return read_graph([ontology_file()])
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Graph:
-    return read_graph(data_files())
-
-
-@pytest.fixture
-def data(bundled: Graph) -> Graph:
-    graph = Graph()
-    for triple in bundled:
-        graph.add(triple)
-    return graph
+# The same fixtures as the shape tests: the ontology, the bundled data and a copy safe to break.
+ontology, bundled, data = shape_cases.ontology, shape_cases.bundled, shape_cases.data
 
 
 def copy(graph: Graph) -> Graph:

@@ -17,17 +17,15 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from cli_runs import Outcome, assert_ok, run
 from script_modules import load_generator
 
 from xpo1kg import list_queries, load_graph
-from xpo1kg.cli import main
 from xpo1kg.errors import QuerySyntaxError
 from xpo1kg.loading import graph_name
 from xpo1kg.remote import RemoteEndpoint
@@ -45,26 +43,6 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 
 
 generator = load_generator()
-
-
-@dataclass(frozen=True)
-class Outcome:
-    exit_code: int
-    stdout: str
-    stderr: str
-    uncaught: BaseException | None
-
-
-def run(*args: str | Path) -> Outcome:
-    """Run ``xpo1kg ARGS`` in-process."""
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    uncaught = None if isinstance(result.exception, SystemExit | None) else result.exception
-    return Outcome(result.exit_code, result.stdout, result.stderr, uncaught)
-
-
-def assert_ok(outcome: Outcome) -> None:
-    assert outcome.uncaught is None, repr(outcome.uncaught)
-    assert outcome.exit_code == 0, f"exit {outcome.exit_code}\n{outcome.stdout}\n{outcome.stderr}"
 
 
 def error_line(outcome: Outcome, exit_code: int | None = 2) -> str:

@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from cli_runs import Outcome, assert_ok, run
 from script_modules import load_generator
 
 import xpo1kg.store
 from xpo1kg import list_queries, load_graph
-from xpo1kg.cli import main
 from xpo1kg.loading import graph_name
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.results import Value
@@ -48,31 +47,6 @@ ex:g ex:h "never closed .
 
 
 generator = load_generator()
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command did, without the traceback frames that would keep the store open."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-    uncaught: BaseException | None
-
-
-def run(*args: str | Path) -> Outcome:
-    """Run ``xpo1kg ARGS`` in-process and release the store it opened."""
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    uncaught = None if isinstance(result.exception, SystemExit | None) else result.exception
-    outcome = Outcome(result.exit_code, result.stdout, result.stderr, uncaught)
-    del result
-    gc.collect()
-    return outcome
-
-
-def assert_ok(outcome: Outcome) -> None:
-    assert outcome.uncaught is None, repr(outcome.uncaught)
-    assert outcome.exit_code == 0, f"exit {outcome.exit_code}\n{outcome.stdout}\n{outcome.stderr}"
 
 
 def input_error(outcome: Outcome) -> str:
