@@ -6,7 +6,6 @@ import re
 import xml.sax
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TypeVar
@@ -17,6 +16,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, ParseError
 from .namespaces import bind_prefixes
+from .resources import curated_roots
 
 __all__ = [
     "RDFSource",
@@ -45,7 +45,7 @@ _DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def _shipped(source: RDFSource) -> bool:
     """Whether a file is one of the package's own (importlib.resources gives Paths for those too)."""
-    return not isinstance(source, Path) or str(source).startswith(str(files("xpo1kg")))
+    return not isinstance(source, Path) or str(source).startswith(tuple(curated_roots()))
 
 
 def display_name(source: RDFSource) -> str:
