@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -13,10 +12,12 @@ import pyoxigraph as ox
 from .errors import InputError, ParseError, QuerySyntaxError
 from .loading import RDFSource, display_name, format_for, graph_name, reporting_read_errors
 from .namespaces import PREFIXES
+from .sparql_lexer import QueryShape, scan
 
 __all__ = [
     "INFERRED_GRAPH_IRI",
     "META_GRAPH_IRI",
+    "SERVICE_REFUSED",
     "Store",
     "check_query_is_safe",
     "rdf_format_of",
@@ -35,12 +36,9 @@ _FORMATS = {
 }
 _LINE = re.compile(r"line (\d+)")
 _OPEN_STORES: dict[Path, ox.Store] = {}
+#: What a client or the CLI is told when a query names SERVICE (documented in the README).
+SERVICE_REFUSED = "SERVICE is not allowed: queries never contact other servers"
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-# Strings, IRIs and comments are blanked out before looking for the SERVICE keyword.
-_NOT_CODE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*'
-)
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 
 
 def rdf_format_of(name: str) -> ox.RdfFormat:
@@ -48,15 +46,17 @@ def rdf_format_of(name: str) -> ox.RdfFormat:
     return format_for(name, _FORMATS)
 
 
-def check_query_is_safe(sparql: str) -> None:
-    """Refuse SPARQL that would make the engine contact another server (``SERVICE``)."""
-    if _mentions_service(sparql):
-        raise QuerySyntaxError("SERVICE is not allowed: queries never contact other servers")
+def check_query_is_safe(sparql: str) -> QueryShape:
+    """Refuse SPARQL that would make the engine contact another server (``SERVICE``).
 
-
-@lru_cache(maxsize=256)  # the same few query texts come back again and again
-def _mentions_service(sparql: str) -> bool:
-    return _SERVICE.search(_NOT_CODE.sub(" ", sparql)) is not None
+    The text is read by :func:`~xpo1kg.sparql_lexer.scan`, which also refuses (with one line)
+    what it cannot read exactly as the engine would and nesting deeper than the engine's parser
+    can take; the shape it reports is returned.
+    """
+    shape = scan(sparql)
+    if shape.service:
+        raise QuerySyntaxError(SERVICE_REFUSED)
+    return shape
 
 
 class Store:

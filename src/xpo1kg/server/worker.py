@@ -27,9 +27,8 @@ from .serializers import (
     term_json,
 )
 from .settings import GraphSpec
-from .sparql_text import has_dataset_clause
 
-__all__ = ["Failure", "Job", "Payload", "QueryEngine", "Solutions", "serve_jobs"]
+__all__ = ["Failure", "Job", "Payload", "QueryEngine", "Solutions", "serve_jobs", "update_refused"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,11 @@ class Failure:
 
 
 Reply = Payload | Solutions | Failure
+
+
+def update_refused(keyword: str) -> str:
+    """Return the one-line refusal of a SPARQL Update operation."""
+    return f"SPARQL Update ({keyword}) is not allowed: this endpoint is read-only"
 
 
 def _syntax_message(error: SyntaxError) -> str:
@@ -122,11 +126,13 @@ class QueryEngine:
             return Failure(500, "cannot evaluate the query: " + " ".join(str(error).split()))
 
     def _run(self, job: Job) -> Reply:
-        check_query_is_safe(job.sparql)
+        shape = check_query_is_safe(job.sparql)
+        if shape.update_keyword is not None:
+            return Failure(400, update_refused(shape.update_keyword))
         options: dict[str, object] = {"prefixes": PREFIXES}
         if job.default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-        elif has_dataset_clause(job.sparql):
+        elif shape.dataset:
             pass  # the query's FROM / FROM NAMED choose the dataset
         elif self._default_graph is None:
             options["use_default_graph_as_union"] = True
