@@ -59,6 +59,22 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     help="Largest accepted query string or request body (413 beyond).",
 )
 @click.option(
+    "--max-response-bytes",
+    default=32_000_000,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    metavar="N",
+    help="Largest answer; rows past it are cut and the answer says it was truncated.",
+)
+@click.option(
+    "--max-worker-memory",
+    default=2 * 2**30,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="BYTES",
+    help="Address-space limit of each query worker (0: none); a query past it gets 503.",
+)
+@click.option(
     "--workers",
     default=2,
     show_default=True,
@@ -82,6 +98,8 @@ def serve_command(
     timeout: float,
     max_rows: int,
     max_request_bytes: int,
+    max_response_bytes: int,
+    max_worker_memory: int,
     workers: int,
     cors_origins: Sequence[str],
 ) -> None:
@@ -98,6 +116,8 @@ def serve_command(
         timeout=timeout,
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
+        max_response_bytes=max_response_bytes,
+        max_worker_memory=max_worker_memory,
         workers=workers,
         cors_origins=tuple(cors_origins),
         data=tuple(data),

@@ -179,6 +179,11 @@ class _Scanner:
         c = text[start]
         if c in "{}()[]":
             return self.brackets(start)
+        if c.isascii() and (c.isdigit() or (c == "." and text[start + 1 : start + 2].isdigit())):
+            found = _NUMBER.match(text, start)
+            assert found is not None
+            self.pos = found.end()
+            return self.emit("number", text[start : self.pos], start)
         if c in _RUN_CHARS:
             run = _RUN.match(text, start).group()  # type: ignore[union-attr]
             self.pos = start + len(run)
@@ -224,11 +229,6 @@ class _Scanner:
             if "SERVICE" in _ascii_upper(found.group()):
                 self.service = True
             return self.emit("langtag", text[start : self.pos], start)
-        if c.isascii() and (c.isdigit() or (c == "." and text[start + 1 : start + 2].isdigit())):
-            found = _NUMBER.match(text, start)
-            assert found is not None
-            self.pos = found.end()
-            return self.emit("number", text[start : self.pos], start)
         if c == ":" or _PREFIX.match(text, start):
             return self.name(start)
         raise self.fail(start, f"unexpected character {c!r}")

@@ -28,6 +28,8 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
         workers=settings.workers,
         timeout=settings.timeout,
         max_rows=settings.max_rows,
+        max_response_bytes=settings.max_response_bytes,
+        max_worker_memory=settings.max_worker_memory,
     )
 
     @asynccontextmanager

@@ -21,7 +21,7 @@ from ..catalog import CompetencyQuery, get_query, list_queries
 from ..errors import QuerySyntaxError, UnknownQueryError, XPO1KGError
 from ..graph import KnowledgeGraph
 from .entity_view import entity_view
-from .runner import QueryRunner, QueryTimeout
+from .runner import QueryRunner, QueryTimeout, WorkerLostError
 from .tables import Table, local_href, table_from_bindings
 
 __all__ = ["PAGE_ROWS", "entity_html", "install", "render"]
@@ -124,6 +124,8 @@ async def question(request: Request, name: str) -> HTMLResponse:
         answer = await _answer(request, query.sparql)
     except QueryTimeout as error:
         return _error_page(503, "The question took too long", str(error))
+    except WorkerLostError as error:
+        return _error_page(503, "The question needed too much memory", str(error))
     except XPO1KGError as error:
         return _error_page(500, "The question could not be answered", str(error))
     return HTMLResponse(render("question.html", query=query, answer=answer))
@@ -170,7 +172,7 @@ async def query_page(
             context["answer"] = await _answer(request, query)
         except QuerySyntaxError as error:
             context["error"], status = str(error), 400
-        except QueryTimeout as error:
+        except (QueryTimeout, WorkerLostError) as error:
             context["error"], status = str(error), 503
         except XPO1KGError as error:
             context["error"], status = str(error), 500

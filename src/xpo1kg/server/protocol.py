@@ -9,9 +9,15 @@ from fastapi.responses import PlainTextResponse, Response
 
 from ..errors import QuerySyntaxError
 from .description import service_description
-from .runner import NotAcceptableError, QueryRunner, QueryTimeout, UpdateRefusedError
+from .runner import (
+    NotAcceptableError,
+    QueryRunner,
+    QueryTimeout,
+    UpdateRefusedError,
+    WorkerLostError,
+)
 from .settings import ServerSettings
-from .worker import Job, Payload
+from .worker import BYTES_LIMIT, Job, Payload
 
 __all__ = ["error_response", "router"]
 
@@ -124,12 +130,13 @@ async def sparql_endpoint(request: Request) -> Response:
         return error_response(400, str(error))
     except NotAcceptableError as error:
         return error_response(406, str(error))
-    except QueryTimeout as error:
+    except (QueryTimeout, WorkerLostError) as error:
         return error_response(503, str(error))
     assert isinstance(reply, Payload)  # jobs sent without bindings=True always get bytes
     headers = {"Vary": "Accept"}
     if reply.truncated:
-        headers["X-SPARQL-Truncated"] = f"true; max-rows={settings.max_rows}"
+        cap = settings.max_response_bytes if reply.limit == BYTES_LIMIT else settings.max_rows
+        headers["X-SPARQL-Truncated"] = f"true; {reply.limit}={cap}"
     media_type = reply.media_type
     if media_type in _TEXT_TYPES:
         media_type += "; charset=utf-8"

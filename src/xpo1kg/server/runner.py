@@ -8,8 +8,9 @@ killed with SIGKILL and a fresh one is started in the background.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -18,7 +19,16 @@ from ..sparql_lexer import scan
 from ..store import check_query_is_safe
 from .serializers import Bindings
 from .settings import GraphSpec
-from .worker import Failure, Job, Payload, Solutions, serve_jobs, update_refused
+from .worker import (
+    Failure,
+    Job,
+    Payload,
+    Ready,
+    Solutions,
+    memory_refused,
+    serve_jobs,
+    update_refused,
+)
 
 __all__ = [
     "NotAcceptableError",
@@ -26,8 +36,11 @@ __all__ = [
     "QueryTimeout",
     "SelectAnswer",
     "UpdateRefusedError",
+    "WorkerLostError",
     "check_read_only",
 ]
+
+_log = logging.getLogger("xpo1kg.server")
 
 _STARTUP_SECONDS = 60.0
 #: Longer texts are read by the worker, never in the event loop (the scan is linear, but a
@@ -54,6 +67,10 @@ class UpdateRefusedError(XPO1KGError):
     """A SPARQL Update (INSERT, DELETE, LOAD...) sent to this read-only endpoint."""
 
 
+class WorkerLostError(XPO1KGError):
+    """A query whose worker ran out of memory or died (503; a fresh worker replaces it)."""
+
+
 class NotAcceptableError(XPO1KGError):
     """The client accepts none of the formats the answer can be written in."""
 
@@ -75,11 +92,14 @@ def check_read_only(sparql: str) -> None:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, spec: GraphSpec) -> None:
+    def __init__(self, spec: GraphSpec, max_memory: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=serve_jobs, args=(child, spec), name="xpo1kg-query-worker", daemon=True
+            target=serve_jobs,
+            args=(child, spec, max_memory),
+            name="xpo1kg-query-worker",
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -122,13 +142,28 @@ class QueryRunner:
     """
 
     def __init__(
-        self, spec: GraphSpec, *, workers: int = 2, timeout: float = 30.0, max_rows: int = 10_000
+        self,
+        spec: GraphSpec,
+        *,
+        workers: int = 2,
+        timeout: float = 30.0,
+        max_rows: int = 10_000,
+        max_response_bytes: int = 0,
+        max_worker_memory: int = 0,
     ) -> None:
-        """Describe the pool; no process starts before :meth:`start`."""
+        """Describe the pool; no process starts before :meth:`start`.
+
+        ``max_response_bytes`` cuts answers (0: no cap); ``max_worker_memory`` caps each
+        worker's address space (0: no cap).
+        """
         self.spec = spec
         self.size = max(1, workers)
         self.timeout = timeout
         self.max_rows = max_rows
+        self.max_response_bytes = max_response_bytes
+        self.max_worker_memory = max_worker_memory
+        #: Whether the workers run without network access (None until the first one starts).
+        self.network_isolated: bool | None = None
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -155,15 +190,22 @@ class QueryRunner:
         task.add_done_callback(self._tasks.discard)
 
     async def _start_worker(self) -> None:
-        worker = _Worker(self.spec)
+        worker = _Worker(self.spec, self.max_worker_memory)
         self._workers.add(worker)
         try:
             message = await worker.receive(_STARTUP_SECONDS)
         except (TimeoutError, EOFError, OSError):
             message = Failure(500, "worker did not start")
-        if message != "ready" or self._closed:
+        if not isinstance(message, Ready) or self._closed:
             self._retire(worker)
             return
+        if self.network_isolated is None and not message.network_isolated:
+            _log.warning(
+                "xpo1kg: query workers are NOT isolated from the network (%s); "
+                "SERVICE is still refused by the query text check",
+                message.note,
+            )
+        self.network_isolated = message.network_isolated
         self._idle.put_nowait(worker)
 
     def _retire(self, worker: _Worker) -> None:
@@ -182,6 +224,8 @@ class QueryRunner:
         """Evaluate a job in a worker; raise on refusal, bad syntax, timeout or failure."""
         if len(job.sparql) <= _SCAN_INLINE_CHARS:
             check_read_only(job.sparql)  # the worker checks again, and checks longer texts
+        if self.max_response_bytes and not 0 < job.max_bytes <= self.max_response_bytes:
+            job = replace(job, max_bytes=self.max_response_bytes)
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout)
         except TimeoutError:
@@ -197,12 +241,18 @@ class QueryRunner:
                 f"query stopped after {self.timeout:g} s (the time limit of this endpoint)"
             ) from None
         except (EOFError, OSError):
+            # The engine aborts the process when an allocation fails at the memory limit.
             self._replace(worker)
-            raise XPO1KGError("the query worker stopped unexpectedly") from None
+            raise WorkerLostError(
+                f"the query worker stopped: {memory_refused(self.max_worker_memory)}"
+            ) from None
         except BaseException:
             # Cancelled mid-query: the worker's reply would answer the next job, so replace it.
             self._replace(worker)
             raise
+        if isinstance(reply, Failure) and reply.status == 503:
+            self._replace(worker)  # it ran out of memory and exits
+            raise WorkerLostError(reply.message)
         self._idle.put_nowait(worker)
         if isinstance(reply, Failure):
             if reply.status == 400:

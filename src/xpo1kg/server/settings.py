@@ -30,6 +30,8 @@ class ServerSettings:
     timeout: float = 30.0
     max_rows: int = 10_000
     max_request_bytes: int = 1_000_000
+    max_response_bytes: int = 32_000_000
+    max_worker_memory: int = 2 * 2**30
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
     data: tuple[Path, ...] = ()

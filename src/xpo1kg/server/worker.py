@@ -7,9 +7,11 @@ a :class:`Payload` (serialised bytes), :class:`Solutions` (bindings for the HTML
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
+import resource
 from dataclasses import dataclass, field
-from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -28,7 +30,27 @@ from .serializers import (
 )
 from .settings import GraphSpec
 
-__all__ = ["Failure", "Job", "Payload", "QueryEngine", "Solutions", "serve_jobs", "update_refused"]
+__all__ = [
+    "BYTES_LIMIT",
+    "ROWS_LIMIT",
+    "Failure",
+    "Job",
+    "Payload",
+    "QueryEngine",
+    "Ready",
+    "Solutions",
+    "isolate_network",
+    "limit_memory",
+    "memory_refused",
+    "serve_jobs",
+    "update_refused",
+]
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+#: The limit a client is told about when its answer is cut at ``max_bytes``.
+BYTES_LIMIT = "max-response-bytes"
+ROWS_LIMIT = "max-rows"
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,8 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     bindings: bool = False
+    #: Largest serialised answer (0: no limit); rows past it are cut, as past ``max_rows``.
+    max_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +74,8 @@ class Payload:
     media_type: str
     body: bytes
     truncated: bool = False
+    #: Which limit cut the answer: ``max-rows`` or ``max-response-bytes``.
+    limit: str = ROWS_LIMIT
 
 
 @dataclass(frozen=True)
@@ -59,6 +85,14 @@ class Solutions:
     variables: tuple[str, ...]
     rows: list[Bindings] = field(default_factory=list)
     truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A worker's first message: the graph is loaded; whether it can reach the network."""
+
+    network_isolated: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,43 +188,118 @@ class QueryEngine:
             media_type = choose(job.accept, GRAPH_TYPES)
             if media_type is None:
                 return _not_acceptable(job.accept, GRAPH_TYPES)
-            triples = list(islice(answer, job.max_rows + 1))
-            truncated = len(triples) > job.max_rows
-            return Payload(
-                media_type, serialize_graph(media_type, triples[: job.max_rows]), truncated
-            )
+            triples: list[ox.Triple] = []
+            limit, size = "", 0
+            for triple in answer:  # stream: at most one triple past a cap is computed
+                size += len(str(triple)) + 8
+                if len(triples) == job.max_rows:
+                    limit = ROWS_LIMIT
+                    break
+                if job.max_bytes and size > job.max_bytes:
+                    limit = BYTES_LIMIT
+                    break
+                triples.append(triple)
+            body = serialize_graph(media_type, triples)
+            while job.max_bytes and len(body) > job.max_bytes and triples:
+                triples = triples[: len(triples) * job.max_bytes // len(body) - 1]
+                body, limit = serialize_graph(media_type, triples), BYTES_LIMIT
+            return Payload(media_type, body, bool(limit), limit or ROWS_LIMIT)
         variables = tuple(v.value for v in answer.variables)
-        # Stream: at most one solution past the cap is ever computed.
-        solutions = list(islice(answer, job.max_rows + 1))
-        truncated = len(solutions) > job.max_rows
-        rows = [
-            {name: term_json(s[name]) for name in variables if s[name] is not None}
-            for s in solutions[: job.max_rows]
-        ]
+        rows: list[Bindings] = []
+        limit, size = "", 0
+        for solution in answer:  # stream: at most one solution past a cap is computed
+            if len(rows) == job.max_rows:
+                limit = ROWS_LIMIT
+                break
+            row = {
+                name: term_json(solution[name]) for name in variables if solution[name] is not None
+            }
+            size += _estimated_size(row)
+            if job.max_bytes and size > job.max_bytes:
+                limit = BYTES_LIMIT
+                break
+            rows.append(row)
         if job.bindings:
-            return Solutions(variables, rows, truncated)
+            return Solutions(variables, rows, bool(limit))
         media_type = choose(job.accept, SOLUTION_TYPES)
         if media_type is None:
             return _not_acceptable(job.accept, SOLUTION_TYPES)
-        body = serialize_solutions(media_type, variables, rows, truncated=truncated)
-        return Payload(media_type, body, truncated)
+        body = serialize_solutions(media_type, variables, rows, truncated=bool(limit))
+        while job.max_bytes and len(body) > job.max_bytes and rows:
+            # Escaping made the answer longer than estimated: keep proportionally fewer rows.
+            rows = rows[: len(rows) * job.max_bytes // len(body) - 1]
+            body = serialize_solutions(media_type, variables, rows, truncated=True)
+            limit = BYTES_LIMIT
+        return Payload(media_type, body, bool(limit), limit or ROWS_LIMIT)
+
+
+def _estimated_size(row: Bindings) -> int:
+    """Return about how many bytes a row takes in any results format (escaping aside)."""
+    return sum(len(name) + sum(len(v) for v in term.values()) + 40 for name, term in row.items())
 
 
 def _not_acceptable(accept: str | None, offers: tuple[str, ...]) -> Failure:
     return Failure(406, f"cannot answer in {accept}; available: {', '.join(offers)}")
 
 
-def serve_jobs(connection: Connection, spec: GraphSpec) -> None:
-    """Worker process entry point: open the graph, say "ready", then answer jobs until EOF."""
+def isolate_network() -> str | None:
+    """Move this process into a new network namespace with no usable interface.
+
+    Nothing the process does afterwards can open a connection, not even to 127.0.0.1 (the new
+    namespace's loopback is down). Call it before any thread starts. Returns None on success,
+    else why it is not possible here (not Linux, no privilege, user namespaces disabled).
+    """
+    if not hasattr(os, "sched_getaffinity"):  # Linux only (namespaces are a Linux feature)
+        return "network namespaces exist only on Linux"
+    try:
+        unshare = ctypes.CDLL(None, use_errno=True).unshare
+    except (OSError, AttributeError) as error:
+        return f"no unshare() in the C library ({error})"
+    if unshare(_CLONE_NEWNET) == 0:
+        return None
+    reason = os.strerror(ctypes.get_errno())
+    # Without CAP_SYS_ADMIN, a user namespace of its own gives the worker the right to do it.
+    if unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0:
+        return None
+    return f"unshare(CLONE_NEWNET) failed: {reason}"
+
+
+def limit_memory(max_bytes: int) -> None:
+    """Cap this process's address space: an allocation past it fails (Python) or aborts (Rust)."""
+    if max_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+def memory_refused(max_bytes: int) -> str:
+    """Return the one-line answer to a query stopped by the worker memory limit."""
+    shown = f"{max_bytes / 2**20:,.0f} MiB" if max_bytes else "the memory available"
+    return f"the query needed more memory than this endpoint allows ({shown} per query)"
+
+
+def serve_jobs(connection: Connection, spec: GraphSpec, max_memory: int = 0) -> None:
+    """Worker process entry point: isolate, open the graph, say ready, answer jobs until EOF.
+
+    A query that runs out of memory is answered with a 503 :class:`Failure` and the worker
+    exits, so that the parent starts a fresh one (an allocation failure inside the engine
+    aborts the process instead: the parent answers the same 503).
+    """
+    not_isolated = isolate_network()
+    limit_memory(max_memory)
     try:
         engine = QueryEngine.open(spec)
-    except (XPO1KGError, OSError) as error:
+    except (XPO1KGError, OSError, MemoryError) as error:
         connection.send(Failure(500, f"worker cannot open the graph: {error}"))
         return
-    connection.send("ready")
+    connection.send(Ready(not_isolated is None, not_isolated or ""))
     while True:
         try:
             job = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(engine.run(job))
+        try:
+            reply = engine.run(job)
+        except MemoryError:
+            reply = Failure(503, memory_refused(max_memory))
+        connection.send(reply)
+        if isinstance(reply, Failure) and reply.status == 503:
+            return
