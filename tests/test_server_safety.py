@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +144,203 @@ def test_cors_header_present_when_allowed() -> None:
             server.sparql, params={"query": "ASK {}"}, headers={"Origin": "https://evil.example"}
         )
         assert "access-control-allow-origin" not in other.headers
+
+
+# --- issue 11: the SERVICE guard, nesting, denial of service, memory and answer size ---------
+
+SERVICE_REPRODUCTIONS = [
+    (
+        "SELECT ?x {{ OPTIONAL {{ ?a xo:b\\#c ?d }} SERVICE <http://127.0.0.1:{port}/sparql> "
+        "{{ ?x ?y ?z }} }}"
+    ),
+    (
+        'SELECT ?x {{ BIND("""a\\"""" AS ?q) SERVICE <http://127.0.0.1:{port}/sparql> '
+        "{{ ?x ?y ?z }} }}"
+    ),
+]
+SERVICE_LINE = "SERVICE is not allowed: queries never contact other servers\n"
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        sock.setblocking(False)
+        yield sock
+
+
+def no_connection(sock: socket.socket) -> bool:
+    try:
+        connection, _ = sock.accept()
+    except BlockingIOError:
+        return True
+    connection.close()
+    return False
+
+
+def each_way(server: RunningServer, query: str) -> list[httpx.Response]:
+    """Send a query by GET, form POST, direct POST and the /query page."""
+    return [
+        httpx.get(server.sparql, params={"query": query}),
+        httpx.post(server.sparql, data={"query": query}),
+        httpx.post(
+            server.sparql,
+            content=query.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        httpx.get(server.base + "/query", params={"query": query}),
+    ]
+
+
+@pytest.mark.parametrize("template", SERVICE_REPRODUCTIONS)
+def test_service_reproductions_refused_every_way(
+    server: RunningServer, listener: socket.socket, template: str
+) -> None:
+    query = template.format(port=listener.getsockname()[1])
+    protocol_get, form, direct, page = each_way(server, query)
+    for answer in (protocol_get, form, direct):
+        assert (answer.status_code, answer.text) == (400, SERVICE_LINE)
+    assert page.status_code == 400
+    assert SERVICE_LINE.strip() in page.text
+    time.sleep(0.2)
+    assert no_connection(listener)
+
+
+@pytest.fixture(scope="module")
+def big_server() -> Iterator[RunningServer]:
+    """A server with room for megabyte queries, a 1 MB answer cap and 1 GiB workers."""
+    options = ("--max-request-bytes", "1100000", "--max-response-bytes", "1000000")
+    with running_server(*options, "--max-worker-memory", str(2**30), "--timeout", "60") as s:
+        yield s
+
+
+def test_deep_nesting_refused_with_one_line(big_server: RunningServer) -> None:
+    query = "SELECT * " + "{" * 3000 + "}" * 3000
+    for answer in each_way(big_server, query)[:3]:
+        assert answer.status_code == 400
+        assert answer.text == (
+            "invalid SPARQL at line 1, column 74: nesting deeper than 64 levels of brackets, "
+            "braces or parentheses\n"
+        )
+    assert httpx.get(big_server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+
+
+def test_megabyte_adversarial_query_does_not_block_other_clients(
+    big_server: RunningServer,
+) -> None:
+    """A megabyte of tokens ending in an open string: refused, while another client is served."""
+    hostile = "SELECT * { " + "?s " * 330_000 + "?p '" + "\\'" * 5_000
+    finished: list[str] = []
+    started = threading.Event()
+
+    def send_hostile() -> None:
+        started.set()
+        answer = httpx.post(
+            big_server.sparql,
+            content=hostile.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=120,
+        )
+        finished.append(f"hostile {answer.status_code} {answer.text.strip()}")
+
+    worker = threading.Thread(target=send_hostile)
+    worker.start()
+    started.wait()
+    time.sleep(0.3)  # the upload is under way
+    answer = httpx.get(big_server.sparql, params={"query": "ASK {}"}, timeout=120)
+    finished.append(f"ask {answer.status_code}")
+    worker.join(120)
+    assert finished[0] == "ask 200"
+    assert finished[1].startswith("hostile 400 invalid SPARQL at line 1, column ")
+    assert finished[1].endswith(": unterminated string")
+
+
+def test_memory_hungry_query_gets_503_and_the_server_stays_up(big_server: RunningServer) -> None:
+    binds = " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30))
+    query = f'SELECT (STRLEN(?s30) AS ?n) {{ BIND("ab" AS ?s0) {binds} }}'
+    before = big_server.workers()
+    answer = httpx.get(big_server.sparql, params={"query": query}, timeout=120)
+    assert answer.status_code == 503
+    assert answer.text == (
+        "the query worker stopped: the query needed more memory than this endpoint allows "
+        "(1,024 MiB per query)\n"
+    )
+    assert httpx.get(big_server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+    deadline = time.monotonic() + 60
+    while len(big_server.workers()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    after = big_server.workers()
+    assert len(after) == 2
+    assert len(before - after) == 1  # the worker that ran out of memory was replaced
+
+
+def test_answer_cut_at_the_response_size_cap_and_flagged(big_server: RunningServer) -> None:
+    """2,000 rows of a 64 KB string (128 MB) would be sent whole: cut at 1 MB and flagged."""
+    binds = " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(16))
+    rows = " ".join(str(i) for i in range(2000))
+    query = f'SELECT ?i ?s16 {{ VALUES ?i {{ {rows} }} BIND("a" AS ?s0) {binds} }}'
+    answer = httpx.get(big_server.sparql, params={"query": query}, timeout=120)
+    assert answer.status_code == 200
+    assert answer.headers["x-sparql-truncated"] == "true; max-response-bytes=1000000"
+    assert len(answer.content) <= 1_000_000
+    document = answer.json()
+    assert document["head"]["link"] == ["https://w3id.org/xpo1kg/server#truncated"]
+    assert 0 < len(document["results"]["bindings"]) < 2000
+    assert all(len(row["s16"]["value"]) == 2**16 for row in document["results"]["bindings"])
+    csv = httpx.get(
+        big_server.sparql, params={"query": query}, headers={"Accept": "text/csv"}, timeout=120
+    )
+    assert csv.headers["x-sparql-truncated"] == "true; max-response-bytes=1000000"
+    assert len(csv.content) <= 1_000_000
+
+
+def test_workers_have_no_network(big_server: RunningServer) -> None:
+    """Each worker runs in a network namespace of its own (or the server said it could not)."""
+    own = os.readlink(f"/proc/{big_server.process.pid}/ns/net")
+    isolated = isolate_network_here() is None
+    deadline = time.monotonic() + 60
+    while True:  # a worker just started (after another test) isolates itself first thing
+        spaces = [os.readlink(f"/proc/{pid}/ns/net") for pid in big_server.workers()]
+        if len(spaces) == 2 and (own not in spaces) == isolated:
+            break
+        assert time.monotonic() < deadline, (own, spaces)
+        time.sleep(0.2)
+    # Isolated: each worker in a namespace of its own. Otherwise, the documented fallback
+    # (the server logged one line at startup saying so).
+    assert len(set(spaces)) == (2 if isolated else 1)
+
+
+def isolate_network_here() -> str | None:
+    """Whether this machine allows the isolation (checked in a throw-away process)."""
+    probe = "from xpo1kg.server.worker import isolate_network; print(isolate_network() or '')"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.strip() or None
+
+
+def test_isolated_worker_cannot_connect_even_to_loopback(listener: socket.socket) -> None:
+    """In the worker's namespace the bare engine's SERVICE fails and nothing reaches 127.0.0.1."""
+    port = listener.getsockname()[1]
+    probe = (
+        "import pyoxigraph as ox, socket, sys\n"
+        "from xpo1kg.server.worker import isolate_network\n"
+        "reason = isolate_network()\n"
+        "if reason: print('unavailable:', reason); sys.exit(0)\n"
+        "try:\n"
+        f"    list(ox.Store().query('SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}'))\n"
+        "except OSError as error: print('engine refused:', error)\n"
+        "try:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=5)\n"
+        "except OSError as error: print('socket refused:', error.strerror)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    lines = done.stdout.splitlines()
+    if lines[0].startswith("unavailable:"):
+        assert isolate_network_here() is not None
+    else:
+        assert lines[0].startswith("engine refused:")
+        assert lines[1] == "socket refused: Network is unreachable"
+    time.sleep(0.2)
+    assert no_connection(listener)
