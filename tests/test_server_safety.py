@@ -13,9 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from serving import RunningServer, running_server
+from sparql_cases import service_queries
 
 from xpo1kg import load_graph
+from xpo1kg.errors import QuerySyntaxError
+from xpo1kg.sparql_lexer import scan
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 ORIGIN = "https://example.org"
@@ -344,3 +349,49 @@ def test_isolated_worker_cannot_connect_even_to_loopback(listener: socket.socket
         assert lines[1] == "socket refused: Network is unreachable"
     time.sleep(0.2)
     assert no_connection(listener)
+
+
+@pytest.fixture(scope="module")
+def module_listener() -> Iterator[socket.socket]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        sock.setblocking(False)
+        yield sock
+
+
+@settings(
+    max_examples=int(os.environ.get("XPO1KG_SERVICE_HTTP_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(template=service_queries(), way=st.integers(0, 3))
+def test_property_service_never_connects_over_http(
+    server: RunningServer, module_listener: socket.socket, template: str, way: int
+) -> None:
+    """Generated hostile queries, each sent one of the four ways: 400, and no connection."""
+    query = template.replace("PORT", str(module_listener.getsockname()[1]))
+    answer = each_way_one(server, query, way)
+    # 200 only when the text holds no SERVICE in code (it sits in a string or a comment).
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 200:
+        assert not scan_reports_service(query)
+    assert no_connection(module_listener)
+
+
+def each_way_one(server: RunningServer, query: str, way: int) -> httpx.Response:
+    if way == 0:
+        return httpx.get(server.sparql, params={"query": query})
+    if way == 1:
+        return httpx.post(server.sparql, data={"query": query})
+    if way == 2:
+        headers = {"Content-Type": "application/sparql-query"}
+        return httpx.post(server.sparql, content=query.encode(), headers=headers)
+    return httpx.get(server.base + "/query", params={"query": query})
+
+
+def scan_reports_service(query: str) -> bool:
+    try:
+        return scan(query).service
+    except QuerySyntaxError:
+        return True
