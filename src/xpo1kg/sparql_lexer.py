@@ -134,6 +134,7 @@ class _Scanner:
         # Open brackets, innermost last: "{", "{data" (VALUES block), "(", "(data", "[", "<<".
         self.stack: list[str] = []
         self.depth = 0
+        self.start = 0  # where the last token starts
         self.previous = ""  # kind or punctuation of the previous token ("" at the start)
         self.before_previous = ""
         self.values_state = 0  # 1: after VALUES, 2: after its variable(s): a data block follows
@@ -166,12 +167,13 @@ class _Scanner:
         if self.stack and self.stack[-1].startswith(kind):
             self.stack.pop()
 
-    def emit(self, kind: str, text: str, start: int) -> Token:
+    def emit(self, kind: str, start: int) -> str:
         self.before_previous, self.previous = self.previous, kind
-        return Token(kind, text, start)
+        self.start = start
+        return kind
 
-    def next_token(self) -> Token | None:
-        """Return the next token, or None at the end of the text."""
+    def next_token(self) -> str | None:
+        """Read the next token: return its kind (its text is ``text[start:pos]``), None at the end."""
         text = self.text
         start = self.pos = _SKIP.match(text, self.pos).end()  # type: ignore[union-attr]
         if start >= len(text):
@@ -179,11 +181,22 @@ class _Scanner:
         c = text[start]
         if c in "{}()[]":
             return self.brackets(start)
-        if c.isascii() and (c.isdigit() or (c == "." and text[start + 1 : start + 2].isdigit())):
+        if c in "?$":
+            found = _VARNAME.match(text, start + 1)
+            if found:
+                self.pos = found.end()
+                return self.emit("var", start)
+            if c == "$":
+                raise self.fail(start, "'$' must start a variable name")
+            self.pos += 1
+            return self.emit("?", start)
+        if c == "<":
+            return self.angle(start)
+        if "0" <= c <= "9" or (c == "." and "0" <= text[start + 1 : start + 2] <= "9"):
             found = _NUMBER.match(text, start)
             assert found is not None
             self.pos = found.end()
-            return self.emit("number", text[start : self.pos], start)
+            return self.emit("number", start)
         if c in _RUN_CHARS:
             run = _RUN.match(text, start).group()  # type: ignore[union-attr]
             self.pos = start + len(run)
@@ -191,36 +204,25 @@ class _Scanner:
                 raise self.fail(start, "unexpected character '&'")
             # Only the last operator matters (see angle()): keep it as the previous token.
             last = run[-2:] if run[-2:] in _PAIRS else run[-1]
-            return self.emit(last, run, start)
-        if c == "<":
-            return self.angle(start)
+            return self.emit(last, start)
         if c in "'\"":
             return self.string(start, c)
-        if c in "?$":
-            found = _VARNAME.match(text, start + 1)
-            if found:
-                self.pos = found.end()
-                return self.emit("var", text[start : self.pos], start)
-            if c == "$":
-                raise self.fail(start, "'$' must start a variable name")
-            self.pos += 1
-            return self.emit("?", c, start)
         if c == ">":
             self.pos = start + 1
             if text.startswith(">", self.pos) and self.stack[-1:] == ["<<"]:
                 self.pos += 1
                 self.stack.pop()
-                return self.emit(">>", ">>", start)
+                return self.emit(">>", start)
             if text.startswith("=", self.pos):
                 self.pos += 1
-                return self.emit(">=", ">=", start)
-            return self.emit(">", ">", start)
+                return self.emit(">=", start)
+            return self.emit(">", start)
         if c == "_":
             found = _BLANK.match(text, start + 2) if text.startswith("_:", start) else None
             if found is None:
                 raise self.fail(start, "unexpected character '_' (a blank node is _:name)")
             self.pos = found.end()
-            return self.emit("bnode", text[start : self.pos], start)
+            return self.emit("bnode", start)
         if c == "@":
             found = _LANGTAG.match(text, start + 1)
             if found is None:
@@ -228,12 +230,12 @@ class _Scanner:
             self.pos = found.end()
             if "SERVICE" in _ascii_upper(found.group()):
                 self.service = True
-            return self.emit("langtag", text[start : self.pos], start)
+            return self.emit("langtag", start)
         if c == ":" or _PREFIX.match(text, start):
             return self.name(start)
         raise self.fail(start, f"unexpected character {c!r}")
 
-    def brackets(self, start: int) -> Token:
+    def brackets(self, start: int) -> str:
         """Read a run of brackets (white space between them allowed) in one go."""
         text, n, position, mark = self.text, len(self.text), start, ""
         while position < n:
@@ -251,7 +253,8 @@ class _Scanner:
             self.track_values(mark)
             position += 1
         self.pos = position
-        return Token(self.previous, text[start:position].rstrip(" \t\r\n"), start)
+        self.start = start
+        return self.previous
 
     def opening_kind(self, mark: str) -> str:
         """Which bracket opens: VALUES data (never an expression) or an ordinary one."""
@@ -267,7 +270,7 @@ class _Scanner:
             return "{data"
         return mark
 
-    def angle(self, start: int) -> Token:
+    def angle(self, start: int) -> str:
         """At '<': an IRI, ``<<``, or a comparison (only inside an expression)."""
         text = self.text
         body = _IRI_BODY.match(text, start + 1)
@@ -284,18 +287,18 @@ class _Scanner:
             )
         if is_iri:
             self.pos = end + 1
-            return self.emit("iri", text[start : self.pos], start)
+            return self.emit("iri", start)
         if expression:
             mark = "<=" if text.startswith("<=", start) else "<"
             self.pos = start + len(mark)
-            return self.emit(mark, mark, start)
+            return self.emit(mark, start)
         if text.startswith("<<", start):
             self.pos = start + 2
             self.push("<<", start)
-            return self.emit("<<", "<<", start)
+            return self.emit("<<", start)
         raise self.fail(start, "unterminated or malformed IRI")
 
-    def string(self, start: int, quote: str) -> Token:
+    def string(self, start: int, quote: str) -> str:
         text = self.text
         if text.startswith(quote * 3, start):
             body = _LONG_BODY[quote].match(text, start + 3)
@@ -310,9 +313,9 @@ class _Scanner:
                 raise self.fail(end, "invalid escape sequence in a string")
             raise self.fail(start, "unterminated string")
         self.pos = end + len(closing)
-        return self.emit("string", text[start : self.pos], start)
+        return self.emit("string", start)
 
-    def name(self, start: int) -> Token:
+    def name(self, start: int) -> str:
         """Read a prefixed name (``xo:Protein``, ``:x``, ``xo:``) or a bare keyword."""
         text = self.text
         prefix = _PREFIX.match(text, start)
@@ -322,7 +325,7 @@ class _Scanner:
             self.pos = local.end() if local else colon + 1
             if "SERVICE" in _ascii_upper(text[start:colon]):
                 self.service = True
-            return self.emit("pname", text[start : self.pos], start)
+            return self.emit("pname", start)
         word = _WORD.match(text, start)
         if word is None:
             raise self.fail(start, f"unexpected character {text[start]!r}")
@@ -332,11 +335,12 @@ class _Scanner:
             self.service = True
         if upper.startswith("FROM"):
             self.dataset = True
-        return self.emit(f"word:{upper}", word.group(), start)
+        return self.emit(f"word:{upper}", start)
 
-    def note(self, token: Token) -> None:
+    def note(self, kind: str) -> None:
         """Track the prologue (to find the query form) and VALUES (to find its data block)."""
-        kind = token.kind
+        if self.form is not None and not self.values_state and kind != "word:VALUES":
+            return
         if self.form is None:
             if self.prologue_skip:
                 self.prologue_skip -= 1
@@ -370,16 +374,18 @@ def tokens(sparql: str) -> list[Token]:
     """
     scanner = _Scanner(sparql)
     found: list[Token] = []
-    while (token := scanner.next_token()) is not None:
-        scanner.note(token)
-        found.append(token)
+    while (kind := scanner.next_token()) is not None:
+        scanner.note(kind)
+        text = sparql[scanner.start : scanner.pos].rstrip(" \t\r\n")
+        found.append(Token(kind, text, scanner.start))
     return found
 
 
 def _scan(sparql: str) -> QueryShape:
     scanner = _Scanner(sparql)
-    while (token := scanner.next_token()) is not None:
-        scanner.note(token)
+    next_token, note = scanner.next_token, scanner.note
+    while (kind := next_token()) is not None:
+        note(kind)
     return QueryShape(scanner.form or "", scanner.service, scanner.dataset, scanner.depth)
 
 
