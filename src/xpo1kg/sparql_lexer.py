@@ -20,7 +20,7 @@ Oxigraph matches keywords without looking at word boundaries (``?o trueSERVICE <
 ``true`` then ``SERVICE``), so ``SERVICE`` anywhere inside a bare word, a prefix or a language tag
 counts. Time is linear in the text: every regular expression below is anchored at the current
 position and is a single character class or a loop over alternatives that start differently, with
-nothing after the loop, so it never backtracks more than a few characters.
+nothing that can fail after the loop; names give back a trailing run of dots once, at their end.
 """
 
 from __future__ import annotations
@@ -136,7 +136,6 @@ class _Scanner:
         self.depth = 0
         self.start = 0  # where the last token starts
         self.previous = ""  # kind or punctuation of the previous token ("" at the start)
-        self.before_previous = ""
         self.values_state = 0  # 1: after VALUES, 2: after its variable(s): a data block follows
         self.form: str | None = None
         self.prologue_skip = 0
@@ -168,7 +167,7 @@ class _Scanner:
             self.stack.pop()
 
     def emit(self, kind: str, start: int) -> str:
-        self.before_previous, self.previous = self.previous, kind
+        self.previous = kind
         self.start = start
         return kind
 
@@ -249,7 +248,7 @@ class _Scanner:
                 self.close(_CLOSERS[mark])
             else:
                 break
-            self.before_previous, self.previous = self.previous, mark
+            self.previous = mark
             self.track_values(mark)
             position += 1
         self.pos = position
