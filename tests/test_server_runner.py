@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import doctest
 import importlib
+import logging
 import pkgutil
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -13,8 +14,10 @@ import pytest
 
 import xpo1kg.server
 from xpo1kg.errors import QuerySyntaxError
+from xpo1kg.server import runner as runner_module
 from xpo1kg.server.runner import QueryRunner, QueryTimeout, SelectAnswer
 from xpo1kg.server.settings import GraphSpec
+from xpo1kg.server.worker import Ready
 
 T = TypeVar("T")
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -100,3 +103,41 @@ def server_modules() -> list[str]:
 def test_server_doctests(name: str) -> None:
     results = doctest.testmod(importlib.import_module(name), verbose=False, report=True)
     assert results.failed == 0, f"{results.failed} doctest(s) failed in {name}"
+
+
+def test_startup_says_once_when_workers_are_not_isolated(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The documented fallback: one log line when the network namespace is not available."""
+    reason = "unshare(CLONE_NEWNET) failed: Operation not permitted"
+
+    class UnisolatedWorker:
+        pid = 1
+
+        def __init__(self, spec: GraphSpec, max_memory: int) -> None:
+            pass
+
+        async def receive(self, timeout: float) -> Ready:
+            return Ready(network_isolated=False, note=reason)
+
+        def kill(self) -> None:
+            pass
+
+    monkeypatch.setattr(runner_module, "_Worker", UnisolatedWorker)
+
+    async def main() -> QueryRunner:
+        runner = QueryRunner(GraphSpec(), workers=2)
+        await runner.start()
+        await runner.wait_ready()
+        await runner.close()
+        return runner
+
+    with caplog.at_level(logging.WARNING, logger="xpo1kg.server"):
+        runner = asyncio.run(main())
+    assert runner.network_isolated is False
+    assert [r.getMessage() for r in caplog.records] == [
+        (
+            f"xpo1kg: query workers are NOT isolated from the network ({reason}); "
+            "SERVICE is still refused by the query text check"
+        )
+    ]
