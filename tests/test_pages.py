@@ -16,7 +16,7 @@ import pytest
 from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.catalog import list_queries
+from xpo1kg.query.catalog import list_queries
 from xpo1kg.server.pages import PAGE_ROWS, entity_html
 
 XR = "https://w3id.org/xpo1kg/resource/"

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from ..graph import KnowledgeGraph
-from . import dereference, pages, protocol
-from .limits import RequestSizeLimit
-from .runner import QueryRunner
-from .settings import ServerSettings
+from xpo1kg.server import dereference, pages, protocol
+from xpo1kg.server.limits import RequestSizeLimit
+from xpo1kg.server.runner import QueryRunner
+from xpo1kg.server.settings import ServerSettings
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["create_app"]
 

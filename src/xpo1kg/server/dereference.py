@@ -13,14 +13,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..graph import KnowledgeGraph
-from ..namespaces import XO, XR
-from ..store import INFERRED_GRAPH_IRI, META_GRAPH_IRI
-from . import pages
-from .negotiation import GRAPH_TYPES, choose
-from .protocol import error_response
-from .serializers import serialize_graph
-from .settings import ServerSettings
+from xpo1kg.rdf.namespaces import XO, XR
+from xpo1kg.server import pages
+from xpo1kg.server.negotiation import GRAPH_TYPES, choose
+from xpo1kg.server.protocol import error_response
+from xpo1kg.server.serializers import serialize_graph
+from xpo1kg.server.settings import ServerSettings
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["FORMAT_NAMES", "describe", "router"]
 

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..catalog import CompetencyQuery, get_query, list_queries
-from ..errors import QuerySyntaxError, UnknownQueryError, XPO1KGError
-from ..graph import KnowledgeGraph
-from .entity_view import entity_view
-from .runner import QueryRunner, QueryTimeout
-from .tables import Table, local_href, table_from_bindings
+from xpo1kg.errors import QuerySyntaxError, UnknownQueryError, XPO1KGError
+from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.server.entity_view import entity_view
+from xpo1kg.server.runner import QueryRunner, QueryTimeout
+from xpo1kg.server.tables import Table, local_href, table_from_bindings
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["PAGE_ROWS", "entity_html", "install", "render"]
 

@@ -7,11 +7,11 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from ..errors import QuerySyntaxError
-from .description import service_description
-from .runner import NotAcceptableError, QueryRunner, QueryTimeout, UpdateRefusedError
-from .settings import ServerSettings
-from .worker import Job, Payload
+from xpo1kg.errors import QuerySyntaxError
+from xpo1kg.server.description import service_description
+from xpo1kg.server.runner import NotAcceptableError, QueryRunner, QueryTimeout, UpdateRefusedError
+from xpo1kg.server.settings import ServerSettings
+from xpo1kg.server.worker import Job, Payload
 
 __all__ = ["error_response", "router"]
 

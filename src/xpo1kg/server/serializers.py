@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from xpo1kg.rdf.namespaces import PREFIXES
 
 __all__ = [
     "Bindings",
