@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,10 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.server.app import create_app
@@ -447,3 +450,76 @@ def test_unexpected_error_is_logged_once_and_answers_500_without_traceback(
     records = [r for r in caplog.records if r.name == "xpo1kg.server"]
     assert len(records) == 1
     assert records[0].exc_info is not None and "a genuine server bug" in str(records[0].exc_info[1])
+
+
+# --- the real server: request heads, slow clients, Ctrl-C -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[RunningServer]:
+    options = ("--workers", "1", "--read-timeout", "1", "--max-request-bytes", "4096")
+    with running_server(*options) as running:
+        yield running
+
+
+def raw_exchange(server: RunningServer, request: bytes) -> bytes:
+    """Send raw bytes, then read until the server closes (a socket timeout only as a guard)."""
+    port = int(server.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def status_and_body(answer: bytes) -> tuple[bytes, bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0], body
+
+
+@pytest.mark.parametrize(
+    ("target", "headers", "reason"),
+    [
+        # Over the cap but within the head allowance: the app's own check.
+        (b"/sparql?x=" + b"a" * 10_000, b"", b"the query string is larger than"),
+        # Past what the HTTP layer buffers (cap + 64 KiB): 413 too, not uvicorn's bare 400.
+        (b"/sparql?x=" + b"a" * 300_000, b"", b"the request line and headers are larger than"),
+        (b"/sparql", b"X-Big: " + b"a" * 300_000 + b"\r\n", b"the request line and headers"),
+    ],
+)
+def test_oversized_request_heads_are_413(
+    live: RunningServer, target: bytes, headers: bytes, reason: bytes
+) -> None:
+    request = (
+        b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n" + headers + b"Connection: close\r\n\r\n"
+    )
+    status, body = status_and_body(raw_exchange(live, request))
+    assert status == b"HTTP/1.1 413 Request Entity Too Large"
+    assert reason in body
+
+
+def test_slow_client_is_timed_out_with_408(live: RunningServer) -> None:
+    # Half a request head, then nothing: the server answers 408 and closes.
+    answer = raw_exchange(live, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+    status, body = status_and_body(answer)
+    assert status == b"HTTP/1.1 408 Request Timeout"
+    assert body == b"request not received within 1 s\n"
+    # A body that never arrives: the connection is closed (the app saw a disconnect).
+    stalled = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    assert raw_exchange(live, stalled + b"Content-Length: 100\r\n\r\nASK") == b""
+    # The server is still serving.
+    assert httpx.get(live.sparql, params={"query": "ASK {}"}).status_code == 200
+
+
+def test_ctrl_c_stops_the_server_cleanly_with_exit_0() -> None:
+    with running_server("--workers", "2") as running:
+        workers = running.workers()
+        assert len(workers) == 2
+        running.process.send_signal(signal.SIGINT)
+        assert running.process.wait(60) == 0
+        stderr = running.process.stderr.read() if running.process.stderr else b""
+    assert b"Traceback" not in stderr and b"Aborted" not in stderr
+    assert stderr.rstrip().endswith(b"stopped")
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists(), f"worker {pid} outlived the server"
