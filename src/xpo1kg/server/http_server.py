@@ -169,6 +169,7 @@ def serve(
         http=protocol_class(read_timeout),
         h11_max_incomplete_event_size=max_request_bytes + HEAD_ALLOWANCE,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        timeout_keep_alive=5,
     )
     server = _Server(config)
     server.run(sockets=[sock])
