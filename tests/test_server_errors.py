@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote_to_bytes
 import httpx
 import pytest
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from serving import RunningServer, running_server
 
@@ -296,9 +296,17 @@ def check_error(answer: Answer, what: str) -> None:
     """A refusal is 4xx with a one-line reason; no answer is ever 5xx or shows a traceback."""
     assert answer.status < 500, f"{what} -> {answer.status}: {answer.body[:300]!r}"
     assert b"Traceback" not in answer.body, what
-    if answer.status >= 400 and answer.headers.get("content-type", "").startswith("text/plain"):
+    if answer.status < 400 or not answer.body:  # HEAD: no body
+        return
+    content_type = answer.headers.get("content-type", "")
+    if content_type.startswith("text/plain"):
         lines = answer.text.splitlines()
         assert len(lines) == 1 and lines[0].strip(), f"{what}: {answer.body[:300]!r}"
+    elif content_type.startswith("text/html"):
+        assert '<p class="error" role="alert">' in answer.text, what
+    else:
+        assert content_type == "application/problem+json", what
+        assert json.loads(answer.body)["status"] == answer.status, what
 
 
 def test_sweep_of_malformed_requests_finds_no_server_error(served: InProcess) -> None:
@@ -320,9 +328,7 @@ query_bytes = st.binary(max_size=80)
 header_bytes = st.binary(max_size=60).filter(lambda b: b"\r" not in b and b"\n" not in b)
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=150, deadline=None)
 @given(
     route=st.sampled_from(["/sparql", "/resource", "/resource/", "/ontology/", "/query", "/"]),
     tail=path_bytes,
