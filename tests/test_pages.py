@@ -199,7 +199,9 @@ def test_hostile_literals_are_escaped(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["xrefs", "tables", "entity_view", "pages"])
+@pytest.mark.parametrize(
+    "name", ["xrefs", "tables", "entity_view", "pages", "problems", "serializers", "negotiation"]
+)
 def test_doctests(name: str) -> None:
     module = importlib.import_module(f"xpo1kg.server.{name}")
     results = doctest.testmod(module)

@@ -30,7 +30,10 @@ from hypothesis import strategies as st
 from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph
+from xpo1kg.errors import InputError, QuerySyntaxError, UnknownQueryError, XPO1KGError
 from xpo1kg.server.app import create_app
+from xpo1kg.server.problems import ClientError, InvalidIRIError, status_of
+from xpo1kg.server.runner import NotAcceptableError, QueryTimeout, UpdateRefusedError
 from xpo1kg.server.settings import ServerSettings
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -529,3 +532,26 @@ def test_ctrl_c_stops_the_server_cleanly_with_exit_0() -> None:
     assert stderr.rstrip().endswith(b"stopped")
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists(), f"worker {pid} outlived the server"
+
+
+class _AnswerTooLargeError(XPO1KGError):
+    http_status = 413
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (ClientError(415, "x"), 415),
+        (InvalidIRIError("x"), 400),
+        (QuerySyntaxError("x"), 400),
+        (UpdateRefusedError("x"), 400),
+        (InputError("x"), 400),
+        (UnknownQueryError("x", []), 404),
+        (NotAcceptableError("x"), 406),
+        (_AnswerTooLargeError("x"), 413),
+        (QueryTimeout("x"), 503),
+        (XPO1KGError("the query worker stopped unexpectedly"), 503),
+    ],
+)
+def test_status_of_each_error(error: XPO1KGError, status: int) -> None:
+    assert status_of(error) == status

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,7 +24,7 @@ from ..graph import KnowledgeGraph
 from . import dereference, pages, protocol
 from .limits import RequestSizeLimit
 from .negotiation import parse_accept
-from .problems import one_line, shown, status_of
+from .problems import one_line, phrase, shown, status_of
 from .runner import QueryRunner
 from .settings import ServerSettings
 
@@ -64,8 +63,12 @@ def problem_response(
     if kind == "html":
         response = pages.error_page(status, reason)
     elif kind == "json":
-        title = HTTPStatus(status).phrase
-        problem = {"type": "about:blank", "title": title, "status": status, "detail": reason}
+        problem = {
+            "type": "about:blank",
+            "title": phrase(status),
+            "status": status,
+            "detail": reason,
+        }
         response = JSONResponse(problem, status_code=status, media_type="application/problem+json")
     else:
         response = protocol.error_response(status, reason)

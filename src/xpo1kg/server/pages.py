@@ -9,7 +9,6 @@ the server's query runner, with its time limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ from ..catalog import CompetencyQuery, get_query, list_queries
 from ..errors import UnknownQueryError, XPO1KGError
 from ..graph import KnowledgeGraph
 from .entity_view import entity_view
-from .problems import one_line, status_of
+from .problems import one_line, phrase, status_of
 from .runner import QueryRunner
 from .tables import Table, local_href, table_from_bindings
 
@@ -93,7 +92,7 @@ async def _answer(request: Request, sparql: str) -> Answer:
 
 def error_page(status: int, message: str, title: str | None = None) -> HTMLResponse:
     """Return the HTML error page: ``title`` (default: the status and its phrase) and a reason."""
-    heading = title or f"{status} {HTTPStatus(status).phrase}"
+    heading = title or f"{status} {phrase(status)}"
     page = render("error.html", title=heading, message=one_line(message), status=status)
     return HTMLResponse(page, status_code=status)
 

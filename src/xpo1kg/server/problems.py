@@ -7,12 +7,22 @@ that names an IRI is checked here with a real IRI parser (Oxigraph's), never wit
 
 from __future__ import annotations
 
+from http.client import responses
+
 import pyoxigraph as ox
 
 from ..errors import InputError, QuerySyntaxError, UnknownQueryError, XPO1KGError
 from .runner import NotAcceptableError, UpdateRefusedError
 
-__all__ = ["ClientError", "InvalidIRIError", "checked_iri", "one_line", "shown", "status_of"]
+__all__ = [
+    "ClientError",
+    "InvalidIRIError",
+    "checked_iri",
+    "one_line",
+    "phrase",
+    "shown",
+    "status_of",
+]
 
 #: Longest piece of client input quoted back in a reason (a reason stays one short line).
 _SHOWN_CHARS = 80
@@ -54,6 +64,15 @@ def one_line(message: str) -> str:
     """
     text = " ".join(message.split())
     return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 3] + "..."
+
+
+def phrase(status: int) -> str:
+    """Return the reason phrase of an HTTP status ("Error" for one without a registered phrase).
+
+    >>> phrase(404), phrase(499)
+    ('Not Found', 'Error')
+    """
+    return responses.get(status, "Error")
 
 
 def checked_iri(text: str, what: str = "IRI") -> str:
