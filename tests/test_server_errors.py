@@ -2,7 +2,8 @@
 
 The app runs in-process (its lifespan in a private event loop with one real query worker) and is
 called with raw ASGI messages, so that the sweep controls every byte of the path, the query string,
-the headers and the body.
+the headers and the body. What the HTTP layer does (oversized heads, slow clients, Ctrl-C) is tested
+on the real ``xpo1kg serve`` at the end.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ class InProcess:
 
 @pytest.fixture(scope="module")
 def served(kg: KnowledgeGraph) -> Iterator[InProcess]:
-    settings = ServerSettings(workers=1, timeout=20, max_rows=50, max_request_bytes=MAX_REQUEST)
-    running = InProcess(create_app(kg, settings))
+    options = ServerSettings(workers=1, timeout=20, max_rows=50, max_request_bytes=MAX_REQUEST)
+    running = InProcess(create_app(kg, options))
     try:
         yield running
     finally:
