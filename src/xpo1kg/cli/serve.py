@@ -59,6 +59,14 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     help="Largest accepted query string or request body (413 beyond).",
 )
 @click.option(
+    "--read-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Time a client has to send a whole request (head and body); slower ones get 408.",
+)
+@click.option(
     "--workers",
     default=2,
     show_default=True,
@@ -82,13 +90,17 @@ def serve_command(
     timeout: float,
     max_rows: int,
     max_request_bytes: int,
+    read_timeout: float,
     workers: int,
     cors_origins: Sequence[str],
 ) -> None:
-    """Serve a read-only SPARQL endpoint (/sparql) and the entity pages (/resource/...)."""
-    import uvicorn
+    """Serve a read-only SPARQL endpoint (/sparql) and the entity pages (/resource/...).
 
+    Ctrl-C (or SIGTERM) stops it cleanly: requests under way get a few seconds, the query
+    workers are stopped, and the command exits 0.
+    """
     from xpo1kg.server.app import create_app
+    from xpo1kg.server.http_server import serve
     from xpo1kg.server.settings import ServerSettings
     from xpo1kg.store.knowledge_graph import load_graph
 
@@ -109,5 +121,7 @@ def serve_command(
     app = create_app(kg, settings)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"serving http://{shown}:{sock.getsockname()[1]}/sparql", err=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    started = serve(app, sock, max_request_bytes=max_request_bytes, read_timeout=read_timeout)
+    if not started:
+        raise InputError("the server could not start (see the messages above)")
+    click.echo("stopped", err=True)

@@ -31,7 +31,15 @@ from xpo1kg.figures.data import (
     role_labels,
 )
 from xpo1kg.figures.diagrams import draw_mechanism, draw_p53_independent, draw_pathway
-from xpo1kg.figures.drawing import GREY, OKABE_ITO, ImageFormat, render, sentence, style, wrap
+from xpo1kg.figures.drawing import (
+    GREY,
+    OKABE_ITO,
+    ImageFormat,
+    render,
+    sentence,
+    style,
+    wrap,
+)
 from xpo1kg.rdf.serialize import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 

@@ -13,7 +13,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, Polygon, Rectangle
 
-from xpo1kg.figures.data import Mechanism, MechanismData, Named, P53IndependentData, PathwayData
+from xpo1kg.figures.data import (
+    Mechanism,
+    MechanismData,
+    Named,
+    P53IndependentData,
+    PathwayData,
+)
 from xpo1kg.figures.drawing import GREY, LIGHT, OKABE_ITO, arrow, box, canvas, sentence, wrap
 
 __all__ = ["ROLE_COLOURS", "draw_mechanism", "draw_p53_independent", "draw_pathway"]
