@@ -203,8 +203,13 @@ def test_the_open_graph_store_works_after_the_grant(virtuoso: Virtuoso, tmp_path
     assert "HTTP 403" in line and "--user" in line, line
     virtuoso.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
     assert_ok(run("load", "--endpoint", virtuoso.sparql, *options))
-    ask = "ASK { GRAPH <https://w3id.org/xpo1kg/graph/user/extra.nt> { ?s <urn:x:says> ?o } }"
+    graph = "https://w3id.org/xpo1kg/graph/user/extra.nt"
+    ask = f"ASK {{ GRAPH <{graph}> {{ ?s <urn:x:says> ?o }} }}"
     assert RemoteEndpoint(virtuoso.sparql).query(ask).column("ask") == [True]
+    query = urllib.parse.urlencode({"graph": graph})
+    remove = urllib.request.Request(f"{virtuoso.base}/sparql-graph-crud?{query}", method="DELETE")
+    urllib.request.urlopen(remove, timeout=30).close()  # leave the other tests' data as it was
+    assert RemoteEndpoint(virtuoso.sparql).query(ask).column("ask") == [False]
 
 
 # --- queries ------------------------------------------------------------------------------------
