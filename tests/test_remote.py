@@ -413,6 +413,21 @@ def test_bindings_in_a_query_that_is_not_select_or_ask_are_refused() -> None:
         place_bindings("SELECT * { ?s ?p ?o }", {"s": BNode("b0")})
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("s) { (<urn:x>) } } DROP ALL #", "xr:TP53"),  # not a variable name
+        ("s", "http://example.org/a>{?x}"),  # not an IRI
+    ],
+)
+def test_bindings_cannot_change_the_query(name: str, value: str, loaded: str) -> None:
+    with pytest.raises(InputError):
+        place_bindings("SELECT * { ?s ?p ?o }", {name: value})
+    line = error_line(run("query", "ic50_table", "--endpoint", loaded, "--bind", f"{name}={value}"))
+    assert "variable name" in line or "cannot bind" in line, line
+    assert place_bindings("SELECT * { ?s ?p ?o }", {"s": 'a"} }'}).count('"a\\"} }"') == 1
+
+
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_bound_competency_queries_answer_as_the_embedded_substitution(
     name: str, inferred_kg: KnowledgeGraph

@@ -199,7 +199,7 @@ def place_bindings(sparql: str, bindings: Mapping[str, Binding]) -> str:
     'SELECT ?x WHERE { VALUES (?p) { (<https://w3id.org/xpo1kg/ontology/value>) } { ?x ?p ?o } } LIMIT 1'
     """
     start, end = _where_group(sparql)
-    names = " ".join(f"?{name.lstrip('?$')}" for name in bindings)
+    names = " ".join(_variable(name) for name in bindings)
     values = " ".join(_data_value(value) for value in bindings.values())
     block = f"{{ VALUES ({names}) {{ ({values}) }} "
     return f"{sparql[:start]}{block}{sparql[start:end]} }}{sparql[end:]}"
@@ -217,8 +217,18 @@ def _where_group(sparql: str) -> tuple[int, int]:
     return int(start), int(end)
 
 
+def _variable(name: str) -> str:
+    try:
+        return str(ox.Variable(name.removeprefix("?").removeprefix("$")))
+    except ValueError:
+        raise InputError(f"{name!r} is not a SPARQL variable name") from None
+
+
 def _data_value(value: Binding) -> str:
-    term = to_oxigraph(value)
+    try:
+        term = to_oxigraph(value)
+    except ValueError as error:
+        raise InputError(f"cannot bind {value!r}: {error}") from None
     if isinstance(term, ox.BlankNode):
         raise InputError(f"a blank node ({term}) cannot be bound in a query sent to a server")
     return str(term)
