@@ -248,3 +248,13 @@ def test_competency_query_with_a_binding_prints_what_the_embedded_store_prints(
     # The binding did restrict the answer: every row has the bound value.
     header, *rows = csv.reader(io.StringIO(expected))
     assert {row[header.index(variable)] for row in rows} == {value}, expected
+
+
+def test_a_query_through_the_digest_authenticated_endpoint(virtuoso: Virtuoso, loaded: str) -> None:
+    """``--user`` works for queries too: Virtuoso's ``/sparql-auth`` asks for Digest."""
+    outcome = as_admin(
+        "query", "ic50_table", "--endpoint", f"{virtuoso.base}/sparql-auth", "--user", ADMIN[0],
+        "--format", "csv",
+    )  # fmt: skip
+    assert_ok(outcome)
+    assert outcome.stdout == embedded_csv("ic50_table")
