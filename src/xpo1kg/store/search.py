@@ -493,7 +493,7 @@ class SearchIndex:
             if among is None or any(self._entities[self._names[n].entity].iri in among for n in names)
         )  # fmt: skip
         wanted = normalise(text) or _fold(text)
-        cutoff = 0.0 if among is not None else 0.5
+        cutoff = 0.0 if among is not None else 0.6
         hits: list[Hit] = []
         seen: set[int] = set()
         for key in difflib.get_close_matches(wanted, keys, n=max(limit * 4, 20), cutoff=cutoff):
