@@ -46,7 +46,7 @@ import difflib
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -114,9 +114,15 @@ def _fold(text: str) -> str:
 
 def _latin(text: str) -> str:
     """Drop accents and write Greek letters (and their spelled names) as Latin ones."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TO_LATIN)
-    return _SPELLED.sub(lambda m: _SPELLED_LETTER.get(m.group(), m.group()[0]), plain)
+    plain = text.casefold()
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TO_LATIN)
+    return _SPELLED.sub(_spelled_letter, plain)
+
+
+def _spelled_letter(match: re.Match[str]) -> str:
+    return _SPELLED_LETTER.get(match.group(), match.group()[0])
 
 
 def normalise(text: str) -> str:
@@ -134,9 +140,9 @@ def _tokens(folded: str) -> list[str]:
     return [t for t in _SPLIT.split(folded) if t]
 
 
-def _normal_tokens(text: str) -> set[str]:
+def _normal_tokens(text: str, latin: str | None = None) -> set[str]:
     """Words normalised two ways: split at any punctuation, and split at white space only."""
-    latin = _latin(text)
+    latin = _latin(text) if latin is None else latin
     words = {t for t in _SPLIT.split(latin) if t}
     chunks = {c for c in (_SPLIT.sub("", w) for w in latin.split()) if c}
     return words | chunks
@@ -233,15 +239,13 @@ class _Sorted:
         self.names = [grouped[k] for k in self.keys]
         self.by_key = grouped
 
-    def starting(self, prefix: str) -> Iterator[tuple[str, list[int]]]:
-        """Yield the keys that start with ``prefix``, with their names."""
-        i = bisect_left(self.keys, prefix)
-        while i < len(self.keys) and self.keys[i].startswith(prefix):
-            yield self.keys[i], self.names[i]
-            i += 1
+    def starting(self, prefix: str) -> list[list[int]]:
+        """Return the names of the keys that start with ``prefix`` (one list per key)."""
+        low = bisect_left(self.keys, prefix)
+        return self.names[low : bisect_left(self.keys, prefix + "\U0010ffff", low)]
 
     def names_starting(self, prefix: str) -> set[int]:
-        return {n for _, names in self.starting(prefix) for n in names}
+        return {n for names in self.starting(prefix) for n in names}
 
 
 class SearchIndex:
@@ -252,20 +256,36 @@ class SearchIndex:
         """Index ``names`` of ``entities`` (use :meth:`from_graph` to build from a graph)."""
         self._entities, self._kinds, self._types, self._names = entities, kinds, types, names
         self._similar: dict[str, list[int]] | None = None
-        searchable = [(i, n) for i, n in enumerate(names) if not n.exact_only]
-        self._exact = _Sorted((_fold(n.text), i) for i, n in enumerate(names))
-        self._prefix = _Sorted((_fold(n.text), i) for i, n in searchable)
-        self._normal = _Sorted((normalise(n.text), i) for i, n in searchable)
-        text_names = [(i, n) for i, n in searchable if n.is_text]
-        self._words = _Sorted((w, i) for i, n in text_names for w in set(_tokens(_fold(n.text))))
-        self._normal_words = _Sorted((w, i) for i, n in text_names for w in _normal_tokens(n.text))
+        self._by_iri = {e.iri: i for i, e in enumerate(entities)}
+        self._entity_of = [n.entity for n in names]
+        self._individual = [kind == "individual" for kind in kinds]
+        order = [(e.label.casefold(), e.iri) for e in entities]
+        # How names rank within one kind of match: individuals first, shorter names, labels
+        # before synonyms before identifiers, then by label and IRI. Sorted once, here.
+        static = sorted(
+            range(len(names)),
+            key=lambda i: (not self._individual[names[i].entity], len(names[i].text),
+                           _FIELD_ORDER.get(names[i].field, 2 if names[i].field in _ID_NAMES else 4),
+                           *order[names[i].entity], i),
+        )  # fmt: skip
+        self._position = [0] * len(names)
+        for position, name_id in enumerate(static):
+            self._position[name_id] = position
+        folded = [_fold(n.text) for n in names]
+        latin = [_latin(n.text) for n in names]
+        normal = [_SPLIT.sub("", text) for text in latin]
+        searchable = [i for i, n in enumerate(names) if not n.exact_only]
+        self._exact = _Sorted((f, i) for i, f in enumerate(folded))
+        self._prefix = _Sorted((folded[i], i) for i in searchable)
+        self._normal = _Sorted((normal[i], i) for i in searchable)
+        texts = [i for i in searchable if names[i].is_text]
+        self._words = _Sorted((w, i) for i in texts for w in set(_tokens(folded[i])))
+        normal_words = {i: _normal_tokens(names[i].text, latin[i]) for i in texts}
+        self._normal_words = _Sorted((w, i) for i, words in normal_words.items() for w in words)
         # Typos: every normalised word (and short whole name), reached through its deletions.
         fuzzy: dict[str, set[int]] = {}
-        for i, n in text_names:
-            keys = _normal_tokens(n.text)
-            whole = normalise(n.text)
-            if len(whole) <= _WHOLE_FUZZY_MAX:
-                keys.add(whole)
+        for i, words in normal_words.items():
+            keys = words | {normal[i]} if len(normal[i]) <= _WHOLE_FUZZY_MAX else words
             for key in keys:
                 if len(key) >= 3:
                     fuzzy.setdefault(key, set()).add(i)
@@ -338,40 +358,49 @@ class SearchIndex:
 
         ``among`` restricts the results to these IRIs.
         """
-        level: dict[int, int] = {}  # entity -> the best kind of match seen (they come in order)
-        best: dict[int, tuple[tuple[bool, bool, int, int, int, int], int, str]] = {}
-        for name_id, match, distance in self._matches(text):
-            name = self._names[name_id]
-            rank = MATCHES.index(match)
-            if level.get(name.entity, rank) < rank:
-                continue
-            if among is not None and self._entities[name.entity].iri not in among:
-                continue
-            level[name.entity] = rank
-            key = (
-                match == "fuzzy",
-                self._kinds[name.entity] != "individual",
-                rank,
-                distance,
-                len(name.text),
-                _FIELD_ORDER.get(name.field, 2 if name.field in _ID_NAMES else 4),
-            )
-            if name.entity not in best or key < best[name.entity][0]:
-                best[name.entity] = (key, name_id, match)
-        whole = self._whole(text) & best.keys()
-        if whole:  # a name given in full: typos of other names would only be noise
-            best = {e: found for e, found in best.items() if not found[0][0]}
-        ranked = sorted(
-            best.items(),
-            key=lambda item: (
-                item[1][0],
-                self._entities[item[0]].label.casefold(),
-                self._entities[item[0]].iri,
-            ),
-        )
+        entity_of, individual, pos = self._entity_of, self._individual, self._position
+        allowed = None if among is None else {self._by_iri[i] for i in among if i in self._by_iri}
+        whole = self._whole(text)
+        seen: set[int] = set()
+        found: list[tuple[int, list[tuple[int, int, int]]]] = []  # (rank, [(entity, name, edits)])
+        individuals = 0
+        for rank, names in self._levels(text, skip_typos=lambda: bool(whole & seen)):
+            new = [
+                (n, d)
+                for n, d in names
+                if entity_of[n] not in seen and (allowed is None or entity_of[n] in allowed)
+            ]
+            if rank == len(MATCHES) - 1:
+                new.sort(
+                    key=lambda pair: (not individual[entity_of[pair[0]]], pair[1], pos[pair[0]])
+                )
+            else:
+                new.sort(key=lambda pair: pos[pair[0]])
+            chosen = []
+            for name_id, distance in new:  # the best name of each entity, best entity first
+                entity = entity_of[name_id]
+                if entity not in seen:
+                    seen.add(entity)
+                    chosen.append((entity, name_id, distance))
+                    individuals += individual[entity]
+                    if limit is not None and individuals >= limit:
+                        break  # the rest of this kind of match ranks after these
+            found.append((rank, chosen))
+            # Later kinds of match rank after this one's individuals: stop once they are enough.
+            if limit is not None and individuals >= limit:
+                break
+        fuzzy = len(MATCHES) - 1
+        ranked = [
+            (rank, *item)
+            for group in (True, False)
+            for rank, chosen in found
+            if rank != fuzzy
+            for item in chosen
+            if individual[item[0]] == group
+        ] + [(rank, *item) for rank, chosen in found if rank == fuzzy for item in chosen]
         return [
-            self._hit(name_id, match, key[3], entity in whole)
-            for entity, (key, name_id, match) in ranked[:limit]
+            self._hit(name_id, MATCHES[rank], distance, entity in whole)
+            for rank, entity, name_id, distance in ranked[:limit]
         ]
 
     def _whole(self, text: str) -> set[int]:
@@ -398,33 +427,33 @@ class SearchIndex:
             distance=distance,
         )
 
-    def _matches(self, text: str) -> Iterator[tuple[int, str, int]]:
-        """Yield (name, match, edit distance) for every name the text matches, any order."""
+    def _levels(
+        self, text: str, skip_typos: Callable[[], bool]
+    ) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+        """Yield, for each kind of match in rank order, the (name, edit distance) pairs it finds.
+
+        Typos are looked for only if ``skip_typos()`` is false once the others are known.
+        """
         folded = _fold(text)
         if not folded:
             return
-        for name_id in self._exact.by_key.get(folded, []):
-            yield name_id, "exact", 0
-        for _, names in self._prefix.starting(folded):
-            for name_id in names:
-                yield name_id, "prefix", 0
+        yield 0, [(n, 0) for n in self._exact.by_key.get(folded, [])]
+        yield 1, [(n, 0) for names in self._prefix.starting(folded) for n in names]
         words = _tokens(folded)
-        if words:
-            yield from ((n, "token", 0) for n in self._all_words(words, self._words))
+        yield 2, [(n, 0) for n in self._all_words(words, self._words)] if words else []
         normal = normalise(text)
-        if normal:
-            for _, names in self._normal.starting(normal):
-                yield from ((n, "normalised", 0) for n in names)
         latin = _latin(text)
-        for split in (
+        splits = [
             [t for t in _SPLIT.split(latin) if t],
             [c for c in (_SPLIT.sub("", w) for w in latin.split()) if c],
-        ):
+        ]
+        normalised: set[int] = {n for names in self._normal.starting(normal) for n in names}
+        for split in splits:
             if split:
-                yield from (
-                    (n, "normalised", 0) for n in self._all_words(split, self._normal_words)
-                )
-        yield from self._typos(normal, [t for t in _SPLIT.split(latin) if t])
+                normalised |= self._all_words(split, self._normal_words)
+        yield 3, [(n, 0) for n in normalised]
+        if not skip_typos():
+            yield 4, list(self._typos(normal, splits[0]))
 
     @staticmethod
     def _all_words(words: list[str], index: _Sorted) -> set[int]:
@@ -451,11 +480,11 @@ class SearchIndex:
                         found[key] = distance
         return found
 
-    def _typos(self, normal: str, words: list[str]) -> Iterator[tuple[int, str, int]]:
+    def _typos(self, normal: str, words: list[str]) -> Iterator[tuple[int, int]]:
         """Yield the names within a few typos: the whole text, or word by word."""
         for key, distance in self._close(normal).items():
             if distance:
-                yield from ((n, "fuzzy", distance) for n in self._fuzzy_keys[key])
+                yield from ((n, distance) for n in self._fuzzy_keys[key])
         if len(words) < 2:
             return
         found: dict[int, int] | None = None
@@ -473,7 +502,7 @@ class SearchIndex:
                 return
         for name_id, distance in (found or {}).items():
             if distance:
-                yield name_id, "fuzzy", distance
+                yield name_id, distance
 
     def suggest(
         self, text: str, limit: int = 5, *, among: Collection[str] | None = None
