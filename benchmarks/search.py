@@ -35,7 +35,7 @@ QUERIES = [
     ("P04637", "exact identifier"),
     ("xr:TP53", "exact CURIE"),
     ("selin", "prefix"),
-    ("SYN-CL-0001", "prefix, 10 cell lines"),
+    ("SYN-CL-0001", "prefix of 100 cell lines, word of ~5,000 labels"),
     ("SYN-INH-000027", "exact + the word in ~200 measurement labels"),
     ("breast carcinoma", "words"),
     ("ovarian", "prefix + word"),
