@@ -450,11 +450,11 @@ def test_find_by_synonym() -> None:
 def test_find_tolerates_spellings_and_ranks_individuals_first() -> None:
     rows = json.loads(run("find", "caspase", "--format", "json").stdout)
     curies = [row["CURIE"] for row in rows]
-    assert curies[:2] == ["xr:CASP3", "xr:CASP9"]
-    assert curies.index("xo:Caspase") > 1
+    assert curies.index("xr:CASP3") < curies.index("xo:Caspase")
+    assert curies.index("xr:CASP9") < curies.index("xo:Caspase")
     caspase = rows[curies.index("xo:Caspase")]
     assert (caspase["type"], caspase["why"]) == ("class", "exact label")
-    assert {row["type"] for row in rows[:2]} <= {"caspase", "executioner caspase"}
+    assert rows[0]["type"] in {"caspase", "executioner caspase"}
     assert not any("#" in row["type"] or "://" in row["type"] for row in rows)
 
 

@@ -206,8 +206,7 @@ class _Planner:
 
     def _named(self, text: str) -> list[Hit]:
         """Return the entities one of whose names is ``text`` (exactly or normalised), not fuzzy."""
-        hits = self.kg.search_index.search(text, limit=None)
-        return [hit for hit in hits if hit.identical]
+        return self.kg.search_index.named(text)
 
     def _find(self, kind: str, text: str, row: int) -> str:
         word = kind.replace("_", " ")

@@ -403,6 +403,27 @@ class SearchIndex:
             for rank, entity, name_id, distance in ranked[:limit]
         ]
 
+    def named(self, text: str, *, among: Collection[str] | None = None) -> list[Hit]:
+        """Return the entities one of whose names is ``text``: what a resolver may accept.
+
+        Case, accents, punctuation and the spelling of Greek letters aside; no prefixes, words or
+        typos. Exact names come first.
+
+        >>> from xpo1kg.store.knowledge_graph import load_graph
+        >>> [h.label for h in load_graph().search_index.named("skov 3")]
+        ['SK-OV-3']
+        """
+        candidates = [(0, n) for n in self._exact.by_key.get(_fold(text), [])]
+        if normal := normalise(text):
+            candidates += [(3, n) for n in self._normal.by_key.get(normal, [])]
+        candidates.sort(key=lambda pair: (pair[0], self._position[pair[1]]))
+        hits: dict[int, Hit] = {}
+        for rank, name_id in candidates:
+            entity = self._entity_of[name_id]
+            if entity not in hits and (among is None or self._entities[entity].iri in among):
+                hits[entity] = self._hit(name_id, MATCHES[rank], 0, True)
+        return list(hits.values())
+
     def _whole(self, text: str) -> set[int]:
         """Return the entities one of whose names is ``text``, exactly or once normalised."""
         named = self._exact.by_key.get(_fold(text), [])
