@@ -28,16 +28,21 @@ CASP3 and CASP9, then the class); typos come last, and only when no name equals 
 or normalised). Ties go to the shorter matched name, then labels before synonyms before
 identifiers, then the label and the IRI.
 
+The API: ``SearchIndex.from_graph(kg)`` (or ``kg.search_index``, built once and kept),
+``index.search(text, limit=20) -> list[Hit]``, ``index.named(text)`` (whole names only: what a
+resolver may accept) and ``index.suggest(text)`` (the closest names, for "did you mean").
+
 >>> from xpo1kg.store.knowledge_graph import load_graph
 >>> index = SearchIndex.from_graph(load_graph())
->>> [(h.curie, h.match, h.field) for h in index.search("selinexr", limit=1)]
-[('xr:selinexor', 'fuzzy', 'label')]
->>> index.search("NF-κB p65", limit=1)[0].label
-'RELA'
->>> index.search("zzzzzz")
-[]
->>> index.suggest("selinexr among nothing") != []
-True
+>>> hit = index.search("selinexr", limit=1)[0]
+>>> hit.curie, hit.label, hit.type, hit.matched, hit.why
+('xr:selinexor', 'selinexor', 'selective inhibitor of nuclear export', 'selinexor', 'label within 1 edit')
+>>> [(h.label, h.why) for h in index.search("caspase", limit=2)]
+[('CASP3', 'prefix of synonym'), ('CASP9', 'prefix of synonym')]
+>>> [h.label for h in index.named("skov 3")], index.named("selin")
+(['SK-OV-3'], [])
+>>> index.search("selinx"), [h.label for h in index.suggest("selinx", 1)]
+([], ['selinexor'])
 """
 
 from __future__ import annotations
@@ -408,10 +413,6 @@ class SearchIndex:
 
         Case, accents, punctuation and the spelling of Greek letters aside; no prefixes, words or
         typos. Exact names come first.
-
-        >>> from xpo1kg.store.knowledge_graph import load_graph
-        >>> [h.label for h in load_graph().search_index.named("skov 3")]
-        ['SK-OV-3']
         """
         candidates = [(0, n) for n in self._exact.by_key.get(_fold(text), [])]
         if normal := normalise(text):
