@@ -120,7 +120,9 @@ def test_why_says_how_and_where(index: SearchIndex) -> None:
     assert hit_for(index.search("breast cancer"), "xr:TripleNegativeBreastCancer").why == (
         "token in label"
     )
-    assert index.search("selinexr")[0].why == "label within 1 edit"
+    assert index.search("selinexr")[0].why == "fuzzy label (1 edit)"
+    assert hit_for(index.search("I kappa B alpha"), "xr:NFKBIA").why == "normalised synonym"
+    assert index.search("P04637")[0].why == "exact UniProt accession"
 
 
 def test_named_accepts_only_whole_names(index: SearchIndex) -> None:

@@ -44,7 +44,7 @@ def find_entity(
     >>> [e.iri for e in find_entity("CRM1")]
     ['https://w3id.org/xpo1kg/resource/XPO1']
     >>> [(e.label, e.type, e.why) for e in find_entity("selinexr", limit=1)]
-    [('selinexor', 'selective inhibitor of nuclear export', 'label within 1 edit')]
+    [('selinexor', 'selective inhibitor of nuclear export', 'fuzzy label (1 edit)')]
     """
     return load_graph(extra_files).find(text, limit)
 

@@ -170,7 +170,7 @@ class KnowledgeGraph:
         See :mod:`xpo1kg.store.search` for how names match and rank.
 
         >>> [(e.label, e.why) for e in load_graph().find("SKOV3")]
-        [('SK-OV-3', 'exact synonym'), ('IC50 of KPT-185 on SK-OV-3', 'normalised of label')]
+        [('SK-OV-3', 'exact synonym'), ('IC50 of KPT-185 on SK-OV-3', 'normalised label')]
         >>> [e.label for e in load_graph().find("uniprot:P04637")]
         ['TP53']
         """

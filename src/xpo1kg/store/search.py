@@ -36,7 +36,7 @@ resolver may accept) and ``index.suggest(text)`` (the closest names, for "did yo
 >>> index = SearchIndex.from_graph(load_graph())
 >>> hit = index.search("selinexr", limit=1)[0]
 >>> hit.curie, hit.label, hit.type, hit.matched, hit.why
-('xr:selinexor', 'selinexor', 'selective inhibitor of nuclear export', 'selinexor', 'label within 1 edit')
+('xr:selinexor', 'selinexor', 'selective inhibitor of nuclear export', 'selinexor', 'fuzzy label (1 edit)')
 >>> [(h.label, h.why) for h in index.search("caspase", limit=2)]
 [('CASP3', 'prefix of synonym'), ('CASP9', 'prefix of synonym')]
 >>> [h.label for h in index.named("skov 3")], index.named("selin")
@@ -214,14 +214,15 @@ class Hit(Entity):
 
     @property
     def why(self) -> str:
-        """Say in a few words why the entity matched, e.g. "prefix of synonym"."""
-        if self.match == "exact":
-            return f"exact {self.field}"
+        """Say in a few words how and where the entity matched.
+
+        "exact label", "prefix of synonym", "token in label", "normalised synonym" or
+        "fuzzy label (1 edit)".
+        """
         if self.match == "fuzzy":
-            edits = "edit" if self.distance == 1 else "edits"
-            return f"{self.field} within {self.distance} {edits}"
-        preposition = {"prefix": "of", "token": "in", "normalised": "of"}[self.match]
-        return f"{self.match} {preposition} {self.field}"
+            return f"fuzzy {self.field} ({self.distance} edit{'s' if self.distance > 1 else ''})"
+        preposition = {"prefix": " of", "token": " in"}.get(self.match, "")
+        return f"{self.match}{preposition} {self.field}"
 
 
 @dataclass(frozen=True)
