@@ -97,6 +97,7 @@ def test_nothing_matches(index: SearchIndex) -> None:
     assert index.search("nothing-like-this") == []
     assert index.search("") == []
     assert index.search("   ") == []
+    assert index.search("-") == index.search("?!") == []
     assert index.search("nope:TP53") == []
 
 

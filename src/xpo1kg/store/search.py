@@ -470,7 +470,9 @@ class SearchIndex:
             [t for t in _SPLIT.split(latin) if t],
             [c for c in (_SPLIT.sub("", w) for w in latin.split()) if c],
         ]
-        normalised: set[int] = {n for names in self._normal.starting(normal) for n in names}
+        normalised: set[int] = set()
+        if normal:  # else the text is only punctuation: every name would start with it
+            normalised = {n for names in self._normal.starting(normal) for n in names}
         for split in splits:
             if split:
                 normalised |= self._all_words(split, self._normal_words)
