@@ -53,6 +53,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
@@ -370,24 +371,20 @@ class SearchIndex:
         seen: set[int] = set()
         found: list[tuple[int, list[tuple[int, int, int]]]] = []  # (rank, [(entity, name, edits)])
         individuals = 0
-        for rank, names in self._levels(text, skip_typos=lambda: bool(whole & seen)):
-            new = [
-                (n, d)
-                for n, d in names
-                if entity_of[n] not in seen and (allowed is None or entity_of[n] in allowed)
-            ]
-            if rank == len(MATCHES) - 1:
-                new.sort(
-                    key=lambda pair: (not individual[entity_of[pair[0]]], pair[1], pos[pair[0]])
-                )
+        for rank, names, distances in self._levels(text, lambda: bool(whole & seen)):
+            new = [n for n in names if entity_of[n] not in seen]
+            if allowed is not None:
+                new = [n for n in new if entity_of[n] in allowed]
+            if distances:  # typos: individuals first, then the fewest edits
+                new.sort(key=lambda n: (not individual[entity_of[n]], distances[n], pos[n]))
             else:
-                new.sort(key=lambda pair: pos[pair[0]])
+                new.sort(key=pos.__getitem__)
             chosen = []
-            for name_id, distance in new:  # the best name of each entity, best entity first
+            for name_id in new:  # the best name of each entity, best entity first
                 entity = entity_of[name_id]
                 if entity not in seen:
                     seen.add(entity)
-                    chosen.append((entity, name_id, distance))
+                    chosen.append((entity, name_id, distances.get(name_id, 0)))
                     individuals += individual[entity]
                     if limit is not None and individuals >= limit:
                         break  # the rest of this kind of match ranks after these
@@ -452,18 +449,18 @@ class SearchIndex:
 
     def _levels(
         self, text: str, skip_typos: Callable[[], bool]
-    ) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-        """Yield, for each kind of match in rank order, the (name, edit distance) pairs it finds.
+    ) -> Iterator[tuple[int, list[int], dict[int, int]]]:
+        """Yield, for each kind of match in rank order, the names it finds (and typos' edits).
 
         Typos are looked for only if ``skip_typos()`` is false once the others are known.
         """
         folded = _fold(text)
         if not folded:
             return
-        yield 0, [(n, 0) for n in self._exact.by_key.get(folded, [])]
-        yield 1, [(n, 0) for names in self._prefix.starting(folded) for n in names]
+        yield 0, self._exact.by_key.get(folded, []), {}
+        yield 1, list(chain.from_iterable(self._prefix.starting(folded))), {}
         words = _tokens(folded)
-        yield 2, [(n, 0) for n in self._all_words(words, self._words)] if words else []
+        yield 2, list(self._all_words(words, self._words)) if words else [], {}
         normal = normalise(text)
         latin = _latin(text)
         splits = [
@@ -476,9 +473,10 @@ class SearchIndex:
         for split in splits:
             if split:
                 normalised |= self._all_words(split, self._normal_words)
-        yield 3, [(n, 0) for n in normalised]
+        yield 3, list(normalised), {}
         if not skip_typos():
-            yield 4, list(self._typos(normal, splits[0]))
+            typos = self._typos(normal, splits[0])
+            yield 4, list(typos), typos
 
     @staticmethod
     def _all_words(words: list[str], index: _Sorted) -> set[int]:
@@ -505,13 +503,15 @@ class SearchIndex:
                         found[key] = distance
         return found
 
-    def _typos(self, normal: str, words: list[str]) -> Iterator[tuple[int, int]]:
-        """Yield the names within a few typos: the whole text, or word by word."""
+    def _typos(self, normal: str, words: list[str]) -> dict[int, int]:
+        """Return the names within a few typos (the whole text, or word by word) and their edits."""
+        typos: dict[int, int] = {}
         for key, distance in self._close(normal).items():
             if distance:
-                yield from ((n, distance) for n in self._fuzzy_keys[key])
+                for n in self._fuzzy_keys[key]:
+                    typos[n] = min(typos.get(n, distance), distance)
         if len(words) < 2:
-            return
+            return typos
         found: dict[int, int] | None = None
         for word in set(words):
             reach: dict[int, int] = dict.fromkeys(self._normal_words.names_starting(word), 0)
@@ -524,10 +524,11 @@ class SearchIndex:
                 else {n: found[n] + d for n, d in reach.items() if n in found}
             )
             if not found:
-                return
+                return typos
         for name_id, distance in (found or {}).items():
             if distance:
-                yield name_id, distance
+                typos[name_id] = min(typos.get(name_id, distance), distance)
+        return typos
 
     def suggest(
         self, text: str, limit: int = 5, *, among: Collection[str] | None = None
