@@ -8,7 +8,8 @@ by what identifies it (inhibitor, cell line or else cancer type, endpoint, quali
 range in nM). Names go through the graph's :class:`~xpo1kg.store.search.SearchIndex`, restricted to
 the class the column asks for: a name that one thing of that class has (exactly, or up to case,
 accents, punctuation and Greek spelling) is accepted; anything closer to a guess (a prefix, a
-typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest` validates and writes.
+typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest`
+validates and writes.
 """
 
 from __future__ import annotations
@@ -211,8 +212,10 @@ class _Planner:
     def _find(self, kind: str, text: str, row: int) -> str:
         word = kind.replace("_", " ")
         entities = self._named(text)
-        inside = sorted({e.iri: e for e in entities if e.iri in self.members[kind]}.values(),
-                        key=lambda e: (e.label.casefold(), e.iri))  # fmt: skip
+        inside = sorted(
+            (e for e in entities if e.iri in self.members[kind]),
+            key=lambda e: (e.label.casefold(), e.iri),
+        )
         if len(inside) == 1:
             return inside[0].iri
         if inside:
