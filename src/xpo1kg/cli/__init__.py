@@ -429,15 +429,30 @@ def drop(graph: str, store: Path) -> None:
 
 @main.command()
 @click.argument("text")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many."
+)
 @DATA_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
 @reports_errors
-def find(text: str, data: Sequence[Path]) -> None:
-    """Find entities by CURIE, IRI, label, synonym or external identifier."""
-    entities = load_graph(data).find(text)
-    if not entities:
-        raise InputError(f"nothing matches {text!r}")
-    for entity in entities:
-        click.echo(f"{entity.label}\t{entity.iri}\t{', '.join(entity.types)}")
+def find(
+    text: str, limit: int, data: Sequence[Path], store: Path | None, output_format: OutputFormat
+) -> None:
+    """Find entities by name, synonym, identifier, CURIE or IRI; prefixes, words and typos match.
+
+    Prints CURIE, label, type, the name that matched and why, best match first. When nothing
+    matches, the closest names are suggested and the exit code is 2 (as for an unknown query).
+    """
+    index = load_graph(data, store=store).search_index
+    hits = index.search(text, limit)
+    if not hits:
+        close = ", ".join(f"{h.matched} ({h.curie})" for h in index.suggest(text, 5))
+        hint = f"; did you mean: {close}?" if close else ""
+        raise InputError(f"nothing matches {text!r}{hint}")
+    columns = ["CURIE", "label", "type", "matched", "why"]
+    rows = [tuple(Literal(v) for v in (h.curie, h.label, h.type, h.matched, h.why)) for h in hits]
+    click.echo(QueryResult(columns, rows).render(output_format), nl=False)
 
 
 from xpo1kg.cli.figures import figures_command, report_command
