@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled graph is loaded once per test session."""
+"""Shared fixtures: the bundled graph is loaded once per test session (per xdist worker)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from browser_setup import CHROMIUM, browser_decision
 
 from xpo1kg import KnowledgeGraph, load_graph
+
+
+def pytest_report_header() -> str:
+    """Say in one line whether the browser tests can run (and why not)."""
+    return browser_decision(CHROMIUM, os.environ).reason
 
 
 @pytest.fixture(scope="session", autouse=True)
