@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from browser_setup import CHROMIUM, browser_decision
+from fresh_env import build_wheel, make_base_env
 
 from xpo1kg import KnowledgeGraph, load_graph
 
@@ -36,3 +38,15 @@ def kg() -> KnowledgeGraph:
 @pytest.fixture(scope="session")
 def inferred_kg() -> KnowledgeGraph:
     return load_graph(inferred=True)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once per test run (tests/test_wheel.py, tests/test_editable.py)."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def base_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the project's dependencies, built once per test run."""
+    return make_base_env(tmp_path_factory.mktemp("venv"), wheel)
