@@ -10,7 +10,7 @@ import pytest
 from browser_setup import CHROMIUM, browser_decision
 from fresh_env import build_wheel, make_base_env
 
-from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg import KnowledgeGraph, ValidationReport, load_graph
 
 
 def pytest_report_header() -> str:
@@ -50,3 +50,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the project's dependencies, built once per test run."""
     return make_base_env(tmp_path_factory.mktemp("venv"), wheel)
+
+
+@pytest.fixture(scope="session")
+def shape_case_reports() -> dict[str, ValidationReport]:
+    """pyshacl's reports on the broken copies of tests/test_shapes.py, by case id.
+
+    tests/test_shapes.py and tests/test_fastshacl.py validate the same copies with pyshacl (the
+    slowest step of the suite); whichever runs first stores the report, the other reuses it.
+    """
+    return {}

@@ -1,7 +1,7 @@
 """Fresh virtual environments for the install tests (the wheel, the editable install).
 
 Installing the dependencies is the slow part, so it is done once per test run: a *base*
-environment gets the wheel's declared runtime dependencies (and hatchling, to build editable
+environment gets the wheel's declared runtime dependencies (and hatchling with editables, to build editable
 installs without network access). Each install under test then goes into an environment of its
 own, created without pip, which sees the base environment's packages through a ``.pth`` file and
 runs the base's pip. Nothing of the test run (its ``PYTHONPATH``, its virtualenv) leaks in.
@@ -18,6 +18,12 @@ from pathlib import Path
 
 BIN = "Scripts" if os.name == "nt" else "bin"
 ROOT = Path(__file__).resolve().parents[1]
+#: The user's pip cache, read at import, before tests/conftest.py points XDG_CACHE_HOME at a
+#: private folder: with it, pip reuses the wheels it built (owlready2 compiles C) and downloaded
+#: when the test command installed the project, instead of building them again on every run.
+PIP_CACHE = os.environ.get("PIP_CACHE_DIR") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pip"
+)
 
 
 def run(command: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -26,6 +32,7 @@ def run(command: list[str], cwd: Path, timeout: float = 600) -> subprocess.Compl
         k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
     }
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PIP_CACHE_DIR"] = PIP_CACHE
     return subprocess.run(
         command, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout, check=False
     )
@@ -67,7 +74,7 @@ def make_base_env(home: Path, wheel: Path) -> Path:
     env = home / "base"
     created = run([sys.executable, "-m", "venv", str(env)], cwd=home, timeout=300)
     assert created.returncode == 0, created.stderr
-    requirements = [*runtime_requirements(wheel), "hatchling>=1.25"]
+    requirements = [*runtime_requirements(wheel), "hatchling>=1.25", "editables"]
     installed = run([str(env / BIN / "pip"), "install", *requirements], cwd=home, timeout=900)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return env
