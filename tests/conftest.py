@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from browser_setup import CHROMIUM, browser_decision
 from fresh_env import build_wheel, make_base_env
+from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph, ValidationReport, load_graph
 
@@ -60,3 +61,17 @@ def shape_case_reports() -> dict[str, ValidationReport]:
     slowest step of the suite); whichever runs first stores the report, the other reuses it.
     """
     return {}
+
+
+@pytest.fixture(scope="session")
+def default_server() -> Iterator[RunningServer]:
+    """One ``xpo1kg serve`` with the default options, for the tests that only read from it."""
+    with running_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def one_worker_server() -> Iterator[RunningServer]:
+    """One ``xpo1kg serve --workers 1``, for the page tests that only read from it."""
+    with running_server("--workers", "1") as running:
+        yield running

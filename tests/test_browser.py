@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 from browser_setup import CHROMIUM, browser_decision
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
-from serving import RunningServer, running_server
+from serving import RunningServer
+
+# End to end (a real browser): slow. Shares the server of the page tests (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one_worker_server")]
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -42,9 +45,9 @@ def _chromium_available() -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "1") as running:
-        yield running
+def server(one_worker_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return one_worker_server
 
 
 @pytest.fixture(scope="module")
