@@ -36,6 +36,7 @@ def test_wheel_ships_the_package_data(wheel: Path) -> None:
         "xpo1kg/cli.py",
         "xpo1kg/ontology/xpo1kg.ttl",
         "xpo1kg/ontology/shapes.ttl",
+        "xpo1kg/registry.json",
     }
     data = sorted((ROOT / "data").glob("*.ttl"))
     queries = sorted((ROOT / "queries").glob("*.rq"))
