@@ -13,6 +13,37 @@ from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph, ValidationReport, load_graph
 
+#: Test modules that share session fixtures, and the group that keeps them on one xdist worker (so
+#: that each shared fixture is built once). The modules also carry ``xdist_group`` marks, but
+#: pytest-xdist 3.8 cannot apply them under pytest 9 (it rewrites ``Item._nodeid``, which pytest 9
+#: no longer reads), so the scheduler below applies this table instead.
+XDIST_GROUPS = {
+    "tests/test_wheel.py": "fresh_env",
+    "tests/test_editable.py": "fresh_env",
+    "tests/test_shapes.py": "shapes",
+    "tests/test_fastshacl.py": "shapes",
+    "tests/test_server_protocol.py": "default_server",
+    "tests/test_server_sparqlwrapper.py": "default_server",
+    "tests/test_pages.py": "one_worker_server",
+    "tests/test_server_dereference.py": "one_worker_server",
+    "tests/test_browser.py": "one_worker_server",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``--dist loadgroup``, send each group of :data:`XDIST_GROUPS` to one worker."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class TableGroupScheduling(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            group = XDIST_GROUPS.get(nodeid.split("::", 1)[0])
+            return f"group:{group}" if group else str(super()._split_scope(nodeid))
+
+    return TableGroupScheduling(config, log)
+
 
 def pytest_report_header() -> str:
     """Say in one line whether the browser tests can run (and why not)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -59,3 +60,18 @@ def test_test_script_is_valid_bash_and_installs_debians_chromium() -> None:
     assert "apt-get install -y -qq --no-install-recommends chromium" in text
     assert 'pip install --quiet ".[test]"' in text
     assert 'exec .venv/bin/pytest "$@"' in text
+
+
+def test_xdist_groups_table_matches_the_modules_marks() -> None:
+    """tests/conftest.py schedules the groups; each grouped module says so with its mark too."""
+    from conftest import XDIST_GROUPS
+
+    for module, group in XDIST_GROUPS.items():
+        text = (ROOT / module).read_text(encoding="utf-8")
+        assert f'xdist_group("{group}")' in text, module
+    marked = {
+        f"tests/{path.name}"
+        for path in (ROOT / "tests").glob("test_*.py")
+        if re.search(r"^pytestmark = .*xdist_group\(", path.read_text("utf-8"), re.MULTILINE)
+    }
+    assert marked == set(XDIST_GROUPS)
