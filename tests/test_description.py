@@ -123,7 +123,7 @@ def test_links_follow_the_data(tmp_path: Path) -> None:
     )
     found = linksets(describe_dataset(load_graph([extra])))
     see_also = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
-    assert found[("identifiers-hgnc", see_also)] == 1
+    assert found[("hgnc", see_also)] == 1  # HGNC is in the registry (xpo1kg/rdf/registry.json)
     assert found[("uniprot", see_also)] == 1
     small = Graph()
     small.add((URIRef(URI_SPACE + "resource/X"), URIRef(see_also), URIRef("urn:isbn:123")))

@@ -151,6 +151,7 @@ def export_hashes(seed: str, cwd: Path) -> dict[str, str]:
     return dict(line.split() for line in completed.stdout.splitlines())
 
 
+@pytest.mark.slow  # end to end: fresh Python processes
 def test_export_is_identical_across_processes(tmp_path: Path, kg: KnowledgeGraph) -> None:
     first = export_hashes("0", tmp_path)
     second = export_hashes("2718281", tmp_path)

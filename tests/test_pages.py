@@ -9,18 +9,20 @@ import importlib
 import io
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from serving import RunningServer, running_server
+from serving import RunningServer
 
 from xpo1kg import KnowledgeGraph, load_graph
 from xpo1kg.query.catalog import list_queries
 from xpo1kg.server.pages import PAGE_ROWS, entity_html
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("one_worker_server")
 
 XR = "https://w3id.org/xpo1kg/resource/"
 HOSTILE = '<script>alert("x")</script>'
@@ -212,9 +214,9 @@ def test_doctests(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "1") as running:
-        yield running
+def server(one_worker_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return one_worker_server
 
 
 def get(server: RunningServer, path: str, **params: str) -> httpx.Response:

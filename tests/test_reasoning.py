@@ -112,6 +112,7 @@ def test_reason_command_names_the_offender_and_exits_1(contradiction: Path) -> N
     assert "Traceback" not in result.output and "Exception" not in result.stderr
 
 
+@pytest.mark.slow  # end to end: fresh Python processes
 def test_reason_command_with_pellet_in_a_real_process() -> None:
     command = [sys.executable, "-m", "xpo1kg", "reason", "--reasoner", "pellet", "--format", "csv"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)

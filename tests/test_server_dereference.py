@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import GRAPH_FORMATS, RunningServer, running_server
+from serving import GRAPH_FORMATS, RunningServer
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("one_worker_server")
 
 TP53 = "https://w3id.org/xpo1kg/resource/TP53"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -16,9 +18,9 @@ ACCESSION = ox.NamedNode("https://w3id.org/xpo1kg/ontology/uniprotAccession")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "1") as running:
-        yield running
+def server(one_worker_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return one_worker_server
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from xml.etree import ElementTree
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import GRAPH_FORMATS, RunningServer, running_server
+from serving import GRAPH_FORMATS, RunningServer
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("default_server")
 
 PROTEINS = "https://w3id.org/xpo1kg/graph/data/proteins"
 INHIBITORS = "https://w3id.org/xpo1kg/graph/data/inhibitors"
@@ -24,9 +26,9 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server() as running:
-        yield running
+def server(default_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return default_server
 
 
 def labels(answer: httpx.Response) -> list[str]:

@@ -175,29 +175,11 @@ def validate_command(
     if store is not None and files:
         raise InputError("give FILES or --store, not both")
     fast = engine == "fast" or (engine == "auto" and store is not None)
-    if store is not None:
-        target = str(store)
-        kg = load_graph(store=store)
-        if fast:
-            from xpo1kg.validate.fast_engine import validate_store
-
-            report = validate_store(kg.store.oxigraph)
-        else:
-            from xpo1kg.validate.pyshacl_engine import validate_graph
-
-            report = validate_graph(kg.graph)
-    else:
-        target = ", ".join(str(f) for f in files) or "bundled data"
-        if fast:
-            from xpo1kg.rdf.loading import RDFSource, read_graph
-            from xpo1kg.validate.fast_engine import validate_fast
-
-            sources: list[RDFSource] = [Path(f) for f in files]
-            if not sources or with_bundled:
-                sources = [*data_files(), *sources]
-            report = validate_fast(read_graph(sources))
-        else:
-            report = validate(files, with_bundled=with_bundled)
+    target = str(store) if store is not None else ", ".join(str(f) for f in files)
+    report = validate(
+        files, with_bundled=with_bundled, engine="fast" if fast else "pyshacl", store=store
+    )
+    target = target or "bundled data"
     if report.conforms:
         click.echo(f"{target}: conforms")
         return

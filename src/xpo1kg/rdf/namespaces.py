@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 from rdflib import Graph, Namespace
+
+from xpo1kg.rdf.registry import databases
+
+if TYPE_CHECKING:
+    from curies import Converter
 
 __all__ = ["BAO", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
 
@@ -11,9 +19,8 @@ XR = Namespace("https://w3id.org/xpo1kg/resource/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 BAO = Namespace("http://www.bioassayontology.org/bao#")
 
-#: Prefix map for CURIEs, Turtle/SPARQL prefix blocks and the JSON-LD context.
-#: Order matters only for readability of serialisations; lookups use the longest match.
-PREFIXES: dict[str, str] = {
+#: The project's own vocabularies and the W3C ones it uses (not databases: they stay here).
+_VOCABULARIES: dict[str, str] = {
     "xo": str(XO),
     "xr": str(XR),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -26,16 +33,22 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
     "obo": str(OBO),
-    "bao": str(BAO),
-    "uniprot": "http://purl.uniprot.org/uniprot/",
-    "chembl": "http://rdf.ebi.ac.uk/resource/chembl/molecule/",
-    "pubchem": "http://rdf.ncbi.nlm.nih.gov/pubchem/compound/",
-    "drugbank": "https://go.drugbank.com/drugs/",
-    "cellosaurus": "https://www.cellosaurus.org/",
-    "reactome": "https://reactome.org/content/detail/",
 }
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: len(item[1]), reverse=True)
+#: Prefix map for CURIEs, Turtle/SPARQL prefix blocks and the JSON-LD context: the vocabularies,
+#: then the databases of the registry (:mod:`xpo1kg.rdf.registry`) that the data writes as CURIEs.
+#: Order matters only for readability of serialisations; lookups use the longest match.
+PREFIXES: dict[str, str] = {
+    **_VOCABULARIES,
+    **{db.prefix: db.uri_prefix for db in databases() if db.curie},
+}
+
+
+@cache
+def _converter() -> Converter:
+    from curies import Converter  # imported here: it is slow to import
+
+    return Converter.from_prefix_map(PREFIXES)
 
 
 def expand(curie: str) -> str | None:
@@ -46,10 +59,10 @@ def expand(curie: str) -> str | None:
     >>> expand("nope:TP53") is None
     True
     """
-    prefix, sep, local = curie.partition(":")
+    prefix, sep, _ = curie.partition(":")
     if not sep or prefix not in PREFIXES:
         return None
-    return PREFIXES[prefix] + local
+    return _converter().expand(curie)
 
 
 def compress(iri: str) -> str:
@@ -60,10 +73,10 @@ def compress(iri: str) -> str:
     >>> compress("https://example.org/x")
     'https://example.org/x'
     """
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+    parsed = _converter().parse_uri(iri)
+    if parsed is None or not parsed.identifier:
+        return iri
+    return f"{parsed.prefix}:{parsed.identifier}"
 
 
 def bind_prefixes(graph: Graph) -> Graph:

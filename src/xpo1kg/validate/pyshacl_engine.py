@@ -6,17 +6,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal, get_args
 
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from xpo1kg.errors import XPO1KGError
+from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.rdf.loading import RDFSource, read_graph
 from xpo1kg.rdf.namespaces import compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
 
-__all__ = ["ValidationReport", "ValidationResult", "validate", "validate_graph"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "ValidationReport",
+    "ValidationResult",
+    "validate",
+    "validate_graph",
+]
+
+#: The SHACL engines: ``pyshacl`` (the reference) and ``fast`` (the shapes compiled to SPARQL
+#: and run on Oxigraph; the same results, much faster on big data).
+Engine = Literal["pyshacl", "fast"]
+ENGINES: tuple[Engine, ...] = get_args(Engine)
 
 
 @dataclass(frozen=True, order=True)
@@ -110,18 +123,49 @@ def _order(result: ValidationResult) -> tuple[str, ...]:
     )
 
 
-def validate(files: Iterable[str | Path] = (), *, with_bundled: bool = False) -> ValidationReport:
-    """Validate RDF files (or, when none are given, the bundled data).
+def validate(
+    files: Iterable[str | Path] = (),
+    *,
+    with_bundled: bool = False,
+    engine: Engine = "pyshacl",
+    store: str | Path | None = None,
+) -> ValidationReport:
+    """Validate RDF files, a persistent store, or (when neither is given) the bundled data.
 
     ``with_bundled`` adds the bundled data as context, so that a file of new measurements may refer
-    to the inhibitors and cell lines already in the graph.
+    to the inhibitors and cell lines already in the graph. ``engine`` picks pyshacl (the reference)
+    or the fast engine of :mod:`xpo1kg.validate.fast_engine`; both give the same report. ``store`` validates
+    the contents of a store directory made by ``xpo1kg load`` instead of files.
 
     >>> validate().conforms
     True
+    >>> validate(engine="fast").conforms
+    True
     """
+    if engine not in ENGINES:
+        raise InputError(
+            f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}"
+        )
     sources: list[RDFSource] = [Path(f) for f in files]
+    if store is not None:
+        if sources:
+            raise InputError("give FILES or --store, not both")
+        from xpo1kg.store.knowledge_graph import (
+            load_graph,  # imported here: graph imports this module's users
+        )
+
+        kg = load_graph(store=Path(store))
+        if engine == "fast":
+            from xpo1kg.validate.fast_engine import validate_store  # fastshacl imports this module
+
+            return validate_store(kg.store.oxigraph)
+        return validate_graph(kg.graph)
     if not sources or with_bundled:
         sources = [*data_files(), *sources]
+    if engine == "fast":
+        from xpo1kg.validate.fast_engine import validate_fast
+
+        return validate_fast(read_graph(sources))
     return validate_graph(read_graph(sources))
 
 
