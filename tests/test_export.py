@@ -5,6 +5,7 @@ change in the graph makes a small diff, and files are written atomically.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -237,8 +238,9 @@ def test_atomic_write_onto_a_directory_fails_cleanly(tmp_path: Path) -> None:
 
 
 def test_atomic_write_in_a_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError, match=r"^cannot write .*out.ttl: No such file") as raised:
         atomic_write(tmp_path / "missing" / "out.ttl", b"content")
+    assert raised.value.errno == errno.ENOENT
     assert list(tmp_path.iterdir()) == []
 
 

@@ -240,10 +240,7 @@ def export(
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
-    try:
-        atomic_write(output, content)
-    except OSError as error:
-        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+    atomic_write(output, content)  # a failure: `cannot write OUTPUT: reason`, exit 2
     click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -49,6 +50,7 @@ from .rdftext import term as _term
 from .rdftext import (
     typed as _typed,
 )
+from .safefile import exclusive_lock
 from .storage import USER_GRAPH_PREFIX
 from .store import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from .validation import ValidationReport
@@ -215,9 +217,49 @@ def ingest(
 
     Raises IngestError (exit code 1 for bad rows, 2 for a bad header) or InputError; either way
     nothing is written. Rows whose measurement is already present, or that repeat an earlier row,
-    add nothing, so ingesting the same table again writes nothing at all.
+    add nothing, so ingesting the same table again writes nothing at all. Ingests into the same
+    Turtle file take turns (an exclusive lock from reading the file to writing it), so two that
+    run at once both land.
     """
     started = clock()
+    table = table if isinstance(table, Table) else read_table(Path(table))
+    if store is not None or dry_run:
+        lock: AbstractContextManager[None] = nullcontext()
+    else:
+        into = into or Path(table.name).with_suffix(".ttl")
+        _check_into(into)
+        lock = exclusive_lock(into, waiting=note)
+    with lock:
+        return _ingest(
+            table,
+            into=into,
+            store=store,
+            source=source,
+            allow_new=allow_new,
+            inhibits=inhibits,
+            dry_run=dry_run,
+            clock=clock,
+            progress=progress,
+            note=note,
+            started=started,
+        )
+
+
+def _ingest(
+    table: Path | Table,
+    *,
+    into: Path | None = None,
+    store: Path | None = None,
+    source: str | None = None,
+    allow_new: bool = False,
+    inhibits: str | None = None,
+    dry_run: bool = False,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Callable[[int], None] = lambda _: None,
+    note: Callable[[str], None] = lambda _: None,
+    started: datetime,
+) -> IngestResult:
+    """:func:`ingest` itself, once the ``into`` file is locked."""
     table = table if isinstance(table, Table) else read_table(Path(table))
     if store is not None and into is not None:
         raise InputError("give --into FILE or --store DIR, not both")

@@ -1,0 +1,153 @@
+"""Writing files safely: the one home of atomic writes and of the lock around read-modify-write.
+
+* :func:`atomic_write` replaces one file so that readers see the old or the new content, never a
+  mix: a temporary file in the target's directory, fsync, rename, fsync of the directory.
+* :func:`commit` does the same for several files, all staged before any is renamed.
+* Both keep an existing target's permission bits (a new file gets ``0666 & ~umask``, as
+  ``open()`` would give it) and write *through* a symbolic link to its target: the link stays.
+* :func:`exclusive_lock` serialises the read-modify-write of a file between processes.
+
+A failure raises :class:`WriteError` (an :class:`OSError` and an
+:class:`~xpo1kg.errors.InputError`): ``cannot write PATH: No space left on device``, with the
+targets left as they were.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["WriteError", "atomic_write", "commit", "exclusive_lock"]
+
+
+class WriteError(InputError, OSError):
+    """A file that could not be written; the message names the file and the system's reason."""
+
+    def __init__(self, path: Path | str, error: OSError, detail: str = "") -> None:
+        reason = error.strerror or str(error)
+        OSError.__init__(self, error.errno or errno.EIO, reason, str(path))
+        self.message = f"cannot write {path}: {reason}{detail}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _resolve(path: Path) -> tuple[Path, int]:
+    """Return the file to replace (a symlink's final target) and the mode the new file gets."""
+    target = Path(os.path.realpath(path))
+    try:
+        return target, stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return target, 0o666 & ~_umask()
+
+
+def _stage(target: Path, mode: int, content: bytes) -> str:
+    """Write ``content`` to a synced temporary file beside ``target``; return its name."""
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        os.fchmod(handle, mode)  # mkstemp makes the file private
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make renames in ``directory`` durable (POSIX; a no-op where directories cannot be opened)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def atomic_write(path: Path | str, content: bytes) -> None:
+    """Replace a file's content atomically, keeping its mode, writing through a symlink.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write(target, b"hello")
+    >>> target.read_bytes()
+    b'hello'
+    """
+    commit([(Path(path), content)])
+
+
+def commit(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files all or nothing: each is staged and synced before any is renamed.
+
+    A failure while staging leaves every target as it was; the message says so.
+    """
+    staged: list[tuple[str, Path]] = []
+    renamed = 0
+    current = files[0][0] if files else Path(".")
+    try:
+        for path, content in files:
+            current = path
+            target, mode = _resolve(path)
+            staged.append((_stage(target, mode, content), target))
+        for (temporary, target), (path, _) in zip(staged, files, strict=True):
+            current = path
+            os.replace(temporary, target)
+            renamed += 1
+        for directory in sorted({target.parent for _, target in staged}):
+            _sync_directory(directory)
+    except OSError as error:
+        changed = ""
+        if len(files) > 1:
+            changed = (
+                f"; only {renamed} of {len(files)} files were replaced"
+                if renamed
+                else "; nothing changed"
+            )
+        raise WriteError(current, error, changed) from None
+    finally:
+        for temporary, _ in staged[renamed:]:
+            Path(temporary).unlink(missing_ok=True)
+
+
+@contextmanager
+def exclusive_lock(path: Path, waiting: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+    """Hold an exclusive lock (``flock``) on the directory of ``path``'s final target.
+
+    Another process asking for the same lock waits (``waiting`` is told once, for a message)
+    until this one is done. Locking the directory rather than the file survives the file being
+    replaced by a rename, and leaves no lock file behind; writers of other files in the same
+    directory take turns too.
+    """
+    directory = Path(os.path.realpath(path)).parent
+    try:
+        handle = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as error:
+        raise WriteError(path, error) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(f"waiting for another process writing in {directory}…")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock

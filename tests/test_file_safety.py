@@ -1,0 +1,151 @@
+"""Files are safe: atomic writes keep modes and symlinks, concurrent ingests both land, truncated
+files of every format are refused by every reader, stores are never created or written by
+commands that only read, and every bad input is one line with exit code 2.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_runs import Outcome, run
+
+from xpo1kg.export import atomic_write
+from xpo1kg.rdftext import commit
+from xpo1kg.safefile import WriteError
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning"
+)
+
+
+def one_line_error(outcome: Outcome) -> str:
+    """Assert exit code 2, no traceback, and exactly one ``error:`` line on stderr; return it."""
+    assert outcome.uncaught is None, repr(outcome.uncaught)
+    assert outcome.exit_code == 2, f"exit {outcome.exit_code}\n{outcome.stdout}\n{outcome.stderr}"
+    lines = [line for line in outcome.stderr.splitlines() if line not in ("", "loading")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), outcome.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Run with umask 022, whatever the test runner's is."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- one atomic-write helper ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("existing", [0o644, 0o600, 0o664, 0o640])
+@pytest.mark.usefixtures("umask")
+def test_atomic_write_keeps_the_mode_of_an_existing_file(tmp_path: Path, existing: int) -> None:
+    path = tmp_path / "out.ttl"
+    path.write_bytes(b"old\n")
+    path.chmod(existing)
+    atomic_write(path, b"new\n")
+    assert path.read_bytes() == b"new\n"
+    assert mode(path) == existing
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_file_follows_the_umask(tmp_path: Path, mask: int, expected: int) -> None:
+    previous = os.umask(mask)
+    try:
+        atomic_write(tmp_path / "a.ttl", b"a\n")
+        commit([(tmp_path / "b.ttl", b"b\n"), (tmp_path / "c.ttl", b"c\n")])
+    finally:
+        os.umask(previous)
+    assert [mode(tmp_path / name) for name in ("a.ttl", "b.ttl", "c.ttl")] == [expected] * 3
+
+
+@pytest.mark.usefixtures("umask")
+def test_commit_keeps_modes_too(tmp_path: Path) -> None:
+    """``rdftext.commit`` (what ingest uses) once left every file it wrote at 0600."""
+    first, second = tmp_path / "a.ttl", tmp_path / "b.trig"
+    for path, bits in ((first, 0o644), (second, 0o640)):
+        path.write_bytes(b"old\n")
+        path.chmod(bits)
+    commit([(first, b"new a\n"), (second, b"new b\n")])
+    assert (mode(first), mode(second)) == (0o644, 0o640)
+    assert (first.read_bytes(), second.read_bytes()) == (b"new a\n", b"new b\n")
+
+
+@pytest.mark.usefixtures("umask")
+def test_writing_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "data.ttl"
+    target.write_bytes(b"old\n")
+    target.chmod(0o640)
+    link = tmp_path / "link.ttl"
+    link.symlink_to(Path("real") / "data.ttl")  # relative, as people make them
+    atomic_write(link, b"new\n")
+    assert link.is_symlink() and os.readlink(link) == str(Path("real") / "data.ttl")
+    assert target.read_bytes() == b"new\n" and mode(target) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ttl", "real"]
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["data.ttl"]
+
+
+def test_a_chain_of_symlinks_and_a_dangling_one(tmp_path: Path) -> None:
+    target = tmp_path / "target.ttl"
+    middle, outer = tmp_path / "middle.ttl", tmp_path / "outer.ttl"
+    middle.symlink_to(target)  # dangling until written
+    outer.symlink_to(middle)
+    atomic_write(outer, b"first\n")
+    assert outer.is_symlink() and middle.is_symlink()
+    assert target.read_bytes() == b"first\n"
+
+
+@pytest.mark.parametrize("step", ["fsync", "replace", "fchmod"])
+def test_a_failure_leaves_the_old_files_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_bytes(b"old a\n")
+    second.write_bytes(b"old b\n")
+    calls: list[object] = []
+    real = {"fsync": os.fsync, "replace": os.replace, "fchmod": os.fchmod}[step]
+
+    def full_disk(*args: object) -> object:
+        calls.append(args)
+        if len(calls) == 2:  # the first file is staged (or written), the second fails
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args)  # type: ignore[operator]
+
+    monkeypatch.setattr(f"xpo1kg.safefile.os.{step}", full_disk)
+    with pytest.raises(WriteError) as raised:
+        commit([(first, b"new a\n"), (second, b"new b\n")])
+    monkeypatch.undo()
+    message = str(raised.value)
+    assert message.startswith(f"cannot write {second}: No space left on device"), message
+    assert raised.value.errno == errno.ENOSPC
+    if step == "replace":
+        assert message.endswith("only 1 of 2 files were replaced")
+        assert first.read_bytes() == b"new a\n"
+    else:
+        assert message.endswith("nothing changed")
+        assert first.read_bytes() == b"old a\n"
+    assert second.read_bytes() == b"old b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.ttl"]
+
+
+def test_export_on_a_full_disk_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "out.ttl"
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("xpo1kg.safefile.os.fsync", full)
+    line = one_line_error(run("export", "--output", output))
+    assert line == f"error: cannot write {output}: No space left on device"
+    assert not output.exists() and list(tmp_path.iterdir()) == []
