@@ -8,11 +8,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_runs import Outcome, run
+from rdflib import Dataset, Graph, URIRef
 
 from xpo1kg.export import atomic_write
 from xpo1kg.rdftext import commit
@@ -149,3 +152,75 @@ def test_export_on_a_full_disk_is_one_line(tmp_path: Path, monkeypatch: pytest.M
     line = one_line_error(run("export", "--output", output))
     assert line == f"error: cannot write {output}: No space left on device"
     assert not output.exists() and list(tmp_path.iterdir()) == []
+
+
+# --- concurrent ingests into one file ------------------------------------------------------------
+
+#: Each table adds different measurements (the source is a paper, the values are made up).
+TABLES = {
+    "a.csv": "KPT-330,SKOV3,0.2 µM\nKPT-330,A2780,0.7 µM\n",
+    "b.csv": "KPT-330,OVCAR3,0.4 µM\nKPT-185,BT549,0.9 µM\n",
+    "c.csv": "KPT-185,MDA-MB-468,0.3 µM\n",
+    "d.csv": "KPT-185,SKOV3,0.6 µM\n",
+}
+#: Imports everything, waits for the gate file, then runs the command: the ingests start together.
+GATED = """
+import sys, time
+from pathlib import Path
+from xpo1kg.cli import main
+import xpo1kg.ingest
+gate = Path(sys.argv[1])
+while not gate.exists():
+    time.sleep(0.001)
+sys.argv = ["xpo1kg", *sys.argv[2:]]
+main()
+"""
+
+
+def test_concurrent_ingests_into_one_file_all_land(tmp_path: Path) -> None:
+    gate = tmp_path / "go"
+    processes = []
+    for name, rows in TABLES.items():
+        (tmp_path / name).write_text(f"inhibitor,cell_line,value\n{rows}", encoding="utf-8")
+        command = [sys.executable, "-c", GATED, str(gate), "ingest", name, "--into", "shared.ttl"]
+        command += ["--source", "PMID:28810913"]
+        processes.append(
+            subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        )
+    gate.touch()
+    outcomes = [(p.wait(timeout=300), p.communicate()) for p in processes]
+    for code, (_, stderr) in outcomes:
+        assert code == 0, stderr.decode()
+    data = Graph().parse(tmp_path / "shared.ttl")
+    measurements = set(
+        data.subjects(None, URIRef("https://w3id.org/xpo1kg/ontology/IC50Measurement"))
+    )
+    assert len(measurements) == sum(rows.count("\n") for rows in TABLES.values())
+    records = Dataset().parse(tmp_path / "shared.ttl.prov.trig", format="trig")
+    activities = {g.identifier for g in records.graphs() if "/graph/ingest/" in str(g.identifier)}
+    assert len(activities) == len(TABLES)
+    prov_generated = URIRef("http://www.w3.org/ns/prov#generated")
+    generated = {o for _, _, o, _ in records.quads((None, prov_generated, None, None))}
+    assert measurements <= generated
+
+
+@pytest.mark.usefixtures("umask")
+def test_ingest_into_a_symlink_keeps_the_link_and_the_modes(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "a.csv").write_text(
+        f"inhibitor,cell_line,value\n{TABLES['a.csv']}", encoding="utf-8"
+    )
+    (tmp_path / "b.csv").write_text(
+        f"inhibitor,cell_line,value\n{TABLES['b.csv']}", encoding="utf-8"
+    )
+    real, link = tmp_path / "shared" / "kg.ttl", tmp_path / "kg.ttl"
+    link.symlink_to(real)
+    source = ("--source", "PMID:28810913")
+    assert run("ingest", tmp_path / "a.csv", "--into", link, *source).exit_code == 0
+    assert link.is_symlink() and mode(real) == 0o644  # new: 0666 & ~umask
+    real.chmod(0o664)  # a group-writable shared file stays group-writable
+    outcome = run("ingest", tmp_path / "b.csv", "--into", link, *source)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert link.is_symlink() and mode(real) == 0o664
+    assert real.read_text(encoding="utf-8").count("a xo:IC50Measurement") == 4
+    assert mode(tmp_path / "kg.ttl.prov.trig") == 0o644
