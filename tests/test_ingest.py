@@ -600,7 +600,7 @@ def test_ingesting_into_a_store(tmp_path: Path) -> None:
     path = table(tmp_path, NEW_CSV)
     missing = run(path, "--store", store, "--dry-run")
     assert (missing.exit_code, store.exists()) == (2, False)  # a dry run creates no store
-    open_store(store)
+    open_store(store, create=True)  # what `xpo1kg load` does
     gc.collect()
     result = run(path, "--store", store)
     gc.collect()  # an Oxigraph directory can be opened once per process

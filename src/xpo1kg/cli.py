@@ -322,14 +322,15 @@ def load_command(
                 server.push(Path(str(source)), str(graph_name(source)))
         click.echo(f"loaded {len(files)} file(s) and the bundled graph into {endpoint}", err=True)
         return
-    from .storage import load_files, open_store
+    from .storage import check_files, load_files, open_store
 
-    target = open_store(cast(Path, store))
-    total = sum(f.stat().st_size for f in files if f.is_file())
+    paths = check_files(files)  # a bad file: refused before the store is created or touched
+    target = open_store(cast(Path, store), create=True)
+    total = sum(f.stat().st_size for f in paths)
     with click.progressbar(
         length=total, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
-        graphs = load_files(target, files, advance=bar.update)
+        graphs = load_files(target, paths, advance=bar.update, checked=True)
     for graph in graphs:
         click.echo(f"{graph}\t{target.count([graph]):,} triples")
 
@@ -349,9 +350,10 @@ def _name(source: object) -> str:
 @reports_errors
 def graphs(store: Path, output_format: OutputFormat) -> None:
     """List the named graphs of a store, with their sizes."""
-    from .storage import open_store
+    from .store import Store
 
-    rows = [(URIRef(g), Literal(n)) for g, n in open_store(store).graphs().items()]
+    opened = Store(store, create=False, read_only=True)  # never created, never written
+    rows = [(URIRef(g), Literal(n)) for g, n in opened.graphs().items()]
     click.echo(QueryResult(["graph", "triples"], rows).render(output_format), nl=False)
 
 

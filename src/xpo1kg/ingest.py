@@ -268,7 +268,11 @@ def _ingest(
         _check_into(into)
     elif not store.is_dir():
         raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
-    kg = load_graph(store=store) if into is None else load_graph([into] if into.exists() else [])
+    kg = (
+        load_graph(store=store, writable=True)
+        if into is None
+        else load_graph([into] if into.exists() else [])
+    )
     plan = plan_ingest(
         table, kg, source=source, allow_new=allow_new, inhibits=inhibits, progress=progress
     )

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .errors import InputError
+from .loading import check_rdf
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -219,6 +220,7 @@ def render_trig(graphs: dict[str, list[Triple]], header: str) -> bytes:
 
 def read_rdf(path: Path, rdf_format: ox.RdfFormat) -> list[tuple[str, Triple]]:
     """Read a Turtle or TriG file as (graph name, triple) pairs of N-Triples terms."""
+    check_rdf(path)  # a file cut short or damaged: `file:line: reason`, as every reader says
     try:
         quads = list(ox.parse(path=path, format=rdf_format, rename_blank_nodes=True))
     except (SyntaxError, ValueError, OSError) as error:
