@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from xpo1kg.rdftext import commit
 from xpo1kg.safefile import WriteError
 
 pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning"
+    "ignore:.*(ConjunctiveGraph|default_context|contexts).*:DeprecationWarning"
 )
 
 
@@ -224,3 +225,124 @@ def test_ingest_into_a_symlink_keeps_the_link_and_the_modes(tmp_path: Path) -> N
     assert link.is_symlink() and mode(real) == 0o664
     assert real.read_text(encoding="utf-8").count("a xo:IC50Measurement") == 4
     assert mode(tmp_path / "kg.ttl.prov.trig") == 0o644
+
+
+# --- truncated files: every reader, every format -------------------------------------------------
+
+RDFLIB_FORMATS = {
+    "ttl": "turtle",
+    "nt": "nt",
+    "nq": "nquads",
+    "trig": "trig",
+    "jsonld": "json-ld",
+    "rdf": "xml",
+}
+CUTS = ["25%", "50%", "75%", "literal"]
+
+
+def serialised(extension: str) -> bytes:
+    """The bundled proteins in one format (in a named graph for N-Quads and TriG)."""
+    graph = Graph().parse(Path(__file__).parents[1] / "data" / "proteins.ttl")
+    if extension in ("nq", "trig"):
+        dataset = Dataset()
+        named = dataset.graph(URIRef("https://example.org/graph"))
+        for triple in graph:
+            named.add(triple)
+        return dataset.serialize(format=RDFLIB_FORMATS[extension], encoding="utf-8")
+    return graph.serialize(format=RDFLIB_FORMATS[extension], encoding="utf-8")
+
+
+def truncated(tmp_path: Path, extension: str, cut: str) -> Path:
+    """Write the file cut at a fraction (moved to the middle of a word) or inside a literal."""
+    data = serialised(extension)
+    if cut == "literal":  # two letters into a string (a value, for JSON-LD) after the middle
+        opening = rb': "[A-Za-z]{3}' if extension == "jsonld" else rb'"[A-Za-z]{3}'
+        found = re.compile(opening).search(data, len(data) // 2)
+        assert found is not None
+        position = found.end() - 1
+    else:
+        position = len(data) * int(cut.rstrip("%")) // 100
+        while not data[position - 1 : position].isalnum():
+            position += 1
+    path = tmp_path / f"cut-{cut.rstrip('%')}.{extension}"
+    path.write_bytes(data[:position])
+    return path
+
+
+def file_line_error(outcome: Outcome, path: Path) -> str:
+    """Assert a one-line `error: FILE:LINE: reason` with exit code 2; return the line."""
+    line = one_line_error(outcome)
+    assert line.startswith(f"error: {path}:"), line
+    number, reason = line[len(f"error: {path}:") :].split(": ", 1)
+    assert number.isdigit() and int(number) >= 1 and reason, line
+    return line
+
+
+@pytest.mark.parametrize("cut", CUTS)
+@pytest.mark.parametrize("extension", list(RDFLIB_FORMATS))
+def test_query_and_load_refuse_a_truncated_file(tmp_path: Path, extension: str, cut: str) -> None:
+    path = truncated(tmp_path, extension, cut)
+    queried = file_line_error(run("query", "ic50_table", "--data", path), path)
+    store = tmp_path / "store"
+    loaded = file_line_error(run("load", path, "--store", store), path)
+    assert queried == loaded
+    assert not store.exists()  # a refused load creates no store
+
+
+@pytest.mark.parametrize("cut", CUTS)
+@pytest.mark.parametrize("extension", ["ttl", "nt", "rdf"])
+def test_validate_gives_the_same_message(tmp_path: Path, extension: str, cut: str) -> None:
+    path = truncated(tmp_path, extension, cut)
+    validated = file_line_error(run("validate", path), path)
+    assert validated == file_line_error(run("query", "ic50_table", "--data", path), path)
+
+
+@pytest.mark.parametrize("extension", ["nq", "trig", "jsonld"])
+def test_validate_refuses_the_formats_it_does_not_read(tmp_path: Path, extension: str) -> None:
+    path = truncated(tmp_path, extension, "50%")
+    assert "unknown RDF file type" in one_line_error(run("validate", path))
+
+
+def test_the_rdfxml_cut_inside_its_second_description(tmp_path: Path) -> None:
+    """The reproduction: Oxigraph alone accepted this with 1 triple."""
+    text = (
+        '<?xml version="1.0"?>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+        '         xmlns:ex="http://example.org/">\n'
+        '  <rdf:Description rdf:about="http://example.org/a"><ex:p>1</ex:p></rdf:Description>\n'
+        '  <rdf:Description rdf:about="http://example.org/b">\n'
+        "    <ex:p>2</ex:p>\n"
+    )
+    path = tmp_path / "cut.rdf"
+    path.write_text(text, encoding="utf-8")
+    for command in (
+        ("query", "ic50_table", "--data", path),
+        ("load", path, "--store", tmp_path / "s"),
+    ):
+        line = file_line_error(run(*command), path)
+        assert line.startswith(f"error: {path}:7: "), line
+
+
+@pytest.mark.parametrize("cut", CUTS)
+def test_ingest_refuses_a_truncated_into_file(tmp_path: Path, cut: str) -> None:
+    (tmp_path / "a.csv").write_text(
+        f"inhibitor,cell_line,value\n{TABLES['a.csv']}", encoding="utf-8"
+    )
+    into = tmp_path / "kg.ttl"
+    source = ("--source", "PMID:28810913")
+    assert run("ingest", tmp_path / "a.csv", "--into", into, *source).exit_code == 0
+    data = into.read_bytes()
+    if cut == "literal":
+        found = re.compile(rb'"[A-Za-z]{3}').search(data, len(data) // 2)
+        assert found is not None
+        position = found.end() - 1
+    else:
+        position = len(data) * int(cut[:-1]) // 100
+        while not data[position - 1 : position].isalnum():
+            position += 1
+    into.write_bytes(data[:position])
+    (tmp_path / "b.csv").write_text(
+        f"inhibitor,cell_line,value\n{TABLES['b.csv']}", encoding="utf-8"
+    )
+    file_line_error(run("ingest", tmp_path / "b.csv", "--into", into, *source), into)
+    assert into.read_bytes() == data[:position]  # nothing written
