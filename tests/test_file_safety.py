@@ -346,3 +346,89 @@ def test_ingest_refuses_a_truncated_into_file(tmp_path: Path, cut: str) -> None:
     )
     file_line_error(run("ingest", tmp_path / "b.csv", "--into", into, *source), into)
     assert into.read_bytes() == data[:position]  # nothing written
+
+
+# --- stores: only `load` creates one, read-only commands write nothing ----------------------------
+
+
+def snapshot(directory: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a directory with its size and modification time."""
+    return {
+        str(p.relative_to(directory)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+READ_ONLY_COMMANDS = [
+    ("graphs",),
+    ("query", "ic50_table"),
+    ("stats",),
+    ("validate",),
+    ("export", "--format", "nq"),
+]
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=lambda c: c[0])
+def test_commands_that_read_a_store_refuse_a_path_that_is_not_one(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    typo = tmp_path / "typo_dir"
+    line = one_line_error(run(*command, "--store", typo))
+    assert line.startswith(f"error: {typo}: no such store"), line
+    assert not typo.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    line = one_line_error(run(*command, "--store", empty))
+    assert line.startswith(f"error: {empty}: not a store"), line
+    assert list(empty.iterdir()) == []
+
+
+def test_drop_and_ingest_do_not_create_a_store(tmp_path: Path) -> None:
+    typo = tmp_path / "typo_dir"
+    assert one_line_error(run("drop", "x.ttl", "--store", typo)).startswith(f"error: {typo}: ")
+    (tmp_path / "a.csv").write_text(
+        f"inhibitor,cell_line,value\n{TABLES['a.csv']}", encoding="utf-8"
+    )
+    outcome = run("ingest", tmp_path / "a.csv", "--store", typo, "--source", "PMID:28810913")
+    assert outcome.exit_code == 2 and not typo.exists()
+
+
+@pytest.fixture(scope="module")
+def made_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("store")
+    data = directory / "extra.ttl"
+    data.write_text(
+        "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
+        encoding="utf-8",
+    )
+    store = directory / "kg"
+    outcome = run("load", data, "--store", store)
+    assert outcome.exit_code == 0, outcome.stderr
+    return store
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=lambda c: c[0])
+def test_read_only_commands_write_nothing_into_the_store(
+    made_store: Path, command: tuple[str, ...]
+) -> None:
+    before = snapshot(made_store)
+    outcome = run(*command, "--store", made_store)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert snapshot(made_store) == before
+
+
+def test_another_process_reads_the_store_without_writing(made_store: Path) -> None:
+    """A fresh process opens the store read-only: not one file of it changes (RocksDB writes
+    its log and manifest whenever it opens a store for writing)."""
+    before = snapshot(made_store)
+    for command in (("graphs",), ("query", "ic50_table", "--format", "csv")):
+        completed = subprocess.run(
+            [sys.executable, "-m", "xpo1kg", *command, "--store", str(made_store)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+    assert snapshot(made_store) == before
