@@ -6,6 +6,7 @@ commands that only read, and every bad input is one line with exit code 2.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import stat
@@ -432,3 +433,55 @@ def test_another_process_reads_the_store_without_writing(made_store: Path) -> No
         )
         assert completed.returncode == 0, completed.stderr
     assert snapshot(made_store) == before
+
+
+# --- one-line errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["foo bar", "a-b", "?", "?x y", "é.é"])
+def test_a_bind_name_that_is_not_a_variable(name: str) -> None:
+    line = one_line_error(run("query", "ic50_table", "--bind", f"{name}=1"))
+    assert line.startswith("error: --bind "), line
+
+
+def test_non_utf8_sparql_text() -> None:
+    text = b'SELECT * { ?s ?p "\xe9" }'.decode("utf-8", "surrogateescape")  # as the shell gives it
+    line = one_line_error(run("query", "--sparql", text))
+    assert line == "error: --sparql: not valid UTF-8 at character 19: give UTF-8 text"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reason"),
+    [
+        ("latin-1", "1: not valid UTF-8 (Latin-1 or another encoding?): save it as UTF-8"),
+        ("utf-16", "1: looks like UTF-16 text: save it as UTF-8"),
+        ("utf-16-le", "1: looks like UTF-16 text: save it as UTF-8"),
+    ],
+)
+def test_a_query_file_in_another_encoding(tmp_path: Path, encoding: str, reason: str) -> None:
+    path = tmp_path / "question.rq"
+    path.write_bytes('SELECT ?s WHERE { ?s ?p "café" } LIMIT 1\n'.encode(encoding))
+    assert one_line_error(run("query", path)) == f"error: {path}:{reason}"
+
+
+def test_a_query_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "question.rq"
+    path.write_bytes("\ufeffASK { ?s ?p ?o }\n".encode())
+    outcome = run("query", path, "--format", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert json.loads(outcome.stdout) == [{"ask": True}]
+
+
+@pytest.mark.parametrize("extension", ["nt", "ttl"])
+def test_a_20_mb_literal_is_one_line(tmp_path: Path, extension: str) -> None:
+    path = tmp_path / f"huge.{extension}"
+    with path.open("wb") as stream:
+        stream.write(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+        stream.write(b'<https://example.org/a> <https://example.org/d> "')
+        stream.write(b"x" * (20 * 1024 * 1024))
+        stream.write(b'" .\n')
+    expected = (
+        f"error: {path}:2: a single literal or IRI is longer than the 16 MB the parser accepts"
+    )
+    assert one_line_error(run("query", "ic50_table", "--data", path)) == expected
+    assert one_line_error(run("load", path, "--store", tmp_path / "store")) == expected

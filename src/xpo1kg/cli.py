@@ -82,13 +82,33 @@ def queries(output_format: OutputFormat) -> None:
 
 
 def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
+    """Split ``NAME=VALUE`` options; refuse a name that is not a SPARQL variable name."""
+    import pyoxigraph as ox
+
     bindings: dict[str, str] = {}
     for value in values:
-        name, sep, term = value.partition("=")
+        name, sep, term = _utf8(value, "--bind").partition("=")
         if not sep or not name:
             raise InputError(f"--bind expects NAME=VALUE, got {value!r}")
+        try:
+            ox.Variable(name.lstrip("?$"))
+        except ValueError:
+            raise InputError(
+                f"--bind {value!r}: {name!r} is not a SPARQL variable name (letters, digits, _)"
+            ) from None
         bindings[name] = term
     return bindings
+
+
+def _utf8(text: str, option: str) -> str:
+    """Refuse text that came from bytes which are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"{option}: not valid UTF-8 at character {error.start + 1}: give UTF-8 text"
+        ) from None
+    return text
 
 
 @main.command()
@@ -120,7 +140,7 @@ def query(
     """Run a competency query by NAME, a .rq file, or --sparql TEXT."""
     if (name is None) == (sparql is None):
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
-    text = sparql if sparql is not None else resolve_query(cast(str, name))
+    text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
     bindings = _parse_bindings(binds)

@@ -30,6 +30,7 @@ __all__ = [
     "OXIGRAPH_FORMATS",
     "RDFSource",
     "check_rdf",
+    "decode_text",
     "display_name",
     "format_for",
     "graph_name",
@@ -208,11 +209,24 @@ def check_rdf(path: Path, name: str | None = None) -> None:
 def _read_text(source: RDFSource, name: str) -> str:
     with reporting_read_errors(name):
         raw = source.read_bytes()
+    return decode_text(raw, name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Decode a text file that must be UTF-8 (a byte-order mark is skipped), or say why not.
+
+    >>> decode_text("\ufeffSELECT".encode(), "q.rq")
+    'SELECT'
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise ParseError(name, 1, "looks like UTF-16 text: save it as UTF-8")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ParseError(name, line, "not valid UTF-8") from None
+        raise ParseError(
+            name, line, "not valid UTF-8 (Latin-1 or another encoding?): save it as UTF-8"
+        ) from None
 
 
 def parse_into(graph: Graph, source: RDFSource) -> Graph:
