@@ -485,3 +485,29 @@ def test_a_20_mb_literal_is_one_line(tmp_path: Path, extension: str) -> None:
     )
     assert one_line_error(run("query", "ic50_table", "--data", path)) == expected
     assert one_line_error(run("load", path, "--store", tmp_path / "store")) == expected
+
+
+# --- CSV as RFC 4180 says ---------------------------------------------------------------------------
+
+
+def test_csv_quotes_carriage_returns_newlines_quotes_and_commas() -> None:
+    import csv
+    import io
+
+    values = ["x\ry", "m\nn", 'say "hi"', "a,b", "cr\r\nlf", "plain"]
+    binds = " ".join(
+        f"BIND({json.dumps(v)} AS ?v{i})" for i, v in enumerate(values)
+    )  # JSON string escapes are SPARQL's too
+    columns = " ".join(f"?v{i}" for i in range(len(values)))
+    sparql = f"SELECT {columns} WHERE {{ {binds} }}"
+    completed = subprocess.run(  # a real process: click's test runner rewrites CR LF as LF
+        [sys.executable, "-m", "xpo1kg", "query", "--sparql", sparql, "--format", "csv"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    text = completed.stdout.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [[f"v{i}" for i in range(len(values))], values]
+    assert text.endswith("plain\n") and '"x\ry"' in text
