@@ -511,3 +511,67 @@ def test_csv_quotes_carriage_returns_newlines_quotes_and_commas() -> None:
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows == [[f"v{i}" for i in range(len(values))], values]
     assert text.endswith("plain\n") and '"x\ry"' in text
+
+
+# --- Ctrl-C during `load --store` -----------------------------------------------------------------
+
+
+def test_ctrl_c_during_load_says_what_was_written(tmp_path: Path) -> None:
+    """SIGINT once the store exists: the file being loaded is finished, the rest is not loaded,
+    and the message says so; exit code 130 (128 + SIGINT)."""
+    import json as json_module
+    import signal
+    import time
+
+    from script_modules import load_generator
+
+    big, small = tmp_path / "big.nt", tmp_path / "small.nt"
+    triples = int(load_generator().write(big, 5000, 1, "nt"))
+    small.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xpo1kg", "load", str(big), str(small), "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    while not (store / "CURRENT").exists() and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=300)
+    message = stderr.decode().strip().splitlines()[-1]
+    assert "Traceback" not in stderr.decode() and "Aborted" not in stderr.decode()
+    assert process.returncode == 130, stderr.decode()
+    assert message.startswith("interrupted; "), message
+    listed = subprocess.run(
+        [sys.executable, "-m", "xpo1kg", "graphs", "--store", str(store), "--format", "json"],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    graphs = {row["graph"]: int(row["triples"]) for row in json_module.loads(listed.stdout)}
+    user = "https://w3id.org/xpo1kg/graph/user/"
+    if f"<{user}big.nt> was loaded completely" in message:
+        assert graphs[f"{user}big.nt"] == triples
+        assert message.endswith("; not loaded: small.nt")
+        assert f"{user}small.nt" not in graphs
+    else:
+        assert message == (
+            "interrupted; the store was created with the bundled graph; "
+            "not loaded: big.nt, small.nt"
+        )
+        assert not any(graph.startswith(user) for graph in graphs)
+
+
+def test_ctrl_c_while_the_files_are_checked_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(files: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("xpo1kg.storage.check_files", interrupted)
+    data = tmp_path / "a.nt"
+    data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    outcome = run("load", data, "--store", tmp_path / "store")
+    assert outcome.exit_code == 130
+    assert outcome.stderr.strip().splitlines()[-1] == "interrupted; nothing was written"
+    assert not (tmp_path / "store").exists()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import NoReturn, Self, cast
 
 import click
 from rdflib import Literal, URIRef
@@ -344,15 +345,67 @@ def load_command(
         return
     from .storage import check_files, load_files, open_store
 
-    paths = check_files(files)  # a bad file: refused before the store is created or touched
-    target = open_store(cast(Path, store), create=True)
-    total = sum(f.stat().st_size for f in paths)
-    with click.progressbar(
-        length=total, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
-    ) as bar:
-        graphs = load_files(target, paths, advance=bar.update, checked=True)
+    try:
+        paths = check_files(files)  # a bad file: refused before the store is created or touched
+    except KeyboardInterrupt:
+        _interrupted("nothing was written")
+    existed = cast(Path, store).exists()
+    with _DeferredInterrupt() as interrupt:  # Ctrl-C now stops after the file being loaded
+        target = open_store(cast(Path, store), create=True)
+        total = sum(f.stat().st_size for f in paths)
+        with click.progressbar(
+            length=total, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
+        ) as bar:
+            graphs = load_files(
+                target, paths, advance=bar.update, checked=True, stop=interrupt.requested
+            )
     for graph in graphs:
         click.echo(f"{graph}\t{target.count([graph]):,} triples")
+    if interrupt.requested():
+        left = [p.name for p in paths[len(graphs) :]]
+        done = (
+            f"the graph{'s' if len(graphs) > 1 else ''} {', '.join(f'<{g}>' for g in graphs)} "
+            f"{'were' if len(graphs) > 1 else 'was'} loaded completely"
+            if graphs
+            else ("the store was created with the bundled graph" if not existed else "")
+        )
+        not_loaded = f"not loaded: {', '.join(left)}" if left else ""
+        _interrupted(
+            "; ".join(part for part in (done, not_loaded) if part) or "nothing was written"
+        )
+
+
+class _DeferredInterrupt:
+    """Ctrl-C noted, not raised, while the store is written.
+
+    The load in progress finishes (a bulk load cannot be undone halfway), then the command stops
+    and says what it did.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def requested(self) -> bool:
+        """Whether Ctrl-C was pressed."""
+        return self._count > 0
+
+    def _note(self, signum: int, frame: object) -> None:
+        self._count += 1
+        if self._count == 1:
+            click.echo("\ninterrupt: finishing the file being loaded, then stopping…", err=True)
+
+    def __enter__(self) -> Self:
+        self._previous = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+
+def _interrupted(what: str) -> NoReturn:
+    """Say what an interrupted command did, and exit with 130 (128 + SIGINT, as shells do)."""
+    click.echo(f"interrupted; {what}", err=True)
+    sys.exit(130)
 
 
 def _name(source: object) -> str:

@@ -61,6 +61,7 @@ def load_files(
     *,
     advance: Callable[[int], None] = lambda _: None,
     checked: bool = False,
+    stop: Callable[[], bool] = lambda: False,
 ) -> list[str]:
     """Bulk-load files into their user graphs (replacing a graph loaded from the same file name).
 
@@ -68,12 +69,16 @@ def load_files(
     as it was (and a graph is never left half-written). ``advance`` is called with byte counts as
     the parser reads, for a progress bar. The inferred graph is dropped, since it no longer
     matches the data. ``checked=True`` skips the check when :func:`check_files` already ran.
+    ``stop`` is asked before each file: when it says True, the files left are not loaded (a
+    file being loaded is always finished: a bulk load cannot be undone halfway).
     """
     paths = list(files) if checked else check_files(files)
     if paths and store.has_graph(INFERRED_GRAPH_IRI):
         store.drop(INFERRED_GRAPH_IRI)
     loaded = []
     for path in paths:
+        if stop():
+            break
         graph = str(graph_name(path))
         try:
             if store.has_graph(graph):
