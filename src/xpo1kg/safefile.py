@@ -20,7 +20,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import InputError
@@ -46,22 +46,31 @@ def _umask() -> int:
     return mask
 
 
-def _resolve(path: Path) -> tuple[Path, int]:
-    """Return the file to replace (a symlink's final target) and the mode the new file gets."""
+def _resolve(path: Path) -> tuple[Path, os.stat_result | None]:
+    """Return the file to replace (a symlink's final target) and its status, if it exists."""
     target = Path(os.path.realpath(path))
     try:
-        return target, stat.S_IMODE(target.stat().st_mode)
+        return target, target.stat()
     except FileNotFoundError:
-        return target, 0o666 & ~_umask()
+        return target, None
 
 
-def _stage(target: Path, mode: int, content: bytes) -> str:
-    """Write ``content`` to a synced temporary file beside ``target``; return its name."""
+def _stage(target: Path, existing: os.stat_result | None, content: bytes) -> str:
+    """Write ``content`` to a synced temporary file beside ``target``; return its name.
+
+    The file gets the existing target's mode (and, where allowed, its group), or the mode any
+    new file gets: ``0666 & ~umask``.
+    """
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     try:
-        os.fchmod(handle, mode)  # mkstemp makes the file private
+        if existing is None:
+            os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes the file private
+        else:
+            with suppress(PermissionError):  # a shared file stays in its group
+                os.fchown(handle, -1, existing.st_gid)
+            os.fchmod(handle, stat.S_IMODE(existing.st_mode))
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
@@ -76,11 +85,14 @@ def _sync_directory(directory: Path) -> None:
     """Make renames in ``directory`` durable (POSIX; a no-op where directories cannot be opened)."""
     if not hasattr(os, "O_DIRECTORY"):
         return
-    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+    except OSError:  # some file systems cannot sync a directory; the files are in place anyway
+        return
 
 
 def atomic_write(path: Path | str, content: bytes) -> None:
@@ -106,8 +118,8 @@ def commit(files: Sequence[tuple[Path, bytes]]) -> None:
     try:
         for path, content in files:
             current = path
-            target, mode = _resolve(path)
-            staged.append((_stage(target, mode, content), target))
+            target, existing = _resolve(path)
+            staged.append((_stage(target, existing, content), target))
         for (temporary, target), (path, _) in zip(staged, files, strict=True):
             current = path
             os.replace(temporary, target)
