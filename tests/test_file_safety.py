@@ -156,6 +156,28 @@ def test_export_on_a_full_disk_is_one_line(tmp_path: Path, monkeypatch: pytest.M
     assert not output.exists() and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_export_to_dev_full_through_a_link(tmp_path: Path) -> None:
+    """A device is written to, never replaced by a file; /dev/full answers ENOSPC."""
+    link = tmp_path / "out.nt"
+    link.symlink_to("/dev/full")
+    line = one_line_error(run("export", "--format", "nt", "--output", link))
+    assert line == f"error: cannot write {link}: No space left on device"
+    assert link.is_symlink() and stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]
+
+
+def test_export_to_dev_stdout_writes_the_pipe() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "xpo1kg", "export", "--format", "nt", "--output", "/dev/stdout"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.count(b" .\n") > 1000
+
+
 # --- concurrent ingests into one file ------------------------------------------------------------
 
 #: Each table adds different measurements (the source is a paper, the values are made up).

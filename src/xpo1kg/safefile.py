@@ -48,11 +48,11 @@ def _umask() -> int:
 
 def _resolve(path: Path) -> tuple[Path, os.stat_result | None]:
     """Return the file to replace (a symlink's final target) and its status, if it exists."""
-    target = Path(os.path.realpath(path))
     try:
-        return target, target.stat()
+        existing = os.stat(path)  # follows symbolic links, including /proc's magic ones
     except FileNotFoundError:
-        return target, None
+        existing = None
+    return Path(os.path.realpath(path)), existing
 
 
 def _stage(target: Path, existing: os.stat_result | None, content: bytes) -> str:
@@ -110,22 +110,34 @@ def atomic_write(path: Path | str, content: bytes) -> None:
 def commit(files: Sequence[tuple[Path, bytes]]) -> None:
     """Write several files all or nothing: each is staged and synced before any is renamed.
 
-    A failure while staging leaves every target as it was; the message says so.
+    A failure while staging leaves every target as it was; the message says so. A target that
+    exists and is not a regular file (``/dev/stdout``, a named pipe) cannot be replaced: it is
+    written to directly, after the others are in place.
     """
     staged: list[tuple[str, Path]] = []
+    direct: list[tuple[Path, Path, bytes]] = []
     renamed = 0
     current = files[0][0] if files else Path(".")
     try:
         for path, content in files:
             current = path
             target, existing = _resolve(path)
+            if existing is not None and not stat.S_ISREG(existing.st_mode):
+                direct.append((path, path, content))  # open() follows the links itself
+                continue
             staged.append((_stage(target, existing, content), target))
-        for (temporary, target), (path, _) in zip(staged, files, strict=True):
-            current = path
+        for temporary, target in staged:
+            current = target
             os.replace(temporary, target)
             renamed += 1
         for directory in sorted({target.parent for _, target in staged}):
             _sync_directory(directory)
+        for path, target, content in direct:
+            current = path
+            with target.open("wb") as stream:
+                stream.write(content)
+                stream.flush()
+            renamed += 1
     except OSError as error:
         changed = ""
         if len(files) > 1:
@@ -134,10 +146,18 @@ def commit(files: Sequence[tuple[Path, bytes]]) -> None:
                 if renamed
                 else "; nothing changed"
             )
-        raise WriteError(current, error, changed) from None
+        raise WriteError(_named(current, files), error, changed) from None
     finally:
         for temporary, _ in staged[renamed:]:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _named(current: Path, files: Sequence[tuple[Path, bytes]]) -> Path:
+    """Name a file as the caller did (not as its symlinks resolve)."""
+    for path, _ in files:
+        if current == path or Path(os.path.realpath(path)) == current:
+            return path
+    return current
 
 
 @contextmanager
