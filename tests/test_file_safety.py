@@ -597,3 +597,29 @@ def test_ctrl_c_while_the_files_are_checked_writes_nothing(
     assert outcome.exit_code == 130
     assert outcome.stderr.strip().splitlines()[-1] == "interrupted; nothing was written"
     assert not (tmp_path / "store").exists()
+
+
+def test_a_full_disk_while_writing_a_store_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RocksDB's own writes fail like any other: one line naming the store, exit 2."""
+    import xpo1kg.store
+
+    def full(self: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    data = tmp_path / "a.nt"
+    data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    store, other = tmp_path / "store", tmp_path / "other"
+    assert run("load", data, "--store", store).exit_code == 0
+    monkeypatch.setattr(xpo1kg.store.Store, "flush", full)
+    assert one_line_error(run("load", data, "--store", other)) == (
+        f"error: {other}: cannot write the store (No space left on device)"
+    )
+    expected = f"error: {store}: cannot write the store (No space left on device)"
+    assert one_line_error(run("drop", "a.nt", "--store", store)) == expected
+    (tmp_path / "a.csv").write_text(
+        f"inhibitor,cell_line,value\n{TABLES['a.csv']}", encoding="utf-8"
+    )
+    outcome = run("ingest", tmp_path / "a.csv", "--store", store, "--source", "PMID:28810913")
+    assert one_line_error(outcome) == expected

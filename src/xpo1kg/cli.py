@@ -344,13 +344,17 @@ def load_command(
         click.echo(f"loaded {len(files)} file(s) and the bundled graph into {endpoint}", err=True)
         return
     from .storage import check_files, load_files, open_store
+    from .store import writing_store
 
     try:
         paths = check_files(files)  # a bad file: refused before the store is created or touched
     except KeyboardInterrupt:
         _interrupted("nothing was written")
     existed = cast(Path, store).exists()
-    with _DeferredInterrupt() as interrupt:  # Ctrl-C now stops after the file being loaded
+    with (
+        _DeferredInterrupt() as interrupt,  # Ctrl-C now stops after the file being loaded
+        writing_store(cast(Path, store)),  # a full disk: one line naming the store
+    ):
         target = open_store(cast(Path, store), create=True)
         total = sum(f.stat().st_size for f in paths)
         with click.progressbar(
@@ -442,8 +446,10 @@ def graphs(store: Path, output_format: OutputFormat) -> None:
 def drop(graph: str, store: Path) -> None:
     """Drop a user GRAPH (IRI, or the file name it was loaded from) from a store."""
     from .storage import drop_graph, open_store
+    from .store import writing_store
 
-    drop_graph(open_store(store), graph)
+    with writing_store(store):
+        drop_graph(open_store(store), graph)
     click.echo(f"dropped {graph}", err=True)
 
 

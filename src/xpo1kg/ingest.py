@@ -52,7 +52,7 @@ from .rdftext import (
 )
 from .safefile import exclusive_lock
 from .storage import USER_GRAPH_PREFIX
-from .store import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from .store import INFERRED_GRAPH_IRI, META_GRAPH_IRI, writing_store
 from .validation import ValidationReport
 from .values import IngestError, Problem, Table, read_table
 
@@ -290,10 +290,11 @@ def _ingest(
         quads = [(STORE_GRAPH, t) for t in plan.triples]
         quads += [(record, t) for t in provenance(plan, name, started, clock())]
         text = "".join(f"{s} {p} {o} <{g}> .\n" for g, (s, p, o) in quads)
-        kg.store.oxigraph.load(text.encode(), ox.RdfFormat.N_QUADS)  # one transaction
-        if kg.store.has_graph(INFERRED_GRAPH_IRI):
-            kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
-        kg.store.flush()
+        with writing_store(str(store)):  # a full disk: one line naming the store
+            kg.store.oxigraph.load(text.encode(), ox.RdfFormat.N_QUADS)  # one transaction
+            if kg.store.has_graph(INFERRED_GRAPH_IRI):
+                kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
+            kg.store.flush()
         return IngestResult(plan, (f"{store} (graph <{STORE_GRAPH}>)",), record)
     prov_path = provenance_file(into)
     existing = [t for _, t in read_rdf(into, ox.RdfFormat.TURTLE)] if into.exists() else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -31,6 +32,7 @@ __all__ = [
     "check_query_is_safe",
     "rdf_format_of",
     "require_store",
+    "writing_store",
 ]
 
 INFERRED_GRAPH_IRI = "https://w3id.org/xpo1kg/graph/inferred"
@@ -58,6 +60,16 @@ def check_query_is_safe(sparql: str) -> None:
 @lru_cache(maxsize=256)  # the same few query texts come back again and again
 def _mentions_service(sparql: str) -> bool:
     return _SERVICE.search(_NOT_CODE.sub(" ", sparql)) is not None
+
+
+@contextmanager
+def writing_store(path: Path | str) -> Iterator[None]:
+    """Turn a failure to write a store (a full disk) into one line naming the store."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or " ".join(str(error).split())
+        raise InputError(f"{path}: cannot write the store ({reason})") from None
 
 
 def require_store(path: Path) -> None:
