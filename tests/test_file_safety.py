@@ -623,3 +623,19 @@ def test_a_full_disk_while_writing_a_store_is_one_line(
     )
     outcome = run("ingest", tmp_path / "a.csv", "--store", store, "--source", "PMID:28810913")
     assert one_line_error(outcome) == expected
+
+
+def test_load_does_not_turn_a_folder_of_files_into_a_store(tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n")
+    data = tmp_path / "a.nt"
+    data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    line = one_line_error(run("load", data, "--store", folder))
+    assert (
+        line == f"error: {folder}: not a store, and not an empty directory: choose a new directory"
+    )
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("load", data, "--store", empty).exit_code == 0  # an empty directory is fine

@@ -72,12 +72,24 @@ def writing_store(path: Path | str) -> Iterator[None]:
         raise InputError(f"{path}: cannot write the store ({reason})") from None
 
 
+def _is_store(path: Path) -> bool:
+    """Whether a directory holds a store (RocksDB's CURRENT file names its manifest)."""
+    return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def _holds_other_files(path: Path) -> bool:
+    """Whether a path exists and is something else than a store or an empty directory."""
+    if not path.exists() or _is_store(path):
+        return False
+    return not path.is_dir() or any(path.iterdir())
+
+
 def require_store(path: Path) -> None:
     """Refuse (one line) a path that is not a store directory made by ``xpo1kg load``."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such store (create one with `xpo1kg load FILE --store DIR`)")
-    if not path.is_dir() or not (path / "CURRENT").is_file():
+    if not _is_store(path):
         raise InputError(f"{path}: not a store (create one with `xpo1kg load FILE --store DIR`)")
 
 
@@ -106,6 +118,10 @@ class Store:
             return
         if not create or read_only:
             require_store(path)
+        elif _holds_other_files(Path(path)):
+            raise InputError(
+                f"{path}: not a store, and not an empty directory: choose a new directory"
+            )
         key = Path(path).resolve()
         # RocksDB allows one writing handle per directory and process: share it.
         if key in _OPEN_STORES:
