@@ -36,7 +36,7 @@ from xpo1kg import (
     run_query,
     validate,
 )
-from xpo1kg.export import serialize
+from xpo1kg.rdf.serialize import serialize
 from xpo1kg.resources import query_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -523,7 +523,13 @@ def test_doctests(name: str) -> None:
 
 def test_doctests_exist() -> None:
     """The public entry points keep their examples (so the doctest run is not empty)."""
-    for name in ("xpo1kg", "xpo1kg.api", "xpo1kg.graph", "xpo1kg.export", "xpo1kg.validation"):
+    for name in (
+        "xpo1kg",
+        "xpo1kg.api",
+        "xpo1kg.store.knowledge_graph",
+        "xpo1kg.rdf.serialize",
+        "xpo1kg.validate.pyshacl_engine",
+    ):
         finder = doctest.DocTestFinder()
         examples = sum(len(t.examples) for t in finder.find(importlib.import_module(name)))
         assert examples > 0, name

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from xpo1kg import KnowledgeGraph, get_query, list_queries, validate
 from xpo1kg.cli import main
-from xpo1kg.export import serialize
+from xpo1kg.rdf.serialize import serialize
 
 CARGO = "cargo_triggering_apoptosis"
 XR = "https://w3id.org/xpo1kg/resource/"

@@ -13,8 +13,8 @@ from rdflib.namespace import DCTERMS, RDF, VOID
 
 from xpo1kg import KnowledgeGraph, load_graph
 from xpo1kg.cli import main
-from xpo1kg.description import DATASET, URI_SPACE, describe_dataset
-from xpo1kg.linked_datasets import linked_dataset
+from xpo1kg.publish.description import DATASET, URI_SPACE, describe_dataset
+from xpo1kg.publish.linked_datasets import linked_dataset
 
 SPDX = "http://spdx.org/rdf/terms#"
 IN_SPACE = f'isIRI(?s) && STRSTARTS(STR(?s), "{URI_SPACE}")'

@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
 from xpo1kg import KnowledgeGraph, export, load_graph
-from xpo1kg.export import (
+from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
     ExportFormat,
@@ -94,7 +94,7 @@ def test_round_trip_is_isomorphic(
 def test_jsonld_context_is_inline(kg: KnowledgeGraph) -> None:
     """The export embeds the shipped context file's terms, never a reference to a URL."""
     document = json.loads(serialize(kg.graph, "jsonld"))
-    shipped = json.loads((files("xpo1kg") / "context.jsonld").read_bytes())
+    shipped = json.loads((files("xpo1kg") / "rdf" / "context.jsonld").read_bytes())
     assert document["@context"] == shipped["@context"]
     assert document["@context"]["xr"] == "https://w3id.org/xpo1kg/resource/"
 
@@ -129,7 +129,7 @@ def test_serialize_is_repeatable_in_process(kg: KnowledgeGraph, fmt: ExportForma
 HASH_SCRIPT = """
 import hashlib
 from xpo1kg import load_graph
-from xpo1kg.export import serialize
+from xpo1kg.rdf.serialize import serialize
 graph = load_graph().graph
 for fmt in ("ttl", "nt", "jsonld", "xml"):
     print(fmt, hashlib.sha256(serialize(graph, fmt)).hexdigest())

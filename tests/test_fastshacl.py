@@ -21,8 +21,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from script_modules import load_generator, load_module
 
-from xpo1kg import fastshacl, validation
-from xpo1kg.fastshacl import (
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import OBO, XO, XR
+from xpo1kg.resources import shapes_file
+from xpo1kg.validate import fast_engine as fastshacl
+from xpo1kg.validate import pyshacl_engine as validation
+from xpo1kg.validate.fast_engine import (
     UnsupportedShapeError,
     add_graph,
     compile_shapes,
@@ -31,10 +35,7 @@ from xpo1kg.fastshacl import (
     validate_fast,
     validate_store,
 )
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import OBO, XO, XR
-from xpo1kg.resources import shapes_file
-from xpo1kg.validation import ValidationReport, validate_graph
+from xpo1kg.validate.pyshacl_engine import ValidationReport, validate_graph
 
 ROOT = Path(__file__).parents[1]
 

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from xpo1kg import KnowledgeGraph, list_queries, load_graph, validate
-from xpo1kg.drawing import OKABE_ITO
-from xpo1kg.figures import draw_figures
-from xpo1kg.figures_cli import figures_command, report_command
+from xpo1kg.cli.figures import figures_command, report_command
+from xpo1kg.figures.charts import draw_figures
+from xpo1kg.figures.drawing import OKABE_ITO
 
 FIGURES = ("figure1_mechanism", "figure2_p53_pathway", "figure3_p53_independent", "figure4_ic50")
 NEW_CELL_LINE = "MIA PaCa-2"

@@ -19,9 +19,9 @@ import pytest
 from cli_runs import Outcome, run
 from rdflib import Dataset, Graph, URIRef
 
-from xpo1kg.export import atomic_write
-from xpo1kg.rdftext import commit
-from xpo1kg.safefile import WriteError
+from xpo1kg.rdf.safefile import WriteError
+from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.rdf.text import commit
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*(ConjunctiveGraph|default_context|contexts).*:DeprecationWarning"
@@ -127,7 +127,7 @@ def test_a_failure_leaves_the_old_files_and_no_temporary_file(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(*args)  # type: ignore[operator]
 
-    monkeypatch.setattr(f"xpo1kg.safefile.os.{step}", full_disk)
+    monkeypatch.setattr(f"xpo1kg.rdf.safefile.os.{step}", full_disk)
     with pytest.raises(WriteError) as raised:
         commit([(first, b"new a\n"), (second, b"new b\n")])
     monkeypatch.undo()
@@ -150,7 +150,7 @@ def test_export_on_a_full_disk_is_one_line(tmp_path: Path, monkeypatch: pytest.M
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("xpo1kg.safefile.os.fsync", full)
+    monkeypatch.setattr("xpo1kg.rdf.safefile.os.fsync", full)
     line = one_line_error(run("export", "--output", output))
     assert line == f"error: cannot write {output}: No space left on device"
     assert not output.exists() and list(tmp_path.iterdir()) == []
@@ -192,7 +192,7 @@ GATED = """
 import sys, time
 from pathlib import Path
 from xpo1kg.cli import main
-import xpo1kg.ingest
+import xpo1kg.ingest.pipeline
 gate = Path(sys.argv[1])
 while not gate.exists():
     time.sleep(0.001)
@@ -590,7 +590,7 @@ def test_ctrl_c_while_the_files_are_checked_writes_nothing(
     def interrupted(files: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("xpo1kg.storage.check_files", interrupted)
+    monkeypatch.setattr("xpo1kg.store.persistent.check_files", interrupted)
     data = tmp_path / "a.nt"
     data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
     outcome = run("load", data, "--store", tmp_path / "store")
@@ -603,7 +603,7 @@ def test_a_full_disk_while_writing_a_store_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """RocksDB's own writes fail like any other: one line naming the store, exit 2."""
-    import xpo1kg.store
+    import xpo1kg.store.embedded
 
     def full(self: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -612,7 +612,7 @@ def test_a_full_disk_while_writing_a_store_is_one_line(
     data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
     store, other = tmp_path / "store", tmp_path / "other"
     assert run("load", data, "--store", store).exit_code == 0
-    monkeypatch.setattr(xpo1kg.store.Store, "flush", full)
+    monkeypatch.setattr(xpo1kg.store.embedded.Store, "flush", full)
     assert one_line_error(run("load", data, "--store", other)) == (
         f"error: {other}: cannot write the store (No space left on device)"
     )

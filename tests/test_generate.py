@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 from script_modules import GENERATE_SCRIPT, load_generator
 
 from xpo1kg import load_graph
-from xpo1kg.validation import validate
+from xpo1kg.validate.pyshacl_engine import validate
 
 SCRIPT = GENERATE_SCRIPT
 XO = Namespace("https://w3id.org/xpo1kg/ontology/")

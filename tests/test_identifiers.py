@@ -31,8 +31,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import XO, XR
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import XO, XR
 from xpo1kg.resources import data_files, ontology_file
 
 FIXTURE = Path(__file__).parent / "resources" / "verified_identifiers.tsv"

@@ -21,11 +21,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from xpo1kg import load_graph, validate
-from xpo1kg.ingest import HEADER, STORE_GRAPH, UNVERIFIED, plan_ingest
-from xpo1kg.ingest_cli import ingest_command
-from xpo1kg.rdftext import render_trig, render_turtle
-from xpo1kg.storage import open_store
-from xpo1kg.values import IngestError, read_table
+from xpo1kg.cli.ingest import ingest_command
+from xpo1kg.ingest.pipeline import HEADER, STORE_GRAPH, UNVERIFIED, plan_ingest
+from xpo1kg.ingest.values import IngestError, read_table
+from xpo1kg.rdf.text import render_trig, render_turtle
+from xpo1kg.store.persistent import open_store
 
 # rdflib's own TriG parser uses its deprecated ConjunctiveGraph API.
 pytestmark = pytest.mark.filterwarnings(
@@ -356,10 +356,10 @@ def test_shacl_problems_are_mapped_back_to_row_and_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shapes check the new triples with the graph; a violation names the row that made it."""
-    import xpo1kg.ingest_plan
+    import xpo1kg.ingest.plan
 
     monkeypatch.setattr(
-        xpo1kg.ingest_plan, "_NANOMOLAR", "<http://purl.obolibrary.org/obo/UO_0000999>"
+        xpo1kg.ingest.plan, "_NANOMOLAR", "<http://purl.obolibrary.org/obo/UO_0000999>"
     )
     path = table(
         tmp_path,
@@ -485,9 +485,9 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    import xpo1kg.safefile
+    import xpo1kg.rdf.safefile
 
-    monkeypatch.setattr(xpo1kg.safefile.os, "fsync", failing_fsync)
+    monkeypatch.setattr(xpo1kg.rdf.safefile.os, "fsync", failing_fsync)
     path.write_text(NEW_CSV, encoding="utf-8")
     result = run(path)
     assert result.exit_code == 2  # like any input that cannot be used: one line, exit 2
@@ -658,9 +658,9 @@ def test_shared_blank_nodes_fall_back_to_the_general_writer() -> None:
 def test_large_tables_show_progress_on_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import xpo1kg.ingest_cli
+    import xpo1kg.cli.ingest
 
-    monkeypatch.setattr(xpo1kg.ingest_cli, "PROGRESS_ROWS", 5)
+    monkeypatch.setattr(xpo1kg.cli.ingest, "PROGRESS_ROWS", 5)
     result = run(table(tmp_path, "inhibitor,cell_line,value,source\n" + good_rows(8)))
     assert result.exit_code == 0
     assert "reading rows" in result.stderr

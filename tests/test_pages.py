@@ -3,20 +3,23 @@ by the real ``xpo1kg serve`` (parsed with the standard library's HTML parser).""
 
 from __future__ import annotations
 
+import csv
 import doctest
 import importlib
+import io
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
 from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.catalog import list_queries
+from xpo1kg.query.catalog import list_queries
 from xpo1kg.server.pages import PAGE_ROWS, entity_html
 
 XR = "https://w3id.org/xpo1kg/resource/"
@@ -196,7 +199,9 @@ def test_hostile_literals_are_escaped(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["xrefs", "tables", "entity_view", "pages"])
+@pytest.mark.parametrize(
+    "name", ["xrefs", "tables", "entity_view", "pages", "problems", "serializers", "negotiation"]
+)
 def test_doctests(name: str) -> None:
     module = importlib.import_module(f"xpo1kg.server.{name}")
     results = doctest.testmod(module)
@@ -311,3 +316,27 @@ def test_pages_use_only_local_assets(server: RunningServer) -> None:
     css = httpx.get(server.base + "/static/style.css")
     assert css.headers["content-type"].startswith("text/css")
     assert "url(" not in css.text and "@import" not in css.text
+
+
+FORMULAS = ("=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "plain", "a,=b")
+
+
+def test_csv_download_link_neutralises_formulas(server: RunningServer) -> None:
+    values = " ".join(json_string(v) for v in FORMULAS)
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }} ORDER BY ?x"
+    page = Page(get(server, "/query", query=query).text)
+    link = page.href_of("CSV")
+    assert dict(parse_qsl(urlsplit(link).query))["format"] == "csv-excel"
+    download = httpx.get(server.base + link)
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    assert download.headers["content-disposition"] == 'attachment; filename="results.csv"'
+    rows = list(csv.reader(io.StringIO(download.text, newline="")))
+    cells = sorted(row[0] for row in rows[1:])
+    # Formula-looking cells start with an apostrophe; the others are as they were.
+    assert cells == sorted("'" + v if v[0] in "=+-@\t\r" else v for v in FORMULAS)
+
+
+def json_string(value: str) -> str:
+    """A SPARQL string literal (JSON escapes are valid SPARQL escapes for these characters)."""
+    return json.dumps(value)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from xpo1kg import KnowledgeGraph, get_query, list_queries
-from xpo1kg.results import Value
+from xpo1kg.query.results import Value
 
 GUIDE = "BenchChem technical guide on XPO1 inhibition (2025)"
 XR = "https://w3id.org/xpo1kg/resource/"

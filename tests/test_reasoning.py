@@ -13,9 +13,9 @@ from rdflib.namespace import RDF
 
 from xpo1kg import KnowledgeGraph, XPO1KGError, load_graph
 from xpo1kg.cli import main
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import XO, XR
-from xpo1kg.reasoning import INFERRED_GRAPH, ReasoningReport, java_executable, reason
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import XO, XR
+from xpo1kg.reason.reasoner import INFERRED_GRAPH, ReasoningReport, java_executable, reason
 from xpo1kg.resources import ontology_file
 
 CARGO = {"TP53", "CDKN1A", "CDKN1B", "BRCA1", "BRCA2", "FOXO1", "FOXO3", "NFKBIA"}
@@ -146,7 +146,7 @@ def test_cached_inference_is_reused(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the reasoner ran again although the input did not change")
 
-    monkeypatch.setattr("xpo1kg.inference.reason", refuse)
+    monkeypatch.setattr("xpo1kg.reason.inferred.reason", refuse)
     again = load_graph(inferred=True)
     assert again.inferred is not None and set(again.inferred) == set(inferred_kg.inferred or ())
 

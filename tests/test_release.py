@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.cli import main
-from xpo1kg.reasoning import INFERRED_GRAPH
-from xpo1kg.release import build_release, write_release
+from xpo1kg.publish.release import build_release, write_release
+from xpo1kg.reason.reasoner import INFERRED_GRAPH
 
 FILES = [
     "SHA256SUMS",

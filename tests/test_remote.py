@@ -27,10 +27,10 @@ from script_modules import load_generator
 
 from xpo1kg import list_queries, load_graph
 from xpo1kg.errors import QuerySyntaxError
-from xpo1kg.loading import graph_name
-from xpo1kg.remote import RemoteEndpoint
+from xpo1kg.rdf.loading import graph_name
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.store import Store
+from xpo1kg.store.embedded import Store
+from xpo1kg.store.remote import RemoteEndpoint
 
 ROOT = Path(__file__).parents[1]
 USER = "https://w3id.org/xpo1kg/graph/user/"

@@ -87,10 +87,32 @@ def test_ontology_term(server: RunningServer) -> None:
 
 @pytest.mark.parametrize("path", ["/resource/NoSuchThing", "/ontology/NoSuchTerm"])
 def test_unknown_entity_is_404(server: RunningServer, path: str) -> None:
-    for accept in ("text/turtle", "text/html"):
-        answer = httpx.get(server.base + path, headers={"Accept": accept})
-        assert answer.status_code == 404
-        assert answer.text.startswith("unknown entity: https://w3id.org/xpo1kg/")
+    answer = httpx.get(server.base + path, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 404
+    assert answer.text.startswith("unknown entity: https://w3id.org/xpo1kg/")
+    assert answer.text.count("\n") == 1
+    # A browser gets the same reason on the HTML error page.
+    page = httpx.get(server.base + path, headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<p class="error" role="alert">unknown entity: https://w3id.org/xpo1kg/' in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/resource/%3Cx%3E", "entity 'https://w3id.org/xpo1kg/resource/<x>' is not a valid IRI"),
+        ("/resource/a%20b", "entity 'https://w3id.org/xpo1kg/resource/a b' is not a valid IRI"),
+        ("/resource/%25", "entity 'https://w3id.org/xpo1kg/resource/%' is not a valid IRI"),
+        ("/ontology/%7Bx%7D", "entity 'https://w3id.org/xpo1kg/ontology/{x}' is not a valid IRI"),
+        ("/resource?iri=not%20an%20iri", "entity 'not an iri' is not a valid IRI"),
+    ],
+)
+def test_invalid_iri_is_400_with_one_line(server: RunningServer, path: str, reason: str) -> None:
+    answer = httpx.get(server.base + path, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 400
+    assert answer.text.startswith(reason)
+    assert answer.text.count("\n") == 1
 
 
 def test_unacceptable_entity_format(server: RunningServer) -> None:

@@ -289,3 +289,15 @@ def test_json_results_are_valid_sparql_json(server: RunningServer) -> None:
     value = document["results"]["bindings"][0]["v"]
     assert value["type"] == "literal"
     assert value["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def test_csv_is_the_sparql_csv_format_unchanged(server: RunningServer) -> None:
+    # SPARQL 1.1 CSV: values as they are (no spreadsheet escaping), fields with a comma, a quote
+    # or a line break quoted, CRLF line ends.
+    query = 'SELECT ?x ?y WHERE { BIND("=1+2" AS ?x) BIND("a\\r\\nb,\\"c\\"" AS ?y) }'
+    answer = httpx.get(server.sparql, params={"query": query, "format": "csv"})
+    assert answer.status_code == 200
+    assert "content-disposition" not in answer.headers
+    assert answer.content == b'x,y\r\n=1+2,"a\r\nb,""c"""\r\n'
+    spreadsheet = httpx.get(server.sparql, params={"query": query, "format": "csv-excel"})
+    assert spreadsheet.content == b'x,y\r\n\'=1+2,"a\r\nb,""c"""\r\n'

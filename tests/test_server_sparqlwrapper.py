@@ -10,7 +10,7 @@ from serving import RunningServer, running_server
 from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
 
 from xpo1kg import run_query
-from xpo1kg.catalog import list_queries
+from xpo1kg.query.catalog import list_queries
 
 QUERIES = list_queries()
 

@@ -17,10 +17,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import BAO, OBO, XO, XR
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import BAO, OBO, XO, XR
 from xpo1kg.resources import data_files, ontology_file, shapes_file
-from xpo1kg.validation import ValidationReport, validate_graph
+from xpo1kg.validate.pyshacl_engine import ValidationReport, validate_graph
 
 #: (focus node, result path or None, constraint component as a CURIE)
 Key = tuple[str, str | None, str]

@@ -62,7 +62,7 @@ def test_wheel_ships_the_package_data(wheel: Path) -> None:
         "xpo1kg/py.typed",
         "xpo1kg/__init__.py",
         "xpo1kg/__main__.py",
-        "xpo1kg/cli.py",
+        "xpo1kg/cli/__init__.py",
         "xpo1kg/ontology/xpo1kg.ttl",
         "xpo1kg/ontology/shapes.ttl",
     }

@@ -1,14 +1,14 @@
-"""Convenience functions over :class:`~xpo1kg.graph.KnowledgeGraph` for one-off use."""
+"""Convenience functions over :class:`~xpo1kg.store.knowledge_graph.KnowledgeGraph` for one-off use."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .catalog import CompetencyQuery, resolve_query
-from .export import ExportFormat, atomic_write, serialize
-from .graph import Binding, Entity, load_graph
-from .results import QueryResult
+from xpo1kg.query.catalog import CompetencyQuery, resolve_query
+from xpo1kg.query.results import QueryResult
+from xpo1kg.rdf.serialize import ExportFormat, atomic_write, serialize
+from xpo1kg.store.knowledge_graph import Binding, Entity, load_graph
 
 __all__ = ["export", "find_entity", "run_query"]
 

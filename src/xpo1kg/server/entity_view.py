@@ -14,10 +14,16 @@ from decimal import Decimal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..graph import KnowledgeGraph
-from ..namespaces import OBO, PREFIXES, compress
-from .tables import Cell, Table, iri_cell, literal_cell
-from .xrefs import IDENTIFIER_PROPERTIES, Xref, xref_from_curie, xref_from_iri, xref_from_property
+from xpo1kg.rdf.namespaces import OBO, PREFIXES, compress
+from xpo1kg.server.tables import Cell, Table, iri_cell, literal_cell
+from xpo1kg.server.xrefs import (
+    IDENTIFIER_PROPERTIES,
+    Xref,
+    xref_from_curie,
+    xref_from_iri,
+    xref_from_property,
+)
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["EntityView", "Statement", "entity_view"]
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from ..errors import QuerySyntaxError, XPO1KGError
-from ..store import check_query_is_safe
-from .serializers import Bindings
-from .settings import GraphSpec
-from .sparql_text import update_keyword
-from .worker import Failure, Job, Payload, Solutions, serve_jobs
+from xpo1kg.errors import QuerySyntaxError, XPO1KGError
+from xpo1kg.server.serializers import Bindings
+from xpo1kg.server.settings import GraphSpec
+from xpo1kg.server.sparql_text import update_keyword
+from xpo1kg.server.worker import Failure, Job, Payload, Solutions, serve_jobs
+from xpo1kg.store.embedded import check_query_is_safe
 
 __all__ = [
     "NotAcceptableError",

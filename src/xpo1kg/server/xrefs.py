@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..namespaces import OBO, PREFIXES, XO
+from xpo1kg.rdf.namespaces import OBO, PREFIXES, XO
 
 __all__ = [
     "IDENTIFIER_PROPERTIES",
