@@ -337,17 +337,31 @@ def test_from_clause_fetches_nothing(monkeypatch: pytest.MonkeyPatch, kg: Knowle
     ],
 )
 def test_find_entity(text: str, label: str) -> None:
+    """A full name, synonym, identifier, CURIE or IRI finds its entity first, as a whole-name match.
+
+    Other entities may follow (names that start with the text, or contain it as a word).
+    """
     found = find_entity(text)
-    assert [e.label for e in found] == [label]
     entity = found[0]
     assert isinstance(entity, Entity)
-    assert entity.iri == f"{XR}{label}"
+    assert (entity.label, entity.iri) == (label, f"{XR}{label}")
+    assert entity.identical
     assert entity.types
+    assert [e.label for e in found if e.identical] == [label]
 
 
 def test_find_entity_types_are_labels() -> None:
-    [cell_line] = find_entity("SK-OV-3")
+    cell_line = find_entity("SK-OV-3")[0]
     assert cell_line.types == ("cell line",)
+    assert cell_line.type == "cell line"
+
+
+def test_find_entity_tolerates_typos_and_limits() -> None:
+    found = find_entity("selinexr")
+    assert found[0].label == "selinexor"
+    assert (found[0].match, found[0].identical) == ("fuzzy", False)
+    assert len(find_entity("caspase", limit=2)) == 2
+    assert len(find_entity("caspase", limit=None)) > 2
 
 
 @pytest.mark.parametrize("text", ["nothing-like-this", "xr:NoSuchThing", "", "nope:TP53"])
@@ -527,6 +541,7 @@ def test_doctests_exist() -> None:
         "xpo1kg",
         "xpo1kg.api",
         "xpo1kg.store.knowledge_graph",
+        "xpo1kg.store.search",
         "xpo1kg.rdf.serialize",
         "xpo1kg.validate.pyshacl_engine",
     ):

@@ -440,12 +440,57 @@ def test_stats_counts_extra_data(tmp_path: Path) -> None:
 def test_find_by_synonym() -> None:
     result = run("find", "SKOV3")
     assert_ok(result)
-    assert result.stdout.splitlines() == [f"SK-OV-3\t{XR}SK-OV-3\tcell line"]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["CURIE", "label", "type", "matched", "why"]
+    assert set(lines[1]) <= {"-", " "}
+    assert re.fullmatch(r"xr:SK-OV-3\s+SK-OV-3\s+cell line\s+SKOV3\s+exact synonym", lines[2])
+    assert re.fullmatch(r"\(\d+ rows?\)", lines[-1])
+
+
+def test_find_tolerates_spellings_and_ranks_individuals_first() -> None:
+    rows = json.loads(run("find", "caspase", "--format", "json").stdout)
+    curies = [row["CURIE"] for row in rows]
+    assert curies.index("xr:CASP3") < curies.index("xo:Caspase")
+    assert curies.index("xr:CASP9") < curies.index("xo:Caspase")
+    caspase = rows[curies.index("xo:Caspase")]
+    assert (caspase["type"], caspase["why"]) == ("class", "exact label")
+    assert rows[0]["type"] in {"caspase", "executioner caspase"}
+    assert not any("#" in row["type"] or "://" in row["type"] for row in rows)
+
+
+@pytest.mark.parametrize("output_format", ["csv", "tsv", "json"])
+def test_find_formats_have_one_shape(output_format: str) -> None:
+    result = run("find", "selin", "--format", output_format)
+    assert_ok(result)
+    if output_format == "json":
+        records = json.loads(result.stdout)
+    else:
+        delimiter = "," if output_format == "csv" else "\t"
+        records = list(csv.DictReader(io.StringIO(result.stdout), delimiter=delimiter))
+    assert list(records[0]) == ["CURIE", "label", "type", "matched", "why"]
+    assert records[0] == {
+        "CURIE": "xr:selinexor",
+        "label": "selinexor",
+        "type": "selective inhibitor of nuclear export",
+        "matched": "selinexor",
+        "why": "prefix of label",
+    }
+
+
+def test_find_limit() -> None:
+    result = run("find", "caspase", "--limit", "1", "--format", "csv")
+    assert_ok(result)
+    assert len(result.stdout.splitlines()) == 2
 
 
 def test_find_nothing() -> None:
     message = input_error(run("find", "nothing-like-this"))
-    assert "nothing-like-this" in message
+    assert message == "nothing matches 'nothing-like-this'"
+
+
+def test_find_nothing_suggests_the_closest_names() -> None:
+    message = input_error(run("find", "selinx"))
+    assert message.startswith("nothing matches 'selinx'; did you mean: selinexor (xr:selinexor)")
 
 
 def test_python_m_xpo1kg(tmp_path: Path) -> None:

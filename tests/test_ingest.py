@@ -669,3 +669,25 @@ def test_large_tables_show_progress_on_stderr(
         table(tmp_path, "inhibitor,cell_line,value,source\n" + good_rows(2, 50), "small.csv")
     )
     assert small.stderr == ""
+
+
+def test_only_whole_names_resolve_prefixes_and_greek_spellings_are_suggestions(
+    tmp_path: Path,
+) -> None:
+    """The shared search resolves names: a whole name (Greek spelled out, punctuation aside) is
+    accepted; a prefix or a typo only ever becomes a suggestion, never a silent match."""
+    text = (
+        "inhibitor,cell_line,value,source\n"
+        "selin,SKOV3,100 nM,guide\n"
+        "selinexor,SK-OV,100 nM,guide\n"
+        "selinexor,SK OV 3,100 nM,guide\n"
+    )
+    path = table(tmp_path, text)
+    result = run(path)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        f"{path}:2:inhibitor: unknown inhibitor 'selin'; closest: 'selinexor'"
+    )
+    assert lines[1].startswith(f"{path}:3:cell_line: unknown cell line 'SK-OV'; closest: 'SK-OV-3'")
+    assert lines[-1] == f"error: {path}: 2 problems; nothing was written"

@@ -37,6 +37,12 @@ ENDPOINT_OPTION = click.option(
     metavar="URL",
     help="The SPARQL query URL of a SPARQL 1.1 server to use instead of the embedded store.",
 )
+USER_OPTION = click.option(
+    "--user",
+    metavar="NAME",
+    help="User name for the --endpoint server (Basic or Digest, as it asks); the password is "
+    "read from $XPO1KG_PASSWORD or a netrc file.",
+)
 REASONER_OPTION = click.option(
     "--reasoner",
     type=click.Choice(["hermit", "pellet"]),
@@ -125,6 +131,7 @@ def _utf8(text: str, option: str) -> str:
 @DATA_OPTION
 @STORE_OPTION
 @ENDPOINT_OPTION
+@USER_OPTION
 @INFERRED_OPTION
 @FORMAT_OPTION
 @reports_errors
@@ -135,6 +142,7 @@ def query(
     data: Sequence[Path],
     store: Path | None,
     endpoint: str | None,
+    user: str | None,
     inferred: bool,
     output_format: OutputFormat,
 ) -> None:
@@ -145,15 +153,18 @@ def query(
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
     bindings = _parse_bindings(binds)
+    if endpoint is None and user is not None:
+        raise InputError("--user is for an --endpoint server")
     if endpoint is not None:
         if data or store or inferred:
             raise InputError(
                 "--endpoint queries the server's data: drop --data, --store, --inferred"
             )
-        from xpo1kg.store.remote import RemoteEndpoint
+        from xpo1kg.store.remote import RemoteEndpoint, credentials
 
         sparql_text = text if isinstance(text, str) else text.sparql
-        result = RemoteEndpoint(endpoint).query(sparql_text, bindings)
+        server = RemoteEndpoint(endpoint, auth=credentials(endpoint, user))
+        result = server.query(sparql_text, bindings)
     else:
         result = load_graph(data, inferred=inferred, store=store).query(text, bindings)
     if output_format == "table" and not isinstance(text, str):
@@ -312,7 +323,7 @@ def _relation(kg: KnowledgeGraph, predicate: URIRef) -> Literal:
 
 
 @main.command(name="load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @STORE_OPTION
 @ENDPOINT_OPTION
 @click.option(
@@ -320,29 +331,34 @@ def _relation(kg: KnowledgeGraph, predicate: URIRef) -> Literal:
     metavar="URL",
     help="Graph Store Protocol URL of the --endpoint server (default: Oxigraph's …/store).",
 )
+@USER_OPTION
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="With --endpoint: also push the reasoner's inferred facts, in their own named graph.",
+)
 @reports_errors
 def load_command(
-    files: Sequence[Path], store: Path | None, endpoint: str | None, graph_store: str | None
+    files: Sequence[Path],
+    store: Path | None,
+    endpoint: str | None,
+    graph_store: str | None,
+    user: str | None,
+    inferred: bool,
 ) -> None:
-    """Load FILES into a persistent store (--store DIR) or a SPARQL server (--endpoint URL)."""
+    """Load FILES into a persistent store (--store DIR), or into a SPARQL server (--endpoint URL).
+
+    A server receives the bundled graph too (and, with --inferred, the inferred graph).
+    """
     if (store is None) == (endpoint is None):
         raise InputError("give --store DIR or --endpoint URL")
+    if endpoint is None and (graph_store or user or inferred):
+        raise InputError("--graph-store, --user and --inferred are for --endpoint")
     if endpoint is not None:
-        from xpo1kg.store.remote import RemoteEndpoint
-
-        server = RemoteEndpoint(endpoint, graph_store=graph_store)
-        bundled = [ontology_file(), *data_files()]
-        with click.progressbar(
-            [*bundled, *files],
-            label="uploading",
-            file=sys.stderr,
-            item_show_func=_name,
-            hidden=not sys.stderr.isatty(),
-        ) as bar:
-            for source in bar:
-                server.push(Path(str(source)), str(graph_name(source)))
-        click.echo(f"loaded {len(files)} file(s) and the bundled graph into {endpoint}", err=True)
+        _load_into_server(endpoint, graph_store, user, files, inferred=inferred)
         return
+    if not files:
+        raise InputError("give the FILES to load into the store")
     from xpo1kg.store.embedded import writing_store
     from xpo1kg.store.persistent import check_files, load_files, open_store
 
@@ -412,6 +428,42 @@ def _interrupted(what: str) -> NoReturn:
     sys.exit(130)
 
 
+def _load_into_server(
+    endpoint: str,
+    graph_store: str | None,
+    user: str | None,
+    files: Sequence[Path],
+    *,
+    inferred: bool,
+) -> None:
+    """PUT the bundled graph, FILES and (``inferred``) the inferred graph, one named graph each."""
+    from xpo1kg.store.remote import RemoteEndpoint, credentials
+
+    auth = credentials(graph_store or endpoint, user)
+    server = RemoteEndpoint(endpoint, graph_store=graph_store, auth=auth)
+    facts = b""
+    if inferred:  # reason before anything is sent: an inconsistent graph changes nothing
+        kg = load_graph(files, inferred=True)
+        if kg.inferred is not None:
+            facts = kg.inferred.serialize(format="nt", encoding="utf-8")
+    bundled = [ontology_file(), *data_files()]
+    with click.progressbar(
+        [*bundled, *files],
+        label="uploading",
+        file=sys.stderr,
+        item_show_func=_name,
+        hidden=not sys.stderr.isatty(),
+    ) as bar:
+        for source in bar:
+            server.push(Path(str(source)), str(graph_name(source)))
+    if inferred:
+        server.push_data(
+            facts, "application/n-triples", str(INFERRED_GRAPH), what="upload of the inferred graph"
+        )
+    extra = ", the bundled graph and the inferred graph" if inferred else " and the bundled graph"
+    click.echo(f"loaded {len(files)} file(s){extra} into {endpoint}", err=True)
+
+
 def _name(source: object) -> str:
     return getattr(source, "name", "") if source is not None else ""
 
@@ -455,15 +507,30 @@ def drop(graph: str, store: Path) -> None:
 
 @main.command()
 @click.argument("text")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many."
+)
 @DATA_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
 @reports_errors
-def find(text: str, data: Sequence[Path]) -> None:
-    """Find entities by CURIE, IRI, label, synonym or external identifier."""
-    entities = load_graph(data).find(text)
-    if not entities:
-        raise InputError(f"nothing matches {text!r}")
-    for entity in entities:
-        click.echo(f"{entity.label}\t{entity.iri}\t{', '.join(entity.types)}")
+def find(
+    text: str, limit: int, data: Sequence[Path], store: Path | None, output_format: OutputFormat
+) -> None:
+    """Find entities by name, synonym, identifier, CURIE or IRI; prefixes, words and typos match.
+
+    Prints CURIE, label, type, the name that matched and why, best match first. When nothing
+    matches, the closest names are suggested and the exit code is 2 (as for an unknown query).
+    """
+    index = load_graph(data, store=store).search_index
+    hits = index.search(text, limit)
+    if not hits:
+        close = ", ".join(f"{h.matched} ({h.curie})" for h in index.suggest(text, 5))
+        hint = f"; did you mean: {close}?" if close else ""
+        raise InputError(f"nothing matches {text!r}{hint}")
+    columns = ["CURIE", "label", "type", "matched", "why"]
+    rows = [tuple(Literal(v) for v in (h.curie, h.label, h.type, h.matched, h.why)) for h in hits]
+    click.echo(QueryResult(columns, rows).render(output_format), nl=False)
 
 
 from xpo1kg.cli.figures import figures_command, report_command

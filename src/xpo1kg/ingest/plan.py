@@ -5,13 +5,15 @@ measurements (and of new sources, and with ``allow_new`` of new inhibitors and c
 N-Triples terms (:mod:`xpo1kg.rdf.text`). It reads what it needs from the graph once: the members
 of each class, the cancer each cell line comes from, the pages of sources, and every measurement
 by what identifies it (inhibitor, cell line or else cancer type, endpoint, qualifier, value or
-range in nM). Names go through :meth:`~xpo1kg.store.knowledge_graph.KnowledgeGraph.find`, restricted to the class
-the column asks for. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest` validates and writes.
+range in nM). Names go through the graph's :class:`~xpo1kg.store.search.SearchIndex`, restricted to
+the class the column asks for: a name that one thing of that class has (exactly, or up to case,
+accents, punctuation and Greek spelling) is accepted; anything closer to a guess (a prefix, a
+typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest`
+validates and writes.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -43,6 +45,7 @@ from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
+from xpo1kg.store.search import Hit
 
 __all__ = ["GUIDE", "UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
 
@@ -76,7 +79,7 @@ _NUMBERS = (_term("xo:value"), _term("xo:lowerBound"), _term("xo:upperBound"))
 
 
 def _fold(text: str) -> str:
-    """Fold case, accents and punctuation, as :meth:`KnowledgeGraph.find` does."""
+    """Fold case and punctuation (for the fixed names of the guide and "various")."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
@@ -202,10 +205,17 @@ class _Planner:
             self.new[found][2].add(source)
         return found
 
+    def _named(self, text: str) -> list[Hit]:
+        """Return the entities one of whose names is ``text`` (exactly or normalised), not fuzzy."""
+        return self.kg.search_index.named(text)
+
     def _find(self, kind: str, text: str, row: int) -> str:
         word = kind.replace("_", " ")
-        entities = self.kg.find(text)
-        inside = [e for e in entities if e.iri in self.members[kind]]
+        entities = self._named(text)
+        inside = sorted(
+            (e for e in entities if e.iri in self.members[kind]),
+            key=lambda e: (e.label.casefold(), e.iri),
+        )
         if len(inside) == 1:
             return inside[0].iri
         if inside:
@@ -214,7 +224,7 @@ class _Planner:
             )
         if entities:
             article = "an" if word[0] in "aeiou" else "a"
-            what = ", ".join(entities[0].types) or "no class"
+            what = entities[0].type or "no class"
             raise _RefusedError(f"{text!r} is {entities[0].label} ({what}), not {article} {word}")
         hint = f"; closest: {self._closest(kind, text)}" if self.members[kind] else ""
         if kind not in ("inhibitor", "cell_line"):
@@ -234,21 +244,15 @@ class _Planner:
 
     def _closest(self, kind: str, text: str) -> str:
         """Name the three things of a kind whose labels or synonyms come closest to ``text``."""
-        names: dict[str, tuple[str, str]] = {}
-        for iri in sorted(self.members[kind]):
-            for name in [*self._objects(iri, "rdfs:label"), *self._objects(iri, "skos:altLabel")]:
-                names.setdefault(_fold(name), (name, iri))
-        shown: dict[str, str] = {}
-        for close in difflib.get_close_matches(_fold(text), sorted(names), n=20, cutoff=0):
-            shown.setdefault(names[close][1], names[close][0])
-        return ", ".join(repr(name) for name in list(shown.values())[:3])
+        close = self.kg.search_index.suggest(text, 3, among=self.members[kind])
+        return ", ".join(repr(hit.matched) for hit in close)
 
     def _source(self, text: str, row: int) -> str:
         if _fold(text) in _GUIDE_NAMES:
             return GUIDE
         ident = parse_source_id(text)
         if ident is None:
-            inside = [e for e in self.kg.find(text) if e.iri in self.members["source"]]
+            inside = [e for e in self._named(text) if e.iri in self.members["source"]]
             if len(inside) == 1:
                 return inside[0].iri
             known = self._closest("source", text)

@@ -7,39 +7,32 @@ on demand for interoperability: pyshacl validation, exports, reasoning.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDFS
 from rdflib.term import Literal, Node, URIRef
 
 from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
 from xpo1kg.query.results import QueryResult
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
-from xpo1kg.rdf.namespaces import XO, bind_prefixes, expand
+from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
 from xpo1kg.reason.reasoner import Mode, ReasonerName
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
 
+if TYPE_CHECKING:
+    from xpo1kg.store.search import Hit, SearchIndex
+
 __all__ = ["Binding", "Entity", "KnowledgeGraph", "load_graph"]
 
-_LOOKUP_PROPERTIES = (
-    RDFS.label,
-    SKOS.altLabel,
-    XO.geneSymbol,
-    XO.uniprotAccession,
-    XO.cellosaurusId,
-    XO.inchiKey,
-    URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref"),
-)
 ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
 
 
@@ -55,25 +48,6 @@ class Entity:
 def _value(term: object) -> str:
     """Return the lexical value of a pyoxigraph term (IRIs, blank nodes and literals alike)."""
     return str(getattr(term, "value", term))
-
-
-def _normalise(text: str) -> str:
-    """Fold case, accents and punctuation so that 'SK-OV-3', 'skov3' and 'SKOV 3' meet.
-
-    >>> _normalise("SK-OV-3") == _normalise("skov 3")
-    True
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\W_]+", "", folded)
-
-
-def _local_ids(iri: str) -> list[str]:
-    """Return the identifier parts of an external IRI: CHEBI_229764 gives CHEBI_229764 and 229764."""
-    local = re.split(r"[/#]", iri)[-1]
-    parts = [local]
-    if "_" in local:
-        parts.append(local.split("_", 1)[1])
-    return parts
 
 
 class KnowledgeGraph:
@@ -108,7 +82,7 @@ class KnowledgeGraph:
             None if inferred or INFERRED_GRAPH_IRI not in names else self._graphs
         )
         self._graph: Graph | None = None
-        self._index: dict[str, set[str]] | None = None
+        self._index: SearchIndex | None = None
 
     @property
     def store(self) -> Store:
@@ -190,28 +164,26 @@ class KnowledgeGraph:
                 return str(_value(quad.object))
         return str(node)
 
-    def find(self, text: str) -> list[Entity]:
-        """Find entities by IRI, CURIE, label, synonym or identifier (case and punctuation ignored).
+    def find(self, text: str, limit: int | None = 20) -> list[Hit]:
+        """Find entities by label, synonym, identifier, CURIE or IRI, tolerating typos; best first.
 
-        >>> [e.label for e in load_graph().find("SKOV3")]
-        ['SK-OV-3']
+        See :mod:`xpo1kg.store.search` for how names match and rank.
+
+        >>> [(e.label, e.why) for e in load_graph().find("SKOV3")]
+        [('SK-OV-3', 'exact synonym'), ('IC50 of KPT-185 on SK-OV-3', 'normalised label')]
         >>> [e.label for e in load_graph().find("uniprot:P04637")]
         ['TP53']
         """
-        iris: set[str] = set()
-        candidate = expand(text) or text
-        if re.match(r"^https?://\S+$", candidate):
-            node = ox.NamedNode(candidate)
-            if next(self._store.oxigraph.quads_for_pattern(node, None, None, None), None):
-                iris.add(candidate)
-            match = ox.NamedNode(str(SKOS.exactMatch))
-            iris |= {
-                _value(q.subject)
-                for q in self._store.oxigraph.quads_for_pattern(None, match, node, None)
-            }
-        iris |= self._lookup_index().get(_normalise(text), set())
-        entities = [self._entity(URIRef(iri)) for iri in iris]
-        return sorted(entities, key=lambda e: (e.label.casefold(), e.iri))
+        return self.search_index.search(text, limit)
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The names of the graph's entities, indexed for :meth:`find` (built on first use)."""
+        if self._index is None:
+            from xpo1kg.store.search import SearchIndex
+
+            self._index = SearchIndex.from_graph(self)
+        return self._index
 
     def stats(self) -> QueryResult:
         """Count the instances of every class of the ontology (subclasses included).
@@ -221,37 +193,6 @@ class KnowledgeGraph:
         7
         """
         return self.query(_STATS_QUERY)
-
-    def _entity(self, node: URIRef) -> Entity:
-        pattern = self._store.oxigraph.quads_for_pattern(
-            ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), None, None
-        )
-        types = {_value(q.object) for q in pattern if _value(q.object) != str(OWL.NamedIndividual)}
-        labels = sorted(self.label(URIRef(t)) for t in types)
-        return Entity(iri=str(node), label=self.label(node), types=tuple(labels))
-
-    def _lookup_index(self) -> dict[str, set[str]]:
-        if self._index is None:
-            index: dict[str, set[str]] = {}
-
-            def add(key: str, subject: str) -> None:
-                index.setdefault(_normalise(key), set()).add(subject)
-
-            for prop in _LOOKUP_PROPERTIES:
-                pattern = self._store.oxigraph.quads_for_pattern(
-                    None, ox.NamedNode(str(prop)), None, None
-                )
-                for quad in pattern:
-                    value, subject = str(_value(quad.object)), _value(quad.subject)
-                    add(value, subject)
-                    if ":" in value and prop not in (RDFS.label, SKOS.altLabel):
-                        add(value.split(":", 1)[1], subject)
-            match = ox.NamedNode(str(SKOS.exactMatch))
-            for quad in self._store.oxigraph.quads_for_pattern(None, match, None, None):
-                for key in _local_ids(_value(quad.object)):
-                    add(key, _value(quad.subject))
-            self._index = index
-        return self._index
 
 
 _STATS_QUERY = """
