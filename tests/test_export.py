@@ -5,6 +5,7 @@ change in the graph makes a small diff, and files are written atomically.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -19,8 +20,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
-from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.rdf import serialize as export
+from xpo1kg import KnowledgeGraph, export, load_graph
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
@@ -239,8 +239,9 @@ def test_atomic_write_onto_a_directory_fails_cleanly(tmp_path: Path) -> None:
 
 
 def test_atomic_write_in_a_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError, match=r"^cannot write .*out.ttl: No such file") as raised:
         atomic_write(tmp_path / "missing" / "out.ttl", b"content")
+    assert raised.value.errno == errno.ENOENT
     assert list(tmp_path.iterdir()) == []
 
 

@@ -477,20 +477,24 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     assert run(path).exit_code == 0
     before = files(tmp_path)
     calls = []
+    real_fsync = os.fsync  # the patch below replaces os.fsync itself
 
     def failing_fsync(fd: int) -> None:
         calls.append(fd)
         if len(calls) == 2:  # the provenance file is staged, the Turtle file fails
             raise OSError(28, "No space left on device")
-        os.fsync(fd)
+        real_fsync(fd)
 
-    import xpo1kg.rdf.text
+    import xpo1kg.rdf.safefile
 
-    monkeypatch.setattr(xpo1kg.rdf.text.os, "fsync", failing_fsync)
+    monkeypatch.setattr(xpo1kg.rdf.safefile.os, "fsync", failing_fsync)
     path.write_text(NEW_CSV, encoding="utf-8")
     result = run(path)
-    assert result.exit_code == 1
-    assert result.stderr.strip().endswith("(No space left on device); nothing changed")
+    assert result.exit_code == 2  # like any input that cannot be used: one line, exit 2
+    into = path.with_suffix(".ttl")
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot write {into}: No space left on device; nothing changed"
+    ]
     assert files(tmp_path) == {**before, "table.csv": path.read_bytes()}  # and no temporary file
 
 
@@ -596,7 +600,7 @@ def test_ingesting_into_a_store(tmp_path: Path) -> None:
     path = table(tmp_path, NEW_CSV)
     missing = run(path, "--store", store, "--dry-run")
     assert (missing.exit_code, store.exists()) == (2, False)  # a dry run creates no store
-    open_store(store)
+    open_store(store, create=True)  # what `xpo1kg load` does
     gc.collect()
     result = run(path, "--store", store)
     gc.collect()  # an Oxigraph directory can be opened once per process

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import NoReturn, Self, cast
 
 import click
 from rdflib import Literal, URIRef
@@ -88,13 +89,33 @@ def queries(output_format: OutputFormat) -> None:
 
 
 def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
+    """Split ``NAME=VALUE`` options; refuse a name that is not a SPARQL variable name."""
+    import pyoxigraph as ox
+
     bindings: dict[str, str] = {}
     for value in values:
-        name, sep, term = value.partition("=")
+        name, sep, term = _utf8(value, "--bind").partition("=")
         if not sep or not name:
             raise InputError(f"--bind expects NAME=VALUE, got {value!r}")
+        try:
+            ox.Variable(name.lstrip("?$"))
+        except ValueError:
+            raise InputError(
+                f"--bind {value!r}: {name!r} is not a SPARQL variable name (letters, digits, _)"
+            ) from None
         bindings[name] = term
     return bindings
+
+
+def _utf8(text: str, option: str) -> str:
+    """Refuse text that came from bytes which are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"{option}: not valid UTF-8 at character {error.start + 1}: give UTF-8 text"
+        ) from None
+    return text
 
 
 @main.command()
@@ -128,7 +149,7 @@ def query(
     """Run a competency query by NAME, a .rq file, or --sparql TEXT."""
     if (name is None) == (sparql is None):
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
-    text = sparql if sparql is not None else resolve_query(cast(str, name))
+    text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
     bindings = _parse_bindings(binds)
@@ -233,10 +254,7 @@ def export(
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
-    try:
-        atomic_write(output, content)
-    except OSError as error:
-        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+    atomic_write(output, content)  # a failure: `cannot write OUTPUT: reason`, exit 2
     click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
 
 
@@ -323,16 +341,73 @@ def load_command(
         return
     if not files:
         raise InputError("give the FILES to load into the store")
-    from xpo1kg.store.persistent import load_files, open_store
+    from xpo1kg.store.embedded import writing_store
+    from xpo1kg.store.persistent import check_files, load_files, open_store
 
-    target = open_store(cast(Path, store))
-    total = sum(f.stat().st_size for f in files if f.is_file())
-    with click.progressbar(
-        length=total, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
-    ) as bar:
-        graphs = load_files(target, files, advance=bar.update)
+    try:
+        paths = check_files(files)  # a bad file: refused before the store is created or touched
+    except KeyboardInterrupt:
+        _interrupted("nothing was written")
+    existed = cast(Path, store).exists()
+    with (
+        _DeferredInterrupt() as interrupt,  # Ctrl-C now stops after the file being loaded
+        writing_store(cast(Path, store)),  # a full disk: one line naming the store
+    ):
+        target = open_store(cast(Path, store), create=True)
+        total = sum(f.stat().st_size for f in paths)
+        with click.progressbar(
+            length=total, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
+        ) as bar:
+            graphs = load_files(
+                target, paths, advance=bar.update, checked=True, stop=interrupt.requested
+            )
     for graph in graphs:
         click.echo(f"{graph}\t{target.count([graph]):,} triples")
+    if interrupt.requested():
+        left = [p.name for p in paths[len(graphs) :]]
+        done = (
+            f"the graph{'s' if len(graphs) > 1 else ''} {', '.join(f'<{g}>' for g in graphs)} "
+            f"{'were' if len(graphs) > 1 else 'was'} loaded completely"
+            if graphs
+            else ("the store was created with the bundled graph" if not existed else "")
+        )
+        not_loaded = f"not loaded: {', '.join(left)}" if left else ""
+        _interrupted(
+            "; ".join(part for part in (done, not_loaded) if part) or "nothing was written"
+        )
+
+
+class _DeferredInterrupt:
+    """Ctrl-C noted, not raised, while the store is written.
+
+    The load in progress finishes (a bulk load cannot be undone halfway), then the command stops
+    and says what it did.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def requested(self) -> bool:
+        """Whether Ctrl-C was pressed."""
+        return self._count > 0
+
+    def _note(self, signum: int, frame: object) -> None:
+        self._count += 1
+        if self._count == 1:
+            click.echo("\ninterrupt: finishing the file being loaded, then stopping…", err=True)
+
+    def __enter__(self) -> Self:
+        self._previous = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+
+def _interrupted(what: str) -> NoReturn:
+    """Say what an interrupted command did, and exit with 130 (128 + SIGINT, as shells do)."""
+    click.echo(f"interrupted; {what}", err=True)
+    sys.exit(130)
 
 
 def _load_into_server(
@@ -386,9 +461,10 @@ def _name(source: object) -> str:
 @reports_errors
 def graphs(store: Path, output_format: OutputFormat) -> None:
     """List the named graphs of a store, with their sizes."""
-    from xpo1kg.store.persistent import open_store
+    from xpo1kg.store.embedded import Store
 
-    rows = [(URIRef(g), Literal(n)) for g, n in open_store(store).graphs().items()]
+    opened = Store(store, create=False, read_only=True)  # never created, never written
+    rows = [(URIRef(g), Literal(n)) for g, n in opened.graphs().items()]
     click.echo(QueryResult(["graph", "triples"], rows).render(output_format), nl=False)
 
 
@@ -403,9 +479,11 @@ def graphs(store: Path, output_format: OutputFormat) -> None:
 @reports_errors
 def drop(graph: str, store: Path) -> None:
     """Drop a user GRAPH (IRI, or the file name it was loaded from) from a store."""
+    from xpo1kg.store.embedded import writing_store
     from xpo1kg.store.persistent import drop_graph, open_store
 
-    drop_graph(open_store(store), graph)
+    with writing_store(store):
+        drop_graph(open_store(store), graph)
     click.echo(f"dropped {graph}", err=True)
 
 

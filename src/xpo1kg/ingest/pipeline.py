@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -35,6 +36,7 @@ from xpo1kg.ingest.plan import (
 )
 from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
 from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import (
     Triple,
     commit,
@@ -49,7 +51,7 @@ from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import (
     typed as _typed,
 )
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.store.persistent import USER_GRAPH_PREFIX
 from xpo1kg.validate.pyshacl_engine import ValidationReport
@@ -215,9 +217,49 @@ def ingest(
 
     Raises IngestError (exit code 1 for bad rows, 2 for a bad header) or InputError; either way
     nothing is written. Rows whose measurement is already present, or that repeat an earlier row,
-    add nothing, so ingesting the same table again writes nothing at all.
+    add nothing, so ingesting the same table again writes nothing at all. Ingests into the same
+    Turtle file take turns (an exclusive lock from reading the file to writing it), so two that
+    run at once both land.
     """
     started = clock()
+    table = table if isinstance(table, Table) else read_table(Path(table))
+    if store is not None or dry_run:
+        lock: AbstractContextManager[None] = nullcontext()
+    else:
+        into = into or Path(table.name).with_suffix(".ttl")
+        _check_into(into)
+        lock = exclusive_lock(into, waiting=note)
+    with lock:
+        return _ingest(
+            table,
+            into=into,
+            store=store,
+            source=source,
+            allow_new=allow_new,
+            inhibits=inhibits,
+            dry_run=dry_run,
+            clock=clock,
+            progress=progress,
+            note=note,
+            started=started,
+        )
+
+
+def _ingest(
+    table: Path | Table,
+    *,
+    into: Path | None = None,
+    store: Path | None = None,
+    source: str | None = None,
+    allow_new: bool = False,
+    inhibits: str | None = None,
+    dry_run: bool = False,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Callable[[int], None] = lambda _: None,
+    note: Callable[[str], None] = lambda _: None,
+    started: datetime,
+) -> IngestResult:
+    """:func:`ingest` itself, once the ``into`` file is locked."""
     table = table if isinstance(table, Table) else read_table(Path(table))
     if store is not None and into is not None:
         raise InputError("give --into FILE or --store DIR, not both")
@@ -226,7 +268,11 @@ def ingest(
         _check_into(into)
     elif not store.is_dir():
         raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
-    kg = load_graph(store=store) if into is None else load_graph([into] if into.exists() else [])
+    kg = (
+        load_graph(store=store, writable=True)
+        if into is None
+        else load_graph([into] if into.exists() else [])
+    )
     plan = plan_ingest(
         table, kg, source=source, allow_new=allow_new, inhibits=inhibits, progress=progress
     )
@@ -244,10 +290,11 @@ def ingest(
         quads = [(STORE_GRAPH, t) for t in plan.triples]
         quads += [(record, t) for t in provenance(plan, name, started, clock())]
         text = "".join(f"{s} {p} {o} <{g}> .\n" for g, (s, p, o) in quads)
-        kg.store.oxigraph.load(text.encode(), ox.RdfFormat.N_QUADS)  # one transaction
-        if kg.store.has_graph(INFERRED_GRAPH_IRI):
-            kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
-        kg.store.flush()
+        with writing_store(str(store)):  # a full disk: one line naming the store
+            kg.store.oxigraph.load(text.encode(), ox.RdfFormat.N_QUADS)  # one transaction
+            if kg.store.has_graph(INFERRED_GRAPH_IRI):
+                kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
+            kg.store.flush()
         return IngestResult(plan, (f"{store} (graph <{STORE_GRAPH}>)",), record)
     prov_path = provenance_file(into)
     existing = [t for _, t in read_rdf(into, ox.RdfFormat.TURTLE)] if into.exists() else []

@@ -1,7 +1,7 @@
 """A release: every export format, the VoID description and SHA256SUMS, written all or nothing.
 
-Everything is built in memory first, then staged in a temporary directory beside (or inside) the
-target, and only then moved into place, so a failure leaves the target as it was.
+Everything is built in memory first, then staged beside the target and only then moved into
+place (:mod:`xpo1kg.rdf.safefile`), so a failure leaves the target as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from xpo1kg.errors import InputError
 from xpo1kg.publish.description import DESCRIPTION_PREFIXES, describe_dataset, distribution
+from xpo1kg.rdf.safefile import commit
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
@@ -87,44 +88,35 @@ def write_release(files: Mapping[str, bytes], directory: Path, progress: Progres
     """Write the files into ``directory``: all of them, or (on any failure) none.
 
     A missing directory is created by renaming a fully written staging directory. In an
-    existing one, the files are staged in a hidden folder inside it and then renamed over the
-    old ones; other files there are left alone.
+    existing one, the files are written with :func:`~xpo1kg.rdf.safefile.commit` (all staged before
+    any is renamed; existing files keep their mode); other files there are left alone.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory}: exists and is not a directory")
-    fresh = not directory.exists()
-    anchor = _nearest_existing(directory) if fresh else directory
+    # The checksums go last, so they never list files that are not in place yet.
+    order = sorted(files, key=lambda n: (n == CHECKSUMS_FILE, n))
+    for name in order:
+        progress(f"writing {name} ({len(files[name]):,} bytes)")
+    if directory.exists():
+        commit([(directory / name, files[name]) for name in order])
+        return
+    anchor = _nearest_existing(directory)
     try:
         staging = Path(tempfile.mkdtemp(prefix=".xpo1kg-release-", dir=anchor))
     except OSError as error:
         raise InputError(f"{anchor}: cannot write ({error.strerror})") from None
     try:
-        for name in sorted(files):
-            progress(f"writing {name} ({len(files[name]):,} bytes)")
-            _write_synced(staging / name, files[name])
+        commit([(staging / name, files[name]) for name in order])
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a release is for sharing
-        if fresh:
-            directory.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(staging, directory)
-            return
-        # The checksums go last, so they never list files that are not in place yet.
-        for name in sorted(files, key=lambda n: (n == CHECKSUMS_FILE, n)):
-            os.replace(staging / name, directory / name)
-        staging.rmdir()
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging, directory)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise InputError(f"{directory}: cannot write ({error.strerror})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def _write_synced(path: Path, content: bytes) -> None:
-    with path.open("wb") as stream:
-        stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from xpo1kg.errors import InputError, UnknownQueryError
+from xpo1kg.errors import UnknownQueryError
 from xpo1kg.resources import query_files
 
 __all__ = ["CompetencyQuery", "get_query", "list_queries", "parse_query_file", "resolve_query"]
@@ -90,9 +90,9 @@ def resolve_query(name_or_path: str) -> CompetencyQuery:
     """Return a shipped query by name, or read a ``.rq`` file from disk."""
     if name_or_path.endswith((".rq", ".sparql")):
         path = Path(name_or_path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError(f"{path}: cannot read ({error.strerror})") from None
-        return parse_query_file(path.stem, text)
+        from xpo1kg.rdf.loading import decode_text, reporting_read_errors
+
+        with reporting_read_errors(str(path)):
+            raw = path.read_bytes()
+        return parse_query_file(path.stem, decode_text(raw, str(path)))
     return get_query(name_or_path)

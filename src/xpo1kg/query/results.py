@@ -159,12 +159,9 @@ class QueryResult:
         if output_format == "table":
             return self._table()
         if output_format in ("csv", "tsv"):
-            buffer = io.StringIO()
             delimiter = "," if output_format == "csv" else "\t"
-            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-            writer.writerow(self.columns)
-            writer.writerows([_text(cell, curies=False) for cell in row] for row in self._cells)
-            return buffer.getvalue()
+            rows = [self.columns, *([_text(c, curies=False) for c in row] for row in self._cells)]
+            return "".join(_delimited(row, delimiter) for row in rows)
         if output_format == "json":
             records = [{k: _json_value(v) for k, v in record.items()} for record in self.records()]
             return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
@@ -183,3 +180,17 @@ class QueryResult:
         count = len(cells)
         lines.append(f"({count} row{'s' if count != 1 else ''})")
         return "\n".join(lines) + "\n"
+
+
+def _delimited(row: Sequence[str], delimiter: str) -> str:
+    r"""One record, quoted as RFC 4180 says (a field with a delimiter, quote, CR or LF), then LF.
+
+    The csv module quotes only the characters of its line terminator: written with ``\r\n``, a
+    lone carriage return is quoted too; the record then ends with ``\n`` like every line we print.
+
+    >>> _delimited(["a\rb", 'a"b', "x,y", "plain"], ",")
+    '"a\rb","a""b","x,y",plain\n'
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(row)
+    return buffer.getvalue()[: -len("\r\n")] + "\n"

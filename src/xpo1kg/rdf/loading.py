@@ -1,4 +1,10 @@
-"""Reading RDF files into rdflib graphs, with errors that name the file and the line."""
+"""Reading RDF files, with errors that name the file and the line: the one place that checks them.
+
+:func:`check_rdf` is what every reader of a user's file runs first (``query --data``, ``load
+--store``, ``validate``, ``ingest --into``), so a bad file is refused the same way everywhere, with
+the same ``file:line: reason``: a file cut short (in any of Turtle, N-Triples, N-Quads, TriG,
+JSON-LD, RDF/XML), bytes that are not UTF-8, a token over the parser's 16 MB limit, DTDs.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 from urllib.parse import quote
+from xml.parsers import expat
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -19,10 +27,14 @@ from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.resources import curated_roots
 
 __all__ = [
+    "OXIGRAPH_FORMATS",
     "RDFSource",
+    "check_rdf",
+    "decode_text",
     "display_name",
     "format_for",
     "graph_name",
+    "is_shipped",
     "parse_into",
     "read_graph",
     "reporting_read_errors",
@@ -41,16 +53,36 @@ _FORMATS = {
     ".xml": "xml",
 }
 _DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+#: Extension -> Oxigraph's format, for every RDF syntax a user's file may be in.
+OXIGRAPH_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+_BOM = b"\xef\xbb\xbf"
+#: Oxigraph's largest token (a literal or an IRI), in bytes.
+_TOKEN_LIMIT = 16 * 1024 * 1024
+_CHUNK = 1 << 20
+_OXIGRAPH_WHERE = re.compile(
+    r"^Parser error (?:at line (\d+) (?:column \d+|between columns \d+ and \d+)"
+    r"|between line (\d+) column \d+ and line \d+ column \d+): "
+)
+_OXIGRAPH_LINE_SUFFIX = re.compile(r" \(line \d+\)$")
 
 
-def _shipped(source: RDFSource) -> bool:
+def is_shipped(source: RDFSource) -> bool:
     """Whether a file is one of the package's own (importlib.resources gives Paths for those too)."""
     return not isinstance(source, Path) or str(source).startswith(tuple(curated_roots()))
 
 
 def display_name(source: RDFSource) -> str:
     """Name a file for messages: its path, or its place in the package for shipped files."""
-    if not _shipped(source):
+    if not is_shipped(source):
         return str(source)
     return f"xpo1kg/{Path(str(source)).parent.name}/{source.name}"
 
@@ -84,14 +116,117 @@ def reporting_read_errors(name: str) -> Iterator[None]:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
 
 
+def syntax_error(name: str, error: SyntaxError | ValueError) -> ParseError:
+    """Word an Oxigraph parser error as ``name:line: reason`` (the same for every reader)."""
+    text = " ".join(str(getattr(error, "msg", None) or error).split())
+    found = _OXIGRAPH_WHERE.match(text)
+    line = getattr(error, "lineno", None) or None
+    if found:
+        line = line or int(found.group(1) or found.group(2))
+        text = text[found.end() :]
+    text = _OXIGRAPH_LINE_SUFFIX.sub("", text) or "cannot parse"
+    return ParseError(name, line, text)
+
+
+class _Counting:
+    """A binary reader that remembers how many bytes were read (to place an error)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.offset += len(chunk)
+        return chunk
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """Return the line of byte ``offset`` in a file."""
+    lines, done = 1, 0
+    with path.open("rb") as stream:
+        while done < offset and (chunk := stream.read(min(_CHUNK, offset - done))):
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+    return lines
+
+
+def _check_xml(path: Path, name: str) -> None:
+    """Refuse RDF/XML that is not well-formed XML (a file cut short) or that declares a DTD."""
+
+    def refuse(*_: object) -> None:
+        raise ParseError(
+            name, parser.CurrentLineNumber, "DOCTYPE and ENTITY declarations are not accepted"
+        )
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        reason = expat.ErrorString(error.code)
+        if reason == "no element found":
+            reason = "unexpected end of file (an element is not closed)"
+        raise ParseError(name, error.lineno, f"not well-formed XML: {reason}") from None
+
+
+def check_rdf(path: Path, name: str | None = None) -> None:
+    """Parse a user's RDF file without keeping it; raise :class:`ParseError` if it is not valid.
+
+    The format comes from the extension (:data:`OXIGRAPH_FORMATS`). The file is read in chunks,
+    so a large file is never held in memory whole.
+    """
+    name = name or display_name(path)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not an RDF file")
+    rdf_format = format_for(name, OXIGRAPH_FORMATS)
+    with reporting_read_errors(name):
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            _check_xml(path, name)
+        with path.open("rb") as stream:
+            if stream.read(len(_BOM)) != _BOM:
+                stream.seek(0)
+            reader = _Counting(stream)
+            base = f"https://w3id.org/xpo1kg/file/{path.name}"
+            try:
+                for _ in ox.parse(reader, rdf_format, base_iri=base):  # type: ignore[arg-type]
+                    pass
+            except (SyntaxError, ValueError) as error:
+                raise syntax_error(name, error) from None
+            except MemoryError:
+                line = _line_at(path, max(reader.offset - _TOKEN_LIMIT, 0))
+                raise ParseError(
+                    name,
+                    line,
+                    "a single literal or IRI is longer than the 16 MB the parser accepts",
+                ) from None
+
+
 def _read_text(source: RDFSource, name: str) -> str:
     with reporting_read_errors(name):
         raw = source.read_bytes()
+    return decode_text(raw, name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Decode a text file that must be UTF-8 (a byte-order mark is skipped), or say why not.
+
+    >>> decode_text("\ufeffSELECT".encode(), "q.rq")
+    'SELECT'
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise ParseError(name, 1, "looks like UTF-16 text: save it as UTF-8")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ParseError(name, line, "not valid UTF-8") from None
+        raise ParseError(
+            name, line, "not valid UTF-8 (Latin-1 or another encoding?): save it as UTF-8"
+        ) from None
 
 
 def parse_into(graph: Graph, source: RDFSource) -> Graph:
@@ -100,6 +235,8 @@ def parse_into(graph: Graph, source: RDFSource) -> Graph:
     if isinstance(source, Path) and source.is_dir():
         raise InputError(f"{name}: is a directory, not an RDF file")
     rdf_format = format_for(name, _FORMATS)
+    if not is_shipped(source):
+        check_rdf(Path(str(source)), name)  # the same message as every other reader
     text = _read_text(source, name)
     if rdf_format == "xml" and _DTD.search(text):
         # Entity declarations are the door to billion-laughs expansion; curated RDF never needs them.
@@ -134,7 +271,7 @@ def graph_name(source: RDFSource) -> URIRef:
     Shipped files become ``…/graph/ontology/xpo1kg`` or ``…/graph/data/proteins``; a user's file
     becomes ``…/graph/user/<file name>``.
     """
-    if not _shipped(source):
+    if not is_shipped(source):
         return URIRef(f"https://w3id.org/xpo1kg/graph/user/{quote(source.name)}")
     folder = Path(str(source)).parent.name
     return URIRef(f"https://w3id.org/xpo1kg/graph/{folder}/{Path(source.name).stem}")

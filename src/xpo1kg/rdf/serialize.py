@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 from rdflib import Graph, URIRef
@@ -14,6 +11,7 @@ from rdflib.compare import to_canonical_graph
 
 from xpo1kg.rdf.jsonld_context import jsonld_context
 from xpo1kg.rdf.namespaces import bind_prefixes
+from xpo1kg.rdf.safefile import atomic_write
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -130,22 +128,3 @@ def _sorted_jsonld(document: object, *, ordered: bool = False) -> object:
             return items
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     return document
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    """Write a file so that readers see either the old or the new content, never a partial one."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; give it normal rights
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -8,7 +8,7 @@ faster than making rdflib or Oxigraph term objects, and it keeps writing simple:
   (subjects sorted, ``a`` then ``rdfs:label`` then the other predicates sorted, objects sorted,
   blank nodes nested or written as ``[] …``), with the project's prefixes;
 * :func:`read_rdf` reads Turtle or TriG back into the same terms (literals escaped the same way);
-* :func:`commit` writes several files all or nothing (temporary files, fsync, then renames).
+* :func:`commit` (from :mod:`xpo1kg.rdf.safefile`) writes several files all or nothing.
 
 >>> triples = [(term("xr:a"), term("rdfs:label"), quote("A")), (term("xr:a"), term("xo:value"), typed("2.0", "decimal"))]
 >>> print(render_turtle(triples, "# demo").decode(), end="")
@@ -23,9 +23,7 @@ xr:a rdfs:label "A" ;
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -35,11 +33,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.errors import InputError
+from xpo1kg.rdf.loading import check_rdf
 
 if TYPE_CHECKING:
     from rdflib import Graph
 from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.rdf.safefile import commit
 
 __all__ = [
     "PREFIXES_PLUS",
@@ -220,6 +220,7 @@ def render_trig(graphs: dict[str, list[Triple]], header: str) -> bytes:
 
 def read_rdf(path: Path, rdf_format: ox.RdfFormat) -> list[tuple[str, Triple]]:
     """Read a Turtle or TriG file as (graph name, triple) pairs of N-Triples terms."""
+    check_rdf(path)  # a file cut short or damaged: `file:line: reason`, as every reader says
     try:
         quads = list(ox.parse(path=path, format=rdf_format, rename_blank_nodes=True))
     except (SyntaxError, ValueError, OSError) as error:
@@ -231,36 +232,3 @@ def read_rdf(path: Path, rdf_format: ox.RdfFormat) -> list[tuple[str, Triple]]:
         )
         for q in quads
     ]
-
-
-def commit(files: list[tuple[Path, bytes]]) -> None:
-    """Write files all or nothing: each is written to a temporary file and synced before any rename."""
-    staged: list[tuple[str, Path]] = []
-    renamed = 0
-    try:
-        for path, content in files:
-            handle, temporary = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-            )
-            staged.append((temporary, path))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for temporary, path in staged:
-            os.replace(temporary, path)
-            renamed += 1
-        if hasattr(os, "O_DIRECTORY"):  # make the renames durable too (POSIX)
-            directory = os.open(files[0][0].parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-    except OSError as error:
-        changed = (
-            f"only {renamed} of {len(files)} files were replaced" if renamed else "nothing changed"
-        )
-        raise XPO1KGError(f"cannot write {error.filename} ({error.strerror}); {changed}") from None
-    finally:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)

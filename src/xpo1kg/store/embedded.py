@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -12,11 +13,15 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError, ParseError, QuerySyntaxError
 from xpo1kg.rdf.loading import (
+    OXIGRAPH_FORMATS,
     RDFSource,
+    check_rdf,
     display_name,
     format_for,
     graph_name,
+    is_shipped,
     reporting_read_errors,
+    syntax_error,
 )
 from xpo1kg.rdf.namespaces import PREFIXES
 
@@ -26,20 +31,12 @@ __all__ = [
     "Store",
     "check_query_is_safe",
     "rdf_format_of",
+    "require_store",
+    "writing_store",
 ]
 
 INFERRED_GRAPH_IRI = "https://w3id.org/xpo1kg/graph/inferred"
 META_GRAPH_IRI = "https://w3id.org/xpo1kg/graph/meta"
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-_LINE = re.compile(r"line (\d+)")
 _OPEN_STORES: dict[Path, ox.Store] = {}
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # Strings, IRIs and comments are blanked out before looking for the SERVICE keyword.
@@ -51,7 +48,7 @@ _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 
 def rdf_format_of(name: str) -> ox.RdfFormat:
     """Return the RDF format of a file name, by its extension."""
-    return format_for(name, _FORMATS)
+    return format_for(name, OXIGRAPH_FORMATS)
 
 
 def check_query_is_safe(sparql: str) -> None:
@@ -65,6 +62,37 @@ def _mentions_service(sparql: str) -> bool:
     return _SERVICE.search(_NOT_CODE.sub(" ", sparql)) is not None
 
 
+@contextmanager
+def writing_store(path: Path | str) -> Iterator[None]:
+    """Turn a failure to write a store (a full disk) into one line naming the store."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or " ".join(str(error).split())
+        raise InputError(f"{path}: cannot write the store ({reason})") from None
+
+
+def _is_store(path: Path) -> bool:
+    """Whether a directory holds a store (RocksDB's CURRENT file names its manifest)."""
+    return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def _holds_other_files(path: Path) -> bool:
+    """Whether a path exists and is something else than a store or an empty directory."""
+    if not path.exists() or _is_store(path):
+        return False
+    return not path.is_dir() or any(path.iterdir())
+
+
+def require_store(path: Path) -> None:
+    """Refuse (one line) a path that is not a store directory made by ``xpo1kg load``."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such store (create one with `xpo1kg load FILE --store DIR`)")
+    if not _is_store(path):
+        raise InputError(f"{path}: not a store (create one with `xpo1kg load FILE --store DIR`)")
+
+
 class Store:
     """An Oxigraph store holding the graph, one named graph per source file.
 
@@ -74,20 +102,39 @@ class Store:
     {'urn:g': 1}
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        """Open (or create) a store on disk at ``path``, or an in-memory store when None."""
+    def __init__(
+        self, path: Path | None = None, *, create: bool = True, read_only: bool = False
+    ) -> None:
+        """Open a store on disk at ``path``, or an in-memory store when None.
+
+        ``create=False`` refuses a path that is not a store already (one line, exit code 2);
+        ``read_only=True`` opens it without writing anything into its directory (and can run
+        beside a process that writes).
+        """
         self.path = path
+        self.read_only = read_only
         if path is None:
             self._store = ox.Store()
             return
+        if not create or read_only:
+            require_store(path)
+        elif _holds_other_files(Path(path)):
+            raise InputError(
+                f"{path}: not a store, and not an empty directory: choose a new directory"
+            )
         key = Path(path).resolve()
-        # RocksDB allows one handle per directory and process: share it.
-        if key not in _OPEN_STORES:
-            try:
-                _OPEN_STORES[key] = ox.Store(str(path))
-            except OSError as error:
-                raise InputError(f"{path}: cannot open the store ({error})") from None
-        self._store = _OPEN_STORES[key]
+        # RocksDB allows one writing handle per directory and process: share it.
+        if key in _OPEN_STORES:
+            self._store = _OPEN_STORES[key]
+            return
+        try:
+            if read_only:  # never cached: a later writer in this process opens its own handle
+                self._store = ox.Store.read_only(str(path))
+                return
+            self._store = _OPEN_STORES[key] = ox.Store(str(path))
+        except OSError as error:
+            reason = error.strerror or " ".join(str(error).split())
+            raise InputError(f"{path}: cannot open the store ({reason})") from None
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -114,17 +161,13 @@ class Store:
                 self._store.bulk_load(content, rdf_format, base_iri=base, to_graph=target)
             else:
                 self._store.load(content, rdf_format, base_iri=base, to_graph=target)
-        except SyntaxError as error:
-            message = str(error.msg if hasattr(error, "msg") else error)
-            message = re.sub(
-                r"^Parser error (at line \d+ (column \d+|between columns \d+ and \d+)|between line \d+ column \d+ and line \d+ column \d+): ",
-                "",
-                message,
-            )
-            found = _LINE.search(str(error))
-            where: int | None = error.lineno or (int(found.group(1)) if found else None)
-            raise ParseError(name, where, message) from None
-        except (ValueError, OSError) as error:
+        except (SyntaxError, ValueError) as error:
+            raise syntax_error(name, error) from None
+        except MemoryError:
+            raise ParseError(
+                name, None, "a single literal or IRI is longer than the 16 MB the parser accepts"
+            ) from None
+        except OSError as error:
             raise ParseError(name, None, str(error)) from None
 
     def add_source(self, source: RDFSource, *, graph: str | None = None, bulk: bool = False) -> str:
@@ -134,6 +177,8 @@ class Store:
             raise InputError(f"{name}: is a directory, not an RDF file")
         rdf_format = rdf_format_of(name)
         target = graph or str(graph_name(source))
+        if isinstance(source, Path) and not is_shipped(source):
+            check_rdf(source, name)  # a user's file: refused whole, as every reader refuses it
         if isinstance(source, Path) and rdf_format != ox.RdfFormat.RDF_XML:
             # Oxigraph reads the file itself: a large file is never held in memory whole.
             with reporting_read_errors(name):

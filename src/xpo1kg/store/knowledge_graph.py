@@ -214,13 +214,15 @@ def load_graph(
     reasoner: ReasonerName = "hermit",
     mode: Mode = "auto",
     store: str | Path | None = None,
+    writable: bool = False,
 ) -> KnowledgeGraph:
     """Load the ontology and the bundled data, plus any extra RDF files, into Oxigraph.
 
-    ``store`` opens a persistent store directory instead (created when missing, with the bundled
-    graph loaded; add files to it with :func:`xpo1kg.store.persistent.load_files`). With ``inferred=True``
-    the reasoner's conclusions are added for queries, in their own graph; they are cached, so only
-    the first call pays.
+    ``store`` opens a persistent store directory instead (made by ``xpo1kg load``; a path that is
+    not a store is refused). It is opened read-only, and nothing is written into it, unless
+    ``writable=True`` (which also refreshes its bundled graph) or the inferred graph has to be
+    added. With ``inferred=True`` the reasoner's conclusions are added for queries, in their own
+    graph; they are cached (in the store, for a store), so only the first call pays.
 
     >>> len(load_graph()) > 1000
     True
@@ -229,8 +231,9 @@ def load_graph(
     if store is not None:
         if extra_files:
             raise InputError("files cannot be added to a store on the fly: use `xpo1kg load`")
-        backend = Store(Path(store))
-        ensure_bundled(backend)
+        backend = Store(Path(store), create=False, read_only=not writable)
+        if writable:
+            ensure_bundled(backend)
     else:
         backend = Store()
         sources = [ontology_file(), *(data_files() if bundled_data else [])]
@@ -244,6 +247,10 @@ def load_graph(
         return kg
     if not backend.has_graph(INFERRED_GRAPH_IRI):
         from xpo1kg.reason.inferred import inferred_graph
+
+        if store is not None and backend.read_only:  # the store keeps it: open it for writing
+            backend = Store(Path(store), create=False)
+            kg = KnowledgeGraph(backend, sources=named)
 
         # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
         key = _sources_key(sources) if sources else None

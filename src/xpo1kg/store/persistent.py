@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-import pyoxigraph as ox
-
-from xpo1kg.errors import InputError, ParseError, XPO1KGError
-from xpo1kg.rdf.loading import display_name, graph_name
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, Store, rdf_format_of
+from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.rdf.loading import check_rdf, display_name, graph_name
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, Store
 from xpo1kg.store.knowledge_graph import ensure_bundled
 
-__all__ = ["USER_GRAPH_PREFIX", "drop_graph", "load_files", "open_store"]
+__all__ = ["USER_GRAPH_PREFIX", "check_files", "drop_graph", "load_files", "open_store"]
 
 USER_GRAPH_PREFIX = "https://w3id.org/xpo1kg/graph/user/"
 _BOM = b"\xef\xbb\xbf"
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def open_store(path: str | Path) -> Store:
-    """Open (or create) a store directory, with the bundled graph present and current."""
-    store = Store(Path(path))
+def open_store(path: str | Path, *, create: bool = False) -> Store:
+    """Open a store directory for writing, with the bundled graph present and current.
+
+    Only ``create=True`` (``xpo1kg load``) makes a new store; otherwise a path that is not a
+    store is refused. Commands that only read open ``Store(path, read_only=True)`` instead.
+    """
+    store = Store(Path(path), create=create)
     ensure_bundled(store)
     return store
+
+
+def check_files(files: Iterable[Path]) -> list[Path]:
+    """Check that every file exists and parses (:func:`~xpo1kg.loading.check_rdf`); return them."""
+    paths = list(files)
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{display_name(path)}: no such file")
+    for path in paths:
+        check_rdf(path)
+    return paths
 
 
 class _CountingReader:
@@ -49,24 +60,25 @@ def load_files(
     files: Iterable[Path],
     *,
     advance: Callable[[int], None] = lambda _: None,
+    checked: bool = False,
+    stop: Callable[[], bool] = lambda: False,
 ) -> list[str]:
     """Bulk-load files into their user graphs (replacing a graph loaded from the same file name).
 
     Every file is parsed once before the store is touched, so a malformed file leaves the store
     as it was (and a graph is never left half-written). ``advance`` is called with byte counts as
     the parser reads, for a progress bar. The inferred graph is dropped, since it no longer
-    matches the data.
+    matches the data. ``checked=True`` skips the check when :func:`check_files` already ran.
+    ``stop`` is asked before each file: when it says True, the files left are not loaded (a
+    file being loaded is always finished: a bulk load cannot be undone halfway).
     """
-    paths = list(files)
-    for path in paths:
-        if not path.is_file():
-            raise InputError(f"{display_name(path)}: no such file")
-    for path in paths:
-        _check_syntax(path)
+    paths = list(files) if checked else check_files(files)
     if paths and store.has_graph(INFERRED_GRAPH_IRI):
         store.drop(INFERRED_GRAPH_IRI)
     loaded = []
     for path in paths:
+        if stop():
+            break
         graph = str(graph_name(path))
         try:
             if store.has_graph(graph):
@@ -90,26 +102,6 @@ def _skip_bom(stream: IO[bytes], advance: Callable[[int], None]) -> IO[bytes]:
     else:
         stream.seek(0)
     return stream
-
-
-def _check_syntax(path: Path) -> None:
-    """Parse a file without storing it; raise :class:`ParseError` (file and line) if it is bad."""
-    name = display_name(path)
-    rdf_format = rdf_format_of(name)
-    try:
-        with path.open("rb") as stream:
-            if rdf_format == ox.RdfFormat.RDF_XML and _DTD.search(stream.read()):
-                raise ValueError("DOCTYPE and ENTITY declarations are not accepted")
-            stream.seek(0)
-            base = f"https://w3id.org/xpo1kg/file/{path.name}"
-            for _ in ox.parse(_skip_bom(stream, lambda _: None), rdf_format, base_iri=base):
-                pass
-    except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror})") from None
-    except (SyntaxError, ValueError):
-        # Let the store's loader word the error (file, line, message), in a scratch store.
-        Store().add_rdf(path.read_bytes(), name, "urn:xpo1kg:syntax-check")
-        raise ParseError(name, None, "cannot parse") from None
 
 
 def drop_graph(store: Store, graph: str) -> None:
