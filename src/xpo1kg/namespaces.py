@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rdflib import Graph, Namespace
 
-__all__ = ["BAO", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
+__all__ = ["BAO", "BIOLINK", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
 
 XO = Namespace("https://w3id.org/xpo1kg/ontology/")
 XR = Namespace("https://w3id.org/xpo1kg/resource/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 BAO = Namespace("http://www.bioassayontology.org/bao#")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
 #: Prefix map for CURIEs, Turtle/SPARQL prefix blocks and the JSON-LD context.
 #: Order matters only for readability of serialisations; lookups use the longest match.
