@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -21,6 +22,9 @@ from rdflib.term import Literal, Node, URIRef
 
 from .catalog import CompetencyQuery, get_query
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 from .loading import RDFSource, graph_name, parse_into
 from .namespaces import XO, bind_prefixes, expand
 from .reasoning import Mode, ReasonerName
@@ -133,6 +137,11 @@ class KnowledgeGraph:
         return tuple((URIRef(g), self._rdflib([g])) for g in self._asserted)
 
     @property
+    def has_inferred(self) -> bool:
+        """Whether queries see the inferred graph (loaded with ``inferred=True``)."""
+        return INFERRED_GRAPH_IRI in self._graphs
+
+    @property
     def inferred(self) -> Graph | None:
         """The inferred triples, when the graph was loaded with ``inferred=True``."""
         if INFERRED_GRAPH_IRI not in self._graphs:
@@ -212,6 +221,17 @@ class KnowledgeGraph:
         iris |= self._lookup_index().get(_normalise(text), set())
         entities = [self._entity(URIRef(iri)) for iri in iris]
         return sorted(entities, key=lambda e: (e.label.casefold(), e.iri))
+
+    def explain(self, subject: str, predicate: str, obj: str) -> Explanation:
+        """Explain how the graph knows a statement: evidence if asserted, premises if inferred.
+
+        >>> kg = load_graph()
+        >>> kg.explain("selinexor", "inhibits", "XPO1").status
+        'asserted'
+        """
+        from .explain import explain
+
+        return explain(self, subject, predicate, obj)
 
     def stats(self) -> QueryResult:
         """Count the instances of every class of the ontology (subclasses included).
