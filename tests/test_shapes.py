@@ -193,7 +193,7 @@ CASES = [
     case("upregulates-non-protein", (XR.TP53, XO.upregulatesExpressionOf, (XR.Apoptosis,)), "Class"),
     case("activates-non-pathway", (XR.BAX, XO.activatesPathway, (XR.Apoptosis,)), "Class"),
     case("participates-in-a-protein", (XR.CASP9, XO.participatesIn, (XR.CASP3,)), "Or"),
-    case("prognosis-marker-in-a-cell-line", (XR.XPO1, XO.poorPrognosisMarkerIn, (XR.A2780,)), "Class"),
+    case("prognosis-marker-in-a-cell-line", (XR.XPO1, XO.expressionCorrelatedWithPoorPrognosisIn, (XR.A2780,)), "Class"),
     case("protein-without-source", (XR.BAX, DCTERMS.source, ()), "MinCount"),
     # Inhibitor
     case("inhibitor-without-label", (XR.selinexor, RDFS.label, ()), "MinCount"),
