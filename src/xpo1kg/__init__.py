@@ -9,6 +9,7 @@
 from .api import export, find_entity, run_query
 from .catalog import CompetencyQuery, get_query, list_queries
 from .errors import InputError, ParseError, QuerySyntaxError, UnknownQueryError, XPO1KGError
+from .explain import Explanation
 from .graph import Entity, KnowledgeGraph, load_graph
 from .results import QueryResult
 from .validation import ValidationReport, ValidationResult, validate
@@ -16,6 +17,7 @@ from .validation import ValidationReport, ValidationResult, validate
 __all__ = [
     "CompetencyQuery",
     "Entity",
+    "Explanation",
     "InputError",
     "KnowledgeGraph",
     "ParseError",

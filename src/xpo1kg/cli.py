@@ -388,6 +388,7 @@ def find(text: str, data: Sequence[Path]) -> None:
         click.echo(f"{entity.label}\t{entity.iri}\t{', '.join(entity.types)}")
 
 
+from .explain_cli import explain_command
 from .figures_cli import figures_command, report_command
 from .ingest_cli import ingest_command
 from .release_cli import describe_command, release_command
@@ -399,6 +400,7 @@ main.add_command(ingest_command, name="ingest")
 main.add_command(release_command, name="release")
 main.add_command(describe_command, name="describe")
 main.add_command(serve_command, name="serve")
+main.add_command(explain_command, name="explain")
 
 if __name__ == "__main__":
     main()

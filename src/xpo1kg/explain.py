@@ -183,7 +183,9 @@ class _Reader:
         return Evidence(
             source=self.term(source) if source is not None else None,
             citation=self.text(source, str(DCTERMS.bibliographicCitation)) if source else None,
-            primary_sources=tuple(self._primary(p) for p in self.values(node, str(XO.primarySource))),
+            primary_sources=tuple(
+                self._primary(p) for p in self.values(node, str(XO.primarySource))
+            ),
             evidence_type=self._optional_term(node, str(XO.evidenceType)),
             knowledge_level=self.text(node, str(BIOLINK.knowledge_level)),
             agent_type=self.text(node, str(BIOLINK.agent_type)),
@@ -339,9 +341,7 @@ def _resolve_predicate(kg: KnowledgeGraph, text: str) -> ox.NamedNode:
     if local is not None and _held(kg, local):
         return local
     properties = [
-        e
-        for e in kg.find(text)
-        if any(t.endswith(("property", "Property")) for t in e.types)
+        e for e in kg.find(text) if any(t.endswith(("property", "Property")) for t in e.types)
     ]
     if len(properties) == 1:
         return ox.NamedNode(properties[0].iri)
@@ -421,7 +421,11 @@ def _render(e: Explanation, lines: list[str], indent: str) -> None:
 
 
 def _evidence_type(term: Term) -> str:
-    return f"{term.label} ({term.curie})" if term.curie and term.curie != term.label else term.label
+    """Return an ECO class as "label (ECO:0000304)"."""
+    curie = term.curie or ""
+    if curie.startswith("obo:") and "_" in curie:
+        curie = curie.removeprefix("obo:").replace("_", ":", 1)
+    return f"{term.label} ({curie})" if curie and curie != term.label else term.label
 
 
 def _render_evidence(evidence: Evidence, lines: list[str], head: str, indent: str) -> None:
@@ -450,4 +454,3 @@ def _render_evidence(evidence: Evidence, lines: list[str], head: str, indent: st
         lines.append(f"{prefix}{name}: {value}")
     if not rows:
         lines.append(f"{head}(an annotation without evidence fields)")
-

@@ -1,0 +1,223 @@
+"""`xpo1kg explain` and KnowledgeGraph.explain: evidence of asserted statements, derivations of
+inferred ones down to asserted premises, and statements the graph does not hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_runs import assert_ok, run
+
+from xpo1kg import Explanation, InputError, KnowledgeGraph, load_graph
+from xpo1kg.explain import render_text
+from xpo1kg.namespaces import XO, XR
+from xpo1kg.provenance import inferred_triples
+
+# A statement with two annotations (two sources), every field of the evidence vocabulary.
+FIXTURE = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .
+@prefix xr: <https://w3id.org/xpo1kg/resource/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+@prefix biolink: <https://w3id.org/biolink/vocab/> .
+
+xr:Testinib a xo:SINECompound ; rdfs:label "testinib" ; xo:inhibits xr:XPO1 .
+[] a owl:Axiom ; owl:annotatedSource xr:Testinib ; owl:annotatedProperty xo:inhibits ;
+    owl:annotatedTarget xr:XPO1 ;
+    dcterms:source xr:TestReview ; xo:primarySource xr:TestPaper ;
+    xo:evidenceType obo:ECO_0000304 ;
+    biolink:knowledge_level "knowledge_assertion" ; biolink:agent_type "manual_agent" ;
+    xo:modality xo:Possible ; xo:hedge "may inhibit" ;
+    xo:supportingText "Testinib may inhibit XPO1." .
+[] a owl:Axiom ; owl:annotatedSource xr:Testinib ; owl:annotatedProperty xo:inhibits ;
+    owl:annotatedTarget xr:XPO1 ;
+    dcterms:source xr:TestAtlas ; xo:evidenceType obo:ECO_0000305 ;
+    biolink:knowledge_level "knowledge_assertion" ; biolink:agent_type "manual_agent" ;
+    xo:modality xo:Established ;
+    xo:supportingText "Testinib inhibits XPO1." .
+xr:TestReview a xo:Source ; rdfs:label "A test review" ;
+    dcterms:bibliographicCitation "Review, Test Journal, fixture." .
+xr:TestAtlas a xo:Source ; rdfs:label "A test atlas" .
+xr:TestPaper a xo:Source ; rdfs:label "A test paper" ; dcterms:identifier "fixture-1" .
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("explain") / "testinib.ttl"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fixture_kg(fixture_file: Path) -> KnowledgeGraph:
+    return load_graph([fixture_file])
+
+
+def leaves(explanation: Explanation) -> list[Explanation]:
+    """Return the statements at the bottom of the premise tree."""
+    if not explanation.premises:
+        return [explanation]
+    return [leaf for premise in explanation.premises for leaf in leaves(premise)]
+
+
+def test_asserted_statement_shows_the_evidence_of_each_annotation(
+    fixture_kg: KnowledgeGraph,
+) -> None:
+    explanation = fixture_kg.explain("testinib", "inhibits", "XPO1")
+    assert explanation.status == "asserted" and explanation.premises == ()
+    assert len(explanation.graphs) == 1 and "testinib" in explanation.graphs[0]
+    assert len(explanation.evidence) == 2
+    by_source = {e.source.label: e for e in explanation.evidence if e.source}
+    assert set(by_source) == {"A test review", "A test atlas"}
+    review = by_source["A test review"]
+    assert review.citation == "Review, Test Journal, fixture."
+    assert [p.label for p in review.primary_sources] == ["A test paper (fixture-1)"]
+    assert review.evidence_type is not None and review.evidence_type.curie == "obo:ECO_0000304"
+    assert review.evidence_type.label == (
+        "author statement supported by traceable reference used in manual assertion"
+    )
+    assert (review.knowledge_level, review.agent_type) == ("knowledge_assertion", "manual_agent")
+    assert review.modality is not None and review.modality.label == "possible"
+    assert review.hedge == "may inhibit"
+    assert review.quote == "Testinib may inhibit XPO1."
+    atlas = by_source["A test atlas"]
+    assert atlas.modality is not None and atlas.modality.label == "established"
+    assert atlas.hedge is None
+
+
+def test_text_shows_every_source_inline(fixture_kg: KnowledgeGraph) -> None:
+    text = render_text(fixture_kg.explain("xr:Testinib", "xo:inhibits", "xr:XPO1"))
+    assert text.startswith("testinib —inhibits→ XPO1\n")
+    assert "evidence 1: " in text and "evidence 2: " in text
+    assert "source: A test review — Review, Test Journal, fixture." in text
+    assert "primary source: A test paper (fixture-1)" in text
+    assert "(ECO:0000304)" in text and "(ECO:0000305)" in text
+    assert 'modality: possible ("may inhibit")' in text
+    assert 'quote: "Testinib may inhibit XPO1."' in text
+
+
+def test_inferred_statement_is_explained_down_to_asserted_premises(
+    inferred_kg: KnowledgeGraph,
+) -> None:
+    explanation = inferred_kg.explain("selinexor", "causesNuclearRetentionOf", "TP53")
+    assert explanation.status == "inferred"
+    assert explanation.rule == "property chain: inhibits o exports"
+    assert explanation.inferred_by is not None
+    assert explanation.inferred_by.curie == "xo:causesNuclearRetentionOf"
+    (marker,) = explanation.evidence
+    assert (marker.knowledge_level, marker.agent_type) == ("logical_entailment", "automated_agent")
+    inhibits, exports = explanation.premises
+    assert (inhibits.status, inhibits.predicate.curie) == ("asserted", "xo:inhibits")
+    assert inhibits.evidence and inhibits.evidence[0].quote
+    assert (exports.status, exports.rule) == (
+        "inferred",
+        "inverse property: exportedBy inverseOf exports",
+    )
+    (exported_by,) = exports.premises
+    assert exported_by.status == "asserted"
+    assert exported_by.evidence[0].quote == (
+        "The tumor suppressor p53 is a primary cargo protein of XPO1."
+    )
+    text = render_text(explanation)
+    assert "inferred: property chain: inhibits o exports" in text
+    assert "1. selinexor —inhibits→ XPO1" in text and "2. XPO1 —exports→ TP53" in text
+    assert "\n     1. TP53 —exported by→ XPO1\n" in text  # nested one level deeper
+
+
+def test_every_inferred_fact_explains_down_to_asserted_statements(
+    inferred_kg: KnowledgeGraph,
+) -> None:
+    assert inferred_kg.inferred is not None
+    facts = inferred_triples(inferred_kg.inferred)
+    for s, p, o in facts:
+        explanation = inferred_kg.explain(str(s), str(p), str(o))
+        assert explanation.status == "inferred" and explanation.rule
+        assert explanation.premises, (s, p, o)
+        assert all(leaf.status == "asserted" for leaf in leaves(explanation)), (s, p, o)
+
+
+def test_names_curies_iris_and_labels_resolve_to_one_statement(
+    inferred_kg: KnowledgeGraph,
+) -> None:
+    statements = [
+        ("selinexor", "causesNuclearRetentionOf", "TP53"),
+        ("xr:selinexor", "xo:causesNuclearRetentionOf", "xr:TP53"),
+        (str(XR.selinexor), str(XO.causesNuclearRetentionOf), str(XR.TP53)),
+        ("KPT-330", "causes nuclear retention of", "p53"),
+    ]
+    dicts = [inferred_kg.explain(*statement).to_dict() for statement in statements]
+    assert all(d == dicts[0] for d in dicts)
+    assert inferred_kg.explain("TP53", "a", "XPO1 cargo").status == "inferred"
+
+
+def test_unknown_names_are_input_errors(kg: KnowledgeGraph) -> None:
+    with pytest.raises(InputError, match="object 'no such thing'"):
+        kg.explain("selinexor", "inhibits", "no such thing")
+    with pytest.raises(InputError, match="predicate 'frobnicates'"):
+        kg.explain("selinexor", "frobnicates", "XPO1")
+
+
+def test_absent_statement_says_so_and_suggests_the_closest(inferred_kg: KnowledgeGraph) -> None:
+    explanation = inferred_kg.explain("selinexor", "inhibits", "TP53")
+    assert explanation.status == "absent" and explanation.evidence == ()
+    near = {
+        (e.subject.label, e.predicate.curie, e.object.label, e.status) for e in explanation.closest
+    }
+    assert ("selinexor", "xo:inhibits", "XPO1", "asserted") in near  # same subject, predicate
+    assert ("selinexor", "xo:causesNuclearRetentionOf", "TP53", "inferred") in near  # s and o
+    assert "not in the graph" in render_text(explanation)
+
+
+def test_without_the_inferred_graph_an_inferred_fact_is_absent(kg: KnowledgeGraph) -> None:
+    assert kg.explain("selinexor", "causesNuclearRetentionOf", "TP53").status == "absent"
+
+
+def test_a_measurement_carries_its_own_evidence(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("xr:IC50_KPT-185_A2780", "xo:hasCellLine", "xr:A2780")
+    assert explanation.status == "asserted"
+    assert [e.source.curie for e in explanation.evidence if e.source] == ["xr:BenchChemGuide2025"]
+
+
+def test_literal_objects_are_matched_by_their_text(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("xr:IC50_KPT-185_A2780", "xo:publishedValue", "~100")
+    assert explanation.status == "asserted" and explanation.object.to_dict() == {"value": "~100"}
+
+
+def test_explain_command_text_and_json() -> None:
+    text = run("explain", "selinexor", "causesNuclearRetentionOf", "TP53")
+    assert_ok(text)
+    assert text.stdout.splitlines()[0] == "selinexor —causes nuclear retention of→ TP53"
+    assert "inferred: property chain: inhibits o exports" in text.stdout
+    as_json = run("explain", "selinexor", "causesNuclearRetentionOf", "TP53", "--format", "json")
+    assert_ok(as_json)
+    document = json.loads(as_json.stdout)
+    assert set(document) == {
+        "statement",
+        "status",
+        "graphs",
+        "evidence",
+        "rule",
+        "inferred_by",
+        "premises",
+        "closest",
+    }
+    assert document["status"] == "inferred"
+    assert [p["status"] for p in document["premises"]] == ["asserted", "inferred"]
+    assert document["premises"][1]["premises"][0]["status"] == "asserted"
+
+
+def test_explain_command_absent_is_an_answer_and_bad_names_exit_2() -> None:
+    absent = run("explain", "selinexor", "inhibits", "TP53", "--format", "json")
+    assert_ok(absent)
+    assert json.loads(absent.stdout)["status"] == "absent"
+    off = run("explain", "selinexor", "causesNuclearRetentionOf", "TP53", "--no-inferred")
+    assert_ok(off)
+    assert "not in the graph" in off.stdout
+    bad = run("explain", "selinexor", "inhibits", "no such thing")
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert bad.stderr.strip().splitlines() == [
+        "error: object 'no such thing': nothing in the graph has this name"
+    ]
