@@ -228,15 +228,18 @@ def export(
     store: Path | None,
     inferred: bool,
 ) -> None:
-    """Export the ontology and the data together, deterministically."""
-    if inferred and export_format not in QUAD_FORMATS:
-        raise InputError("inferred facts keep their own named graph: use --format nq or trig")
+    """Export the ontology and the data together, deterministically.
+
+    With --inferred, N-Quads and TriG keep the inferred facts in their own named graph; the
+    single-graph formats add them with their provenance nodes (knowledge level
+    "logical_entailment", rule, premises), so each inferred triple stays marked as inferred.
+    """
     kg = load_graph(data, inferred=inferred, store=store)
     if export_format in QUAD_FORMATS:
         parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
         content = serialize_dataset(parts, export_format)
     else:
-        content = serialize(kg.graph, export_format)
+        content = serialize(kg.graph + kg.inferred if kg.inferred else kg.graph, export_format)
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
