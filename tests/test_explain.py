@@ -221,3 +221,72 @@ def test_explain_command_absent_is_an_answer_and_bad_names_exit_2() -> None:
     assert bad.stderr.strip().splitlines() == [
         "error: object 'no such thing': nothing in the graph has this name"
     ]
+
+
+# --- the same view on the entity pages and at /explain ---------------------------------------
+
+
+def test_entity_page_marks_inferred_facts_and_shows_evidence_inline(
+    inferred_kg: KnowledgeGraph,
+) -> None:
+    from test_pages import Page
+
+    from xpo1kg.server.pages import entity_html
+
+    html = entity_html(inferred_kg, str(XR.TP53)) or ""
+    page = Page(html)
+    outgoing = page.tables["table0"]
+    (retained,) = [r for r in outgoing if r[:2] == ["retained in nucleus by", "selinexor"]]
+    assert retained[2] == "inferred"
+    assert "inverse property: causesNuclearRetentionOf inverseOf retainedInNucleusBy" in retained[3]
+    assert "selinexor causes nuclear retention of TP53" in retained[3]  # the premise, inline
+    explain_link = page.href_of("how the graph knows")
+    assert explain_link.startswith("/explain?s=")
+    (exported,) = [r for r in outgoing if r[:2] == ["exported by", "XPO1"]]
+    assert "inferred" not in exported[2]
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in exported[3]
+    # Inferred class memberships are tagged, asserted ones are not.
+    assert "XPO1 cargo</a> (inferred:" in html
+    assert "tumour suppressor</a> (inferred" not in html
+
+
+def test_entity_page_shows_every_evidence_field(fixture_kg: KnowledgeGraph) -> None:
+    from test_pages import Page
+
+    from xpo1kg.server.pages import entity_html
+
+    page = Page(entity_html(fixture_kg, str(XR.Testinib)) or "")
+    (row,) = [r for r in page.tables["table0"] if r[:2] == ["inhibits", "XPO1"]]
+    assert row[2] == "A test atlas; A test review"
+    evidence = row[3]
+    assert "author statement supported by traceable reference" in evidence
+    assert "curator inference used in manual assertion" in evidence
+    assert "possible (“may inhibit”)" in evidence and "established" in evidence
+    assert "primary source: A test paper" in evidence
+    assert "Testinib may inhibit XPO1." in evidence and "Testinib inhibits XPO1." in evidence
+
+
+def test_explain_route_renders_the_tree_and_refuses_bad_names(
+    inferred_kg: KnowledgeGraph,
+) -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from xpo1kg.server import explain_page
+
+    app = FastAPI()
+    app.state.kg = inferred_kg
+    app.include_router(explain_page.router)
+    client = TestClient(app)
+    response = client.get(
+        "/explain",
+        params={"s": str(XR.TP53), "p": str(XO.retainedInNucleusBy), "o": str(XR.selinexor)},
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "causesNuclearRetentionOf inverseOf retainedInNucleusBy" in text
+    assert "property chain: inhibits o exports" in text  # the premise's own derivation
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in text  # a leaf quote
+    bad = client.get("/explain", params={"s": "selinexor", "p": "inhibits", "o": "<b>x</b>"})
+    assert bad.status_code == 400 and "<b>x</b>" not in bad.text
+    assert client.get("/explain").status_code == 400

@@ -110,15 +110,13 @@ def test_tp53_page_has_label_synonyms_types_and_uniprot_link(kg: KnowledgeGraph)
 def test_tp53_relations_in_both_directions_with_sources(kg: KnowledgeGraph) -> None:
     page = Page(entity_html(kg, XR + "TP53") or "")
     outgoing = page.tables["table0"]
-    assert page.headers["table0"] == ["relation", "value", "source"]
-    assert [
-        "exported by",
-        "XPO1",
-        "BenchChem technical guide on XPO1 inhibition (2025)",
-    ] in outgoing
-    assert ["upregulates expression of", "BBC3", outgoing[-1][2]] in outgoing
+    assert page.headers["table0"] == ["relation", "value", "source", "evidence"]
+    (exported,) = [row for row in outgoing if row[:2] == ["exported by", "XPO1"]]
+    assert exported[2] == "BenchChem technical guide on XPO1 inhibition (2025)"
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in exported[3]  # inline
+    assert ["upregulates expression of", "BBC3"] in [row[:2] for row in outgoing]
     incoming = page.tables["table1"]
-    assert page.headers["table1"] == ["subject", "relation", "source"]
+    assert page.headers["table1"] == ["subject", "relation", "source", "evidence"]
     assert any(row[1] == "step involves" for row in incoming)
     assert page.href_of("XPO1") == "/resource/XPO1"
     assert page.href_of("p53-dependent apoptosis") == "/resource/P53DependentApoptosis"

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from ..graph import KnowledgeGraph
-from . import dereference, pages, protocol
+from . import dereference, explain_page, pages, protocol
 from .limits import RequestSizeLimit
 from .runner import QueryRunner
 from .settings import ServerSettings
@@ -51,6 +51,7 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
     app.include_router(protocol.router)
     app.include_router(dereference.router)
     pages.install(app)
+    app.include_router(explain_page.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
