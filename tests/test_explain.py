@@ -290,3 +290,18 @@ def test_explain_route_renders_the_tree_and_refuses_bad_names(
     bad = client.get("/explain", params={"s": "selinexor", "p": "inhibits", "o": "<b>x</b>"})
     assert bad.status_code == 400 and "<b>x</b>" not in bad.text
     assert client.get("/explain").status_code == 400
+
+
+def test_report_says_inferred_where_answers_rest_on_inferred_facts(
+    kg: KnowledgeGraph, inferred_kg: KnowledgeGraph
+) -> None:
+    from xpo1kg.catalog import get_query, list_queries
+    from xpo1kg.report import _question
+
+    needing = [q for q in list_queries() if q.requires_inference]
+    assert needing
+    for query in needing:
+        html = _question(query, kg, inferred_kg, "")
+        assert "<b>Inferred</b>" in html and "<caption>Inferred by the OWL reasoner" in html
+    plain = _question(get_query("ic50_table"), kg, inferred_kg, "")
+    assert "Inferred" not in plain
