@@ -204,6 +204,18 @@ def test_explain_command_text_and_json() -> None:
         "premises",
         "closest",
     }
+    assert set(document["premises"][0]["evidence"][0]) == {
+        "source",
+        "citation",
+        "primary_sources",
+        "evidence_type",
+        "knowledge_level",
+        "agent_type",
+        "modality",
+        "hedge",
+        "quote",
+        "comment",
+    }
     assert document["status"] == "inferred"
     assert [p["status"] for p in document["premises"]] == ["asserted", "inferred"]
     assert document["premises"][1]["premises"][0]["status"] == "asserted"

@@ -20,7 +20,7 @@ from typing import Any, Literal, cast
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .errors import InputError
 from .graph import KnowledgeGraph
@@ -68,6 +68,7 @@ class Evidence:
     modality: Term | None = None
     hedge: str | None = None
     quote: str | None = None
+    comment: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (every key present, None where the graph says nothing)."""
@@ -81,6 +82,7 @@ class Evidence:
             "modality": self.modality.to_dict() if self.modality else None,
             "hedge": self.hedge,
             "quote": self.quote,
+            "comment": self.comment,
         }
 
 
@@ -178,7 +180,8 @@ class _Reader:
                 found.add(node)
         return sorted(found, key=str)
 
-    def evidence(self, node: Node) -> Evidence:
+    def evidence(self, node: Node, own: Node | None = None) -> Evidence:
+        """Read the evidence fields of an annotation (or of ``own``, a node's own evidence)."""
         source = self.value(node, str(DCTERMS.source))
         return Evidence(
             source=self.term(source) if source is not None else None,
@@ -192,6 +195,7 @@ class _Reader:
             modality=self._optional_term(node, str(XO.modality)),
             hedge=self.text(node, str(XO.hedge)),
             quote=self.text(node, str(XO.supportingText)),
+            comment=self.text(node, str(RDFS.comment)) if node != own else None,
         )
 
     def _optional_term(self, node: Node, prop: str) -> Term | None:
@@ -200,11 +204,13 @@ class _Reader:
 
     def _primary(self, node: Node) -> Term:
         term = self.term(node)
-        identifier = self.text(node, str(DCTERMS.identifier)) or self.text(
+        found = self.values(node, str(DCTERMS.identifier)) or self.values(
             node, str(SKOS.exactMatch)
         )
-        if identifier and identifier not in term.label:
-            return Term(f"{term.label} ({identifier})", term.iri, term.curie)
+        # PubMed first: the identifier UniProt and GO cite evidence by.
+        identifiers = sorted((i.value for i in found), key=lambda i: (not i.startswith("PMID"), i))
+        if identifiers and identifiers[0] not in term.label:
+            return Term(f"{term.label} ({', '.join(identifiers)})", term.iri, term.curie)
         return term
 
 
@@ -223,7 +229,7 @@ def _explain(reader: _Reader, s: Node, p: ox.NamedNode, o: Node, *, closest: boo
         nodes = reader.annotations(s, p, o, reader.asserted)
         evidence = [reader.evidence(n) for n in nodes]
         if not evidence and any(reader.value(s, str(prop)) for prop in _OWN_EVIDENCE):
-            evidence = [reader.evidence(s)]  # a measurement or step carries its own evidence
+            evidence = [reader.evidence(s, own=s)]  # a measurement or step carries its own
         result = Explanation(*terms, "asserted", tuple(sorted(asserted)), tuple(evidence))
     elif graphs:
         result = _inferred(reader, s, p, o, terms)
@@ -449,6 +455,8 @@ def _render_evidence(evidence: Evidence, lines: list[str], head: str, indent: st
         rows.append(("hedge", f'"{evidence.hedge}"'))
     if evidence.quote:
         rows.append(("quote", f'"{evidence.quote}"'))
+    if evidence.comment:
+        rows.append(("comment", evidence.comment))
     for index, (name, value) in enumerate(rows):
         prefix = head if index == 0 else indent
         lines.append(f"{prefix}{name}: {value}")
