@@ -317,3 +317,16 @@ def test_report_says_inferred_where_answers_rest_on_inferred_facts(
         assert "<b>Inferred</b>" in html and "<caption>Inferred by the OWL reasoner" in html
     plain = _question(get_query("ic50_table"), kg, inferred_kg, "")
     assert "Inferred" not in plain
+
+
+def test_readme_examples_are_real_output() -> None:
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```text\n\$ xpo1kg (explain [^\n]+)\n(.*?)\n```", readme, re.DOTALL)
+    assert len(examples) >= 3
+    for command, shown in examples:
+        outcome = run(*shlex.split(command))
+        assert_ok(outcome)
+        assert outcome.stdout.rstrip("\n") == shown, command
