@@ -330,3 +330,12 @@ def test_readme_examples_are_real_output() -> None:
         outcome = run(*shlex.split(command))
         assert_ok(outcome)
         assert outcome.stdout.rstrip("\n") == shown, command
+
+
+def test_query_table_says_inferred_when_answers_are_inferred() -> None:
+    inferred = run("query", "nuclear_retention_by_inhibitor", "--inferred")
+    assert_ok(inferred)
+    assert "\nInferred: these answers rest on facts the OWL reasoner deduced" in inferred.stdout
+    asserted = run("query", "ic50_table", "--inferred")
+    assert_ok(asserted)
+    assert "Inferred:" not in asserted.stdout

@@ -137,6 +137,11 @@ def query(
         result = load_graph(data, inferred=inferred, store=store).query(text, bindings)
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
+        if text.requires_inference and inferred:
+            click.echo(
+                "Inferred: these answers rest on facts the OWL reasoner deduced; see why "
+                "with `xpo1kg explain SUBJECT PREDICATE OBJECT`.\n"
+            )
     click.echo(result.render(output_format), nl=False)
 
 
