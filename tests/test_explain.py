@@ -186,6 +186,14 @@ def test_literal_objects_are_matched_by_their_text(kg: KnowledgeGraph) -> None:
     assert explanation.status == "asserted" and explanation.object.to_dict() == {"value": "~100"}
 
 
+def test_an_absent_value_of_a_datatype_property_shows_the_values_held(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("XPO1", "geneSymbol", "CRM1")
+    assert explanation.status == "absent"
+    near = {(e.predicate.curie, e.object.label) for e in explanation.closest}
+    assert ("xo:geneSymbol", "XPO1") in near  # the symbol it does hold
+    assert ("skos:altLabel", "CRM1") in near  # and where the text is
+
+
 def test_explain_command_text_and_json() -> None:
     text = run("explain", "selinexor", "causesNuclearRetentionOf", "TP53")
     assert_ok(text)

@@ -366,13 +366,14 @@ def resolve_statement(
     """
     s = _resolve_entity(kg, subject, "subject")
     p = _resolve_predicate(kg, predicate)
-    literals = [
-        q.object
-        for q in kg.store.oxigraph.quads_for_pattern(s, p, None, None)
-        if isinstance(q.object, ox.Literal) and q.object.value == obj
-    ]
-    if literals:
-        return s, p, literals[0]
+    values = [q.object for q in kg.store.oxigraph.quads_for_pattern(s, p, None, None)]
+    literals = [v for v in values if isinstance(v, ox.Literal)]
+    matching = [v for v in literals if v.value == obj]
+    if matching:
+        return s, p, matching[0]
+    datatype = ox.NamedNode(str(OWL.DatatypeProperty))
+    if literals or next(kg.store.oxigraph.quads_for_pattern(p, None, datatype, None), None):
+        return s, p, ox.Literal(obj)  # a value the graph does not hold: absent, with the closest
     return s, p, _resolve_entity(kg, obj, "object")
 
 
