@@ -372,7 +372,8 @@ def resolve_statement(
     if matching:
         return s, p, matching[0]
     datatype = ox.NamedNode(str(OWL.DatatypeProperty))
-    if literals or next(kg.store.oxigraph.quads_for_pattern(p, None, datatype, None), None):
+    declared = any(True for _ in kg.store.oxigraph.quads_for_pattern(p, None, datatype, None))
+    if literals or declared:
         return s, p, ox.Literal(obj)  # a value the graph does not hold: absent, with the closest
     return s, p, _resolve_entity(kg, obj, "object")
 
