@@ -347,3 +347,17 @@ def test_query_table_says_inferred_when_answers_are_inferred() -> None:
     asserted = run("query", "ic50_table", "--inferred")
     assert_ok(asserted)
     assert "Inferred:" not in asserted.stdout
+
+
+def test_figures_draw_asserted_statements_only(
+    kg: KnowledgeGraph, inferred_kg: KnowledgeGraph
+) -> None:
+    from xpo1kg import figure_data
+
+    for build in (
+        figure_data.mechanism_data,
+        figure_data.pathway_data,
+        figure_data.p53_independent_data,
+        figure_data.ic50_data,
+    ):
+        assert build(inferred_kg) == build(kg), build.__name__  # nothing inferred to mark
