@@ -312,3 +312,28 @@ def test_justification_covers_transitive_symmetric_domain_and_values() -> None:
     assert special.premises == ((a, RDF.type, XO.User), (a, XO.uses, tool))
     assert found[(c, XO.near, tool)].inferred_by == XO.Marked
     assert found[(a, XO.near, c)].premises == () and found[(a, XO.near, c)].inferred_by is None
+
+
+def test_a_stored_inferred_graph_without_provenance_is_recomputed(tmp_path: Path) -> None:
+    import gc
+
+    import pyoxigraph as ox
+
+    from xpo1kg.store import INFERRED_GRAPH_IRI
+
+    store = tmp_path / "store"
+    kg = load_graph(store=store)
+    fact = "<https://w3id.org/xpo1kg/resource/selinexor> <https://w3id.org/xpo1kg/ontology/causesNuclearRetentionOf> <https://w3id.org/xpo1kg/resource/TP53> .\n"
+    kg.store.add_rdf(fact.encode(), "old.nt", INFERRED_GRAPH_IRI)  # as stored by an older version
+    kg.store.flush()
+    del kg
+    gc.collect()
+    again = load_graph(store=store, inferred=True)
+    rules = again.store.oxigraph.quads_for_pattern(
+        None, ox.NamedNode(str(XO.inferenceRule)), None, ox.NamedNode(INFERRED_GRAPH_IRI)
+    )
+    assert len(list(rules)) > 100
+    explanation = again.explain("selinexor", "causesNuclearRetentionOf", "TP53")
+    assert explanation.rule == "property chain: inhibits o exports"
+    del again, explanation
+    gc.collect()

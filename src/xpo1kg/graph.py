@@ -321,6 +321,8 @@ def load_graph(
     kg = KnowledgeGraph(backend, sources=named)
     if not inferred:
         return kg
+    if _stale_inferred(backend):
+        backend.drop(INFERRED_GRAPH_IRI)  # made before inferred facts carried their provenance
     if not backend.has_graph(INFERRED_GRAPH_IRI):
         from .inference import inferred_graph
 
@@ -332,6 +334,21 @@ def load_graph(
         )
         backend.flush()
     return KnowledgeGraph(backend, inferred=True, sources=named)
+
+
+def _stale_inferred(store: Store) -> bool:
+    """Whether a stored inferred graph holds facts without provenance nodes (an older format)."""
+    if not store.has_graph(INFERRED_GRAPH_IRI):
+        return False
+    graph = ox.NamedNode(INFERRED_GRAPH_IRI)
+    rule = ox.NamedNode(str(XO.inferenceRule))
+    if next(store.oxigraph.quads_for_pattern(None, rule, None, graph), None) is not None:
+        return False
+    # Stale if it holds a fact; the triples describing the graph itself need no provenance.
+    return any(
+        isinstance(q.subject, ox.NamedNode) and q.subject != graph
+        for q in store.oxigraph.quads_for_pattern(None, None, None, graph)
+    )
 
 
 def _sources_key(sources: Iterable[RDFSource]) -> str:
