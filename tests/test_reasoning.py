@@ -337,3 +337,20 @@ def test_a_stored_inferred_graph_without_provenance_is_recomputed(tmp_path: Path
     assert explanation.rule == "property chain: inhibits o exports"
     del again, explanation
     gc.collect()
+
+
+def test_validating_a_store_leaves_its_inferred_graph_out(tmp_path: Path) -> None:
+    """The inferred graph is not data: both engines validate only the asserted graphs."""
+    import gc
+
+    from cli_runs import run
+
+    store = tmp_path / "store"
+    kg = load_graph(store=store, inferred=True)
+    assert kg.has_inferred
+    del kg
+    gc.collect()
+    for engine in ("fast", "pyshacl"):
+        outcome = run("validate", "--store", store, "--engine", engine)
+        assert outcome.exit_code == 0, outcome.stdout[-2000:]
+        assert outcome.stdout.strip().endswith("conforms")
