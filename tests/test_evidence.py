@@ -112,7 +112,7 @@ def shape_list(shapes: Graph, path: URIRef) -> list[Node]:
 
 
 def biolink_enum(name: str) -> list[str]:
-    schema = resources.files("biolink_model").joinpath("schema", "biolink_model.yaml")
+    schema = resources.files("biolink_model").joinpath("schema").joinpath("biolink_model.yaml")
     model = yaml.safe_load(schema.read_text(encoding="utf-8"))
     return list(model["enums"][name]["permissible_values"])
 

@@ -238,11 +238,24 @@ def test_question_page_runs_the_query(server: RunningServer) -> None:
     answer = get(server, "/questions/cargo_triggering_apoptosis")
     assert answer.status_code == 200
     page = Page(answer.text)
-    assert page.headers["results"] == ["cargo", "uniprot", "route", "p53", "mechanism", "source"]
+    assert page.headers["results"] == [
+        "cargo",
+        "uniprot",
+        "kind",
+        "route",
+        "p53",
+        "mechanism",
+        "relation",
+        "modality",
+        "hedge",
+        "evidence",
+        "source",
+    ]
     assert [row[0] for row in page.tables["results"]] == [
         "TP53",
         "CDKN1A",
         "CDKN1B",
+        "FOXO proteins",
         "FOXO1",
         "FOXO3",
         "NFKBIA",

@@ -238,7 +238,7 @@ class KnowledgeGraph:
 
         >>> counts = {r["class"]: r["instances"] for r in load_graph().stats().records()}
         >>> counts["IC50 measurement"]
-        7
+        6
         """
         return self.query(_STATS_QUERY)
 

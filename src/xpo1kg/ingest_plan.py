@@ -455,6 +455,8 @@ class _Planner:
                     ]
                 )
                 add([(axiom, COMMENT, _quote("Target stated at ingest with --inhibits."))])
+                add([(axiom, _term("xo:evidenceType"), _term("obo:ECO_0000305"))])
+                add((axiom, p, o) for p, o in _EVIDENCE_FIELDS)
                 self.plan.origin[axiom[2:]] = (self.plan.origin[iri][0], "inhibitor")
         for iri, (label, page) in self.new_sources.items():
             if iri in self.plan.sources:  # else named by --source but used by no row
