@@ -214,6 +214,13 @@ def get(server: RunningServer, path: str, **params: str) -> httpx.Response:
     return httpx.get(server.base + path, params=params, headers={"Accept": "text/html"}, timeout=30)
 
 
+def test_explain_page_is_served(server: RunningServer) -> None:
+    page = get(server, "/explain", s="xr:TP53", p="xo:exportedBy", o="xr:XPO1")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in page.text
+    assert get(server, "/explain", s="TP53", p="exportedBy", o="nothing such").status_code == 400
+
+
 def test_home_page_counts_and_questions(server: RunningServer, kg: KnowledgeGraph) -> None:
     answer = get(server, "/")
     assert answer.status_code == 200
