@@ -61,6 +61,10 @@ xr:IC50_selinexor_A2780_api a xo:IC50Measurement ;
     xo:value 42.0 ;
     xo:publishedValue "42" ;
     xo:hasUnit obo:UO_0000065 ;
+    xo:evidenceType obo:ECO_0000303 ;
+    xo:modality xo:Established ;
+    <https://w3id.org/biolink/vocab/knowledge_level> "knowledge_assertion" ;
+    <https://w3id.org/biolink/vocab/agent_type> "manual_agent" ;
     dcterms:source xr:BenchChemGuide2025 .
 """
 
@@ -90,7 +94,7 @@ def test_load_graph_without_bundled_data(kg: KnowledgeGraph) -> None:
 def test_load_graph_with_extra_files(tmp_path: Path, kg: KnowledgeGraph) -> None:
     path = write(tmp_path / "mine.ttl", MEASUREMENT_TTL)
     extended = load_graph([path])
-    assert len(extended) == len(kg) + 9
+    assert len(extended) == len(kg) + 13  # 9 triples of the measurement, 4 of its evidence
     assert len(load_graph([str(path)])) == len(extended)
     ic50 = extended.run("ic50_table")
     assert len(ic50) == 8
@@ -149,7 +153,7 @@ def test_rdfxml_with_entity_declarations_is_refused(tmp_path: Path) -> None:
 
 def test_run_query_by_name() -> None:
     result = run_query(CARGO)
-    assert len(result) == 6
+    assert len(result) == 7  # six proteins and the guide's "FOXO proteins" family
     labels = result.column("cargo_label")
     assert labels[0] == "TP53"  # the p53-dependent route sorts first
     assert {"TP53", "CDKN1A", "NFKBIA"} <= set(labels)

@@ -49,6 +49,10 @@ xr:{NEW_MEASUREMENT} a xo:IC50Measurement ;
     xo:value 42.0 ;
     xo:publishedValue "42" ;
     xo:hasUnit obo:UO_0000065 ;
+    xo:evidenceType obo:ECO_0000303 ;
+    xo:modality xo:Established ;
+    <https://w3id.org/biolink/vocab/knowledge_level> "knowledge_assertion" ;
+    <https://w3id.org/biolink/vocab/agent_type> "manual_agent" ;
     dcterms:source xr:BenchChemGuide2025 .
 """
 
@@ -120,18 +124,18 @@ def test_query_table_prints_title_and_rows() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == get_query(CARGO).title
     assert lines[1] == get_query(CARGO).question
-    assert lines[-1] == "(6 rows)"
+    assert lines[-1] == "(7 rows)"
     for symbol in ("TP53", "CDKN1A", "NFKBIA"):
         assert re.search(rf"^xr:{symbol}\s+{symbol}\s", result.stdout, re.MULTILINE), symbol
     assert result.stderr == ""
 
 
-def test_query_csv_has_header_six_rows_and_full_iris() -> None:
+def test_query_csv_has_header_seven_rows_and_full_iris() -> None:
     result = run("query", CARGO, "--format", "csv")
     assert_ok(result)
     header, *rows = parse_delimited(result.stdout, ",")
     assert header[:2] == ["cargo", "cargo_label"]
-    assert len(rows) == 6
+    assert len(rows) == 7  # six proteins and the FOXO family
     assert all(len(row) == len(header) for row in rows)
     cargo = [row[header.index("cargo")] for row in rows]
     assert all(iri.startswith(XR) for iri in cargo), cargo
@@ -149,12 +153,12 @@ def test_query_tsv_matches_csv() -> None:
     assert parse_delimited(tsv.stdout, "\t") == parse_delimited(csv_result.stdout, ",")
 
 
-def test_query_json_is_a_list_of_six_objects() -> None:
+def test_query_json_is_a_list_of_seven_objects() -> None:
     result = run("query", CARGO, "--format", "json")
     assert_ok(result)
     records = json.loads(result.stdout)
     assert isinstance(records, list)
-    assert len(records) == 6
+    assert len(records) == 7
     header = parse_delimited(run("query", CARGO, "--format", "csv").stdout, ",")[0]
     assert all(list(record) == header for record in records)
     assert records[0]["cargo"] == f"{XR}TP53"
@@ -171,7 +175,7 @@ def test_query_from_rq_file(tmp_path: Path) -> None:
     result = run("query", str(path))
     assert_ok(result)
     assert result.stdout.splitlines()[0] == "My own copy"
-    assert result.stdout.splitlines()[-1] == "(6 rows)"
+    assert result.stdout.splitlines()[-1] == "(7 rows)"
     as_csv = run("query", str(path), "--format", "csv")
     assert as_csv.stdout == run("query", CARGO, "--format", "csv").stdout
 
@@ -425,16 +429,18 @@ def test_export_into_missing_directory(tmp_path: Path) -> None:
 def test_stats_counts_ic50_measurements() -> None:
     result = run("stats")
     assert_ok(result)
-    assert re.search(r"^IC50 measurement\s+7$", result.stdout, re.MULTILINE), result.stdout
+    # Six single values; the seventh row of the guide's table is an IC50 range summary.
+    assert re.search(r"^IC50 measurement\s+6$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^IC50 range summary\s+1$", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^[\d,]+ triples$", result.stdout, re.MULTILINE)
     as_csv = parse_delimited(run("stats", "--format", "csv").stdout, ",")
-    assert ["IC50 measurement", "7"] in as_csv
+    assert ["IC50 measurement", "6"] in as_csv
 
 
 def test_stats_counts_extra_data(tmp_path: Path) -> None:
     path = write(tmp_path / "mine.ttl", MEASUREMENT_TTL)
     result = run("stats", "--data", str(path))
-    assert re.search(r"^IC50 measurement\s+8$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^IC50 measurement\s+7$", result.stdout, re.MULTILINE), result.stdout
 
 
 def test_find_by_synonym() -> None:

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
-from xpo1kg import KnowledgeGraph, export, load_graph
+from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg.rdf import serialize as export
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
@@ -288,3 +289,34 @@ def test_export_api_writes_atomically(tmp_path: Path) -> None:
     assert export("nt", path) == written
     assert path.read_bytes() == written
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld"])
+def test_single_graph_export_marks_every_inferred_triple(
+    inferred_kg: KnowledgeGraph, fmt: ExportFormat
+) -> None:
+    from cli_runs import assert_ok, run
+
+    from xpo1kg.rdf.namespaces import BIOLINK
+    from xpo1kg.reason.provenance import inferred_triples
+
+    outcome = run("export", "--format", fmt, "--inferred")
+    assert_ok(outcome)
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[fmt]
+    exported = Graph().parse(data=outcome.stdout, format=rdflib_format)
+    assert inferred_kg.inferred is not None
+    facts = inferred_triples(inferred_kg.inferred)
+    assert len(facts) > 100
+    for s, p, o in facts:
+        assert (s, p, o) in exported
+        marks = {
+            exported.value(node, BIOLINK.knowledge_level)
+            for node in exported.subjects(OWL.annotatedSource, s)
+            if (node, OWL.annotatedProperty, p) in exported
+            and (node, OWL.annotatedTarget, o) in exported
+        }
+        assert Literal("logical_entailment") in marks, (s, p, o)
+    asserted = run("export", "--format", fmt)
+    assert_ok(asserted)
+    plain = Graph().parse(data=asserted.stdout, format=rdflib_format)
+    assert not any(plain.subjects(BIOLINK.knowledge_level, Literal("logical_entailment")))

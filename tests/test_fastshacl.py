@@ -365,6 +365,7 @@ def test_incremental_addition_about_existing_nodes(bundled: Graph, ontology: Gra
         (OWL.annotatedProperty, XO.exportedBy),
         (OWL.annotatedTarget, XR.XPO1),
         (DCTERMS.source, XR.BenchChemGuide2025),
+        *shape_cases.EVIDENCE,
     ):
         addition.add((axiom, p, o))
     addition.add((XR.Apoptosis, RDF.type, XO.BiologicalProcess))

@@ -71,7 +71,7 @@ NEW_TRIPLES = f"""\
 @prefix xo: <{XO}> . @prefix xr: <{XR}> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix obo: <http://purl.obolibrary.org/obo/> . @prefix bao: <http://www.bioassayontology.org/bao#> .
-@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix biolink: <https://w3id.org/biolink/vocab/> .
 <{{iri}}> a xo:IC50Measurement ;
     rdfs:label "IC50 of selinexor on SK-OV-3" ;
     xo:hasEndpoint bao:BAO_0000190 ;
@@ -80,7 +80,12 @@ NEW_TRIPLES = f"""\
     xo:hasCancerType xr:OvarianCancer ;
     xo:value 200.0 ;
     xo:qualifier "=" ;
+    xo:pIC50 6.7 ;
     xo:publishedValue "0.2 µM" ;
+    xo:evidenceType obo:ECO_0000269 ;
+    xo:modality xo:Established ;
+    biolink:knowledge_level "knowledge_assertion" ;
+    biolink:agent_type "manual_agent" ;
     xo:hasUnit obo:UO_0000065 ;
     dcterms:source <{PMID_SOURCE}> ;
     dcterms:description "CellTiter-Glo, 72 h" ;
@@ -612,7 +617,7 @@ def test_ingesting_into_a_store(tmp_path: Path) -> None:
     kg = load_graph(store=store)
     graphs = kg.store.graphs()
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert graphs[STORE_GRAPH] == 16  # 13 triples of the measurement, 3 of its source
+    assert graphs[STORE_GRAPH] == 21  # 18 triples of the measurement, 3 of its source
     assert f"https://w3id.org/xpo1kg/graph/ingest/{sha[:16]}" in graphs
     rows = kg.run("ic50_table").records()
     assert [(r["ic50_nM"], r["source_label"]) for r in rows if r["measurement"] == NEW_IRI] == [

@@ -115,15 +115,13 @@ def test_tp53_page_has_label_synonyms_types_and_uniprot_link(kg: KnowledgeGraph)
 def test_tp53_relations_in_both_directions_with_sources(kg: KnowledgeGraph) -> None:
     page = Page(entity_html(kg, XR + "TP53") or "")
     outgoing = page.tables["table0"]
-    assert page.headers["table0"] == ["relation", "value", "source"]
-    assert [
-        "exported by",
-        "XPO1",
-        "BenchChem technical guide on XPO1 inhibition (2025)",
-    ] in outgoing
-    assert ["upregulates expression of", "BBC3", outgoing[-1][2]] in outgoing
+    assert page.headers["table0"] == ["relation", "value", "source", "evidence"]
+    (exported,) = [row for row in outgoing if row[:2] == ["exported by", "XPO1"]]
+    assert exported[2] == "BenchChem technical guide on XPO1 inhibition (2025)"
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in exported[3]  # inline
+    assert ["upregulates expression of", "BBC3"] in [row[:2] for row in outgoing]
     incoming = page.tables["table1"]
-    assert page.headers["table1"] == ["subject", "relation", "source"]
+    assert page.headers["table1"] == ["subject", "relation", "source", "evidence"]
     assert any(row[1] == "step involves" for row in incoming)
     assert page.href_of("XPO1") == "/resource/XPO1"
     assert page.href_of("p53-dependent apoptosis") == "/resource/P53DependentApoptosis"
@@ -223,6 +221,13 @@ def get(server: RunningServer, path: str, **params: str) -> httpx.Response:
     return httpx.get(server.base + path, params=params, headers={"Accept": "text/html"}, timeout=30)
 
 
+def test_explain_page_is_served(server: RunningServer) -> None:
+    page = get(server, "/explain", s="xr:TP53", p="xo:exportedBy", o="xr:XPO1")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in page.text
+    assert get(server, "/explain", s="TP53", p="exportedBy", o="nothing such").status_code == 400
+
+
 def test_home_page_counts_and_questions(server: RunningServer, kg: KnowledgeGraph) -> None:
     answer = get(server, "/")
     assert answer.status_code == 200
@@ -247,11 +252,24 @@ def test_question_page_runs_the_query(server: RunningServer) -> None:
     answer = get(server, "/questions/cargo_triggering_apoptosis")
     assert answer.status_code == 200
     page = Page(answer.text)
-    assert page.headers["results"] == ["cargo", "uniprot", "route", "p53", "mechanism", "source"]
+    assert page.headers["results"] == [
+        "cargo",
+        "uniprot",
+        "kind",
+        "route",
+        "p53",
+        "mechanism",
+        "relation",
+        "modality",
+        "hedge",
+        "evidence",
+        "source",
+    ]
     assert [row[0] for row in page.tables["results"]] == [
         "TP53",
         "CDKN1A",
         "CDKN1B",
+        "FOXO proteins",
         "FOXO1",
         "FOXO3",
         "NFKBIA",

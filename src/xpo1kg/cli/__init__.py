@@ -169,6 +169,11 @@ def query(
         result = load_graph(data, inferred=inferred, store=store).query(text, bindings)
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
+        if text.requires_inference and inferred:
+            click.echo(
+                "Inferred: these answers rest on facts the OWL reasoner deduced; see why "
+                "with `xpo1kg explain SUBJECT PREDICATE OBJECT`.\n"
+            )
     click.echo(result.render(output_format), nl=False)
 
 
@@ -242,15 +247,18 @@ def export(
     store: Path | None,
     inferred: bool,
 ) -> None:
-    """Export the ontology and the data together, deterministically."""
-    if inferred and export_format not in QUAD_FORMATS:
-        raise InputError("inferred facts keep their own named graph: use --format nq or trig")
+    """Export the ontology and the data together, deterministically.
+
+    With --inferred, N-Quads and TriG keep the inferred facts in their own named graph; the
+    single-graph formats add them with their provenance nodes (knowledge level
+    "logical_entailment", rule, premises), so each inferred triple stays marked as inferred.
+    """
     kg = load_graph(data, inferred=inferred, store=store)
     if export_format in QUAD_FORMATS:
         parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
         content = serialize_dataset(parts, export_format)
     else:
-        content = serialize(kg.graph, export_format)
+        content = serialize(kg.graph + kg.inferred if kg.inferred else kg.graph, export_format)
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
@@ -515,6 +523,7 @@ def find(
     click.echo(QueryResult(columns, rows).render(output_format), nl=False)
 
 
+from xpo1kg.cli.explain import explain_command
 from xpo1kg.cli.figures import figures_command, report_command
 from xpo1kg.cli.ingest import ingest_command
 from xpo1kg.cli.release import describe_command, release_command
@@ -526,6 +535,7 @@ main.add_command(ingest_command, name="ingest")
 main.add_command(release_command, name="release")
 main.add_command(describe_command, name="describe")
 main.add_command(serve_command, name="serve")
+main.add_command(explain_command, name="explain")
 
 if __name__ == "__main__":
     main()

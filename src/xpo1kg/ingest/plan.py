@@ -76,6 +76,35 @@ _DESCRIBED, _HAS_UNIT, _NANOMOLAR = (
     _term("obo:UO_0000065"),
 )
 _NUMBERS = (_term("xo:value"), _term("xo:lowerBound"), _term("xo:upperBound"))
+_RANGE_SUMMARY, _PIC50 = _term("xo:IC50RangeSummary"), _term("xo:pIC50")
+#: Evidence types (docs/evidence.md): the guide's values are author statements without traceable
+#: support; a value read from a paper (PMID or DOI) is experimental evidence; any other source
+#: (a web page) is an author statement.
+_NAS, _EXP = _term("obo:ECO_0000303"), _term("obo:ECO_0000269")
+_BIOLINK = "https://w3id.org/biolink/vocab/"
+_EVIDENCE_FIELDS = (
+    (_term("xo:modality"), _term("xo:Established")),
+    (_iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
+    (_iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
+)
+_PAPER = re.compile(re.escape(XR) + r"source/(?:pmid|doi)-")
+
+
+def evidence_type(source: str) -> str:
+    """Return the ECO class (an N-Triples term) of a measurement read from ``source``."""
+    return _EXP if _PAPER.match(source) else _NAS
+
+
+def pic50(nanomolar: Decimal) -> Decimal | None:
+    """Return -log10 of a concentration in mol/L, to two decimals (ChEMBL's pChEMBL), or None.
+
+    None outside 0..15 (above 1 M or below 1 fM), where a pIC50 means nothing.
+
+    >>> pic50(Decimal(32)), pic50(Decimal(100)), pic50(Decimal("1e10"))
+    (Decimal('7.49'), Decimal('7.00'), None)
+    """
+    value = (Decimal(9) - nanomolar.log10()).quantize(Decimal("0.01"))
+    return value if Decimal(0) <= value <= Decimal(15) else None
 
 
 def _fold(text: str) -> str:
@@ -356,6 +385,8 @@ class _Planner:
         iri = f"{XR}{endpoint[0]}_{slug(inhibitor)}_{slug(context)}_{digest.hexdigest()[:16]}"
         m = f"<{iri}>"
         kind = _MEASUREMENT if endpoint[0] == "IC50" else _MEASUREMENT_ANY
+        if kind == _MEASUREMENT and description and quantity.value is None:
+            kind = _RANGE_SUMMARY  # a range over cell lines the row does not name
         add = self.plan.triples.append
         for triple in (
             (m, A, kind),
@@ -365,8 +396,13 @@ class _Planner:
             (m, _PUBLISHED, _quote(quantity.text)),
             (m, _HAS_UNIT, _NANOMOLAR),
             (m, SOURCE, f"<{source}>"),
+            (m, _term("xo:evidenceType"), evidence_type(source)),
+            *((m, p, o) for p, o in _EVIDENCE_FIELDS),
         ):
             add(triple)
+        exact = quantity.value is not None and quantity.qualifier in (None, "=", "~")
+        if exact and quantity.value is not None and (value := pic50(quantity.value)) is not None:
+            add((m, _PIC50, _typed(decimal_lexical(value), "decimal")))
         if cell:
             add((m, _HAS_CELL_LINE, f"<{cell}>"))
         if description:
@@ -423,6 +459,8 @@ class _Planner:
                     ]
                 )
                 add([(axiom, COMMENT, _quote("Target stated at ingest with --inhibits."))])
+                add([(axiom, _term("xo:evidenceType"), _term("obo:ECO_0000305"))])
+                add((axiom, p, o) for p, o in _EVIDENCE_FIELDS)
                 self.plan.origin[axiom[2:]] = (self.plan.origin[iri][0], "inhibitor")
         for iri, (label, page) in self.new_sources.items():
             if iri in self.plan.sources:  # else named by --source but used by no row

@@ -12,12 +12,13 @@ from xpo1kg.rdf.registry import databases
 if TYPE_CHECKING:
     from curies import Converter
 
-__all__ = ["BAO", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
+__all__ = ["BAO", "BIOLINK", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
 
 XO = Namespace("https://w3id.org/xpo1kg/ontology/")
 XR = Namespace("https://w3id.org/xpo1kg/resource/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 BAO = Namespace("http://www.bioassayontology.org/bao#")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
 #: The project's own vocabularies and the W3C ones it uses (not databases: they stay here).
 _VOCABULARIES: dict[str, str] = {

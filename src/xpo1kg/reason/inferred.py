@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from xpo1kg.errors import XPO1KGError
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.reason.provenance import add_provenance
 from xpo1kg.reason.reasoner import INFERRED_GRAPH, Mode, ReasonerName, ReasoningReport, reason
 
 __all__ = ["cache_directory", "inferred_graph", "mark_inferred"]
@@ -24,8 +25,13 @@ def cache_directory() -> Path:
     return Path(base) / "xpo1kg"
 
 
+#: The layout of the cached graph; bump it when what the inferred graph holds changes.
+#: 2: every inferred triple carries its provenance node (rule, premises; :mod:`.provenance`).
+CACHE_FORMAT = 2
+
+
 def _cache_key(content_key: str, reasoner: ReasonerName, mode: Mode) -> str:
-    text = f"{version('xpo1kg')}|{reasoner}|{mode}|{content_key}"
+    text = f"{version('xpo1kg')}|{CACHE_FORMAT}|{reasoner}|{mode}|{content_key}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -51,7 +57,9 @@ def inferred_graph(
 ) -> tuple[Graph, ReasoningReport | None]:
     """Return the inferred graph, from the cache when the input (``content_key``) is unchanged.
 
-    The report is None when the graph came from the cache. Inconsistent input raises
+    Each inferred triple comes with its provenance node (the rule that produced it and its
+    premises, see :mod:`xpo1kg.reason.provenance`). The report is None when the graph came from the
+    cache. Inconsistent input raises
     :class:`~xpo1kg.errors.XPO1KGError` naming the problem.
     """
     path = None
@@ -62,7 +70,11 @@ def inferred_graph(
     report = reason(graph, ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:
         raise XPO1KGError("; ".join(report.problems) or "the graph is inconsistent")
-    inferred = mark_inferred(report.inferred, report.engine)
+    inferred = bind_prefixes(Graph())
+    for triple in report.inferred:
+        inferred.add(triple)
+    add_provenance(inferred, graph, ontology)
+    mark_inferred(inferred, report.engine)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

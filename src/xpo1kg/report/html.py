@@ -67,7 +67,16 @@ def _cell(value: Value) -> tuple[str, bool]:
     return escape(text), False
 
 
-def _table(result: QueryResult, *, fold: bool = True) -> str:
+# Said wherever an answer rests on inferred facts, so that they never read as a source's words.
+_INFERRED_NOTE = (
+    '<p class="note inferred"><b>Inferred</b>: these answers rest on facts an OWL reasoner '
+    "deduced from the ontology and the asserted statements (knowledge level: logical "
+    "entailment), not on statements of a source. <code>xpo1kg explain SUBJECT PREDICATE "
+    "OBJECT</code> shows the rule and the premises of each, down to the sources' quotes.</p>"
+)
+
+
+def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None) -> str:
     """Render a query result as an HTML table, without the graph's own IRIs.
 
     A column ``x`` is left out when an ``x_label`` column names the same things, or when it holds
@@ -91,7 +100,8 @@ def _table(result: QueryResult, *, fold: bool = True) -> str:
             text, number = _cell(record[column])
             cells.append(f'<td class="num">{text}</td>' if number else f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    table = f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>'
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    table = f'<div class="table-wrap"><table>{title}<thead><tr>{head}</tr></thead><tbody>'
     table += "\n".join(rows) + "</tbody></table></div>"
     if fold and len(rows) > FOLD_ROWS:
         return f"<details><summary>Show all {len(rows)} rows</summary>{table}</details>"
@@ -178,8 +188,9 @@ def _question(
     result = graph.query(query)
     if not result.rows:
         return head + '<p class="note">No answer in the current data.</p>'
-    note = '<p class="note">Answered with the facts an OWL reasoner infers.</p>'
-    return head + (note if query.requires_inference else "") + _table(result)
+    if not query.requires_inference:
+        return head + _table(result)
+    return head + _INFERRED_NOTE + _table(result, caption="Inferred by the OWL reasoner")
 
 
 def _validation(report: ValidationReport, target: str) -> str:
@@ -260,7 +271,7 @@ def build_report(data: Iterable[str | Path] = (), *, inferred: bool = True) -> s
             ),
         ]
     )
-    template = Template(files("xpo1kg.report").joinpath("template.html").read_text("utf-8"))
+    template = Template(files("xpo1kg.report.html").joinpath("template.html").read_text("utf-8"))
     return template.substitute(title=escape(TITLE), generator=escape(generator), body=body)
 
 

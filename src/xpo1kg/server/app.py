@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xpo1kg.errors import XPO1KGError
-from xpo1kg.server import dereference, pages, protocol
+from xpo1kg.server import dereference, explain_page, pages, protocol
 from xpo1kg.server.limits import RequestSizeLimit
 from xpo1kg.server.negotiation import parse_accept
 from xpo1kg.server.problems import one_line, phrase, shown, status_of
@@ -189,6 +189,7 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
     app.add_exception_handler(XPO1KGError, _library_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _parameter_error)
+    app.include_router(explain_page.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

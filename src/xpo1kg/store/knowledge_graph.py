@@ -31,6 +31,10 @@ from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
 if TYPE_CHECKING:
     from xpo1kg.store.search import Hit, SearchIndex
 
+if TYPE_CHECKING:
+    from xpo1kg.reason.explain import Explanation
+from xpo1kg.rdf.namespaces import XO
+
 __all__ = ["Binding", "Entity", "KnowledgeGraph", "load_graph"]
 
 ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
@@ -105,6 +109,11 @@ class KnowledgeGraph:
     def parts(self) -> tuple[tuple[URIRef, Graph], ...]:
         """The asserted triples split by named graph (one per source file)."""
         return tuple((URIRef(g), self._rdflib([g])) for g in self._asserted)
+
+    @property
+    def has_inferred(self) -> bool:
+        """Whether queries see the inferred graph (loaded with ``inferred=True``)."""
+        return INFERRED_GRAPH_IRI in self._graphs
 
     @property
     def inferred(self) -> Graph | None:
@@ -185,12 +194,23 @@ class KnowledgeGraph:
             self._index = SearchIndex.from_graph(self)
         return self._index
 
+    def explain(self, subject: str, predicate: str, obj: str) -> Explanation:
+        """Explain how the graph knows a statement: evidence if asserted, premises if inferred.
+
+        >>> kg = load_graph()
+        >>> kg.explain("selinexor", "inhibits", "XPO1").status
+        'asserted'
+        """
+        from xpo1kg.reason.explain import explain
+
+        return explain(self, subject, predicate, obj)
+
     def stats(self) -> QueryResult:
         """Count the instances of every class of the ontology (subclasses included).
 
         >>> counts = {r["class"]: r["instances"] for r in load_graph().stats().records()}
         >>> counts["IC50 measurement"]
-        7
+        6
         """
         return self.query(_STATS_QUERY)
 
@@ -245,6 +265,8 @@ def load_graph(
     kg = KnowledgeGraph(backend, sources=named)
     if not inferred:
         return kg
+    if _stale_inferred(backend):
+        backend.drop(INFERRED_GRAPH_IRI)  # made before inferred facts carried their provenance
     if not backend.has_graph(INFERRED_GRAPH_IRI):
         from xpo1kg.reason.inferred import inferred_graph
 
@@ -260,6 +282,21 @@ def load_graph(
         )
         backend.flush()
     return KnowledgeGraph(backend, inferred=True, sources=named)
+
+
+def _stale_inferred(store: Store) -> bool:
+    """Whether a stored inferred graph holds facts without provenance nodes (an older format)."""
+    if not store.has_graph(INFERRED_GRAPH_IRI):
+        return False
+    graph = ox.NamedNode(INFERRED_GRAPH_IRI)
+    rule = ox.NamedNode(str(XO.inferenceRule))
+    if next(store.oxigraph.quads_for_pattern(None, rule, None, graph), None) is not None:
+        return False
+    # Stale if it holds a fact; the triples describing the graph itself need no provenance.
+    return any(
+        isinstance(q.subject, ox.NamedNode) and q.subject != graph
+        for q in store.oxigraph.quads_for_pattern(None, None, None, graph)
+    )
 
 
 def _sources_key(sources: Iterable[RDFSource]) -> str:
