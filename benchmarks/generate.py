@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 import random
 import re
@@ -71,6 +72,8 @@ XO_CELL_LINE = _iri(XO + "CellLine")
 XO_SOLID = _iri(XO + "SolidTumour")
 XO_HAEM = _iri(XO + "HaematologicalMalignancy")
 XO_IC50 = _iri(XO + "IC50Measurement")
+XO_RANGE_SUMMARY = _iri(XO + "IC50RangeSummary")
+PIC50 = _iri(XO + "pIC50")
 INHIBITS = _iri(XO + "inhibits")
 DERIVED_FROM_CANCER = _iri(XO + "derivedFromCancer")
 HAS_ENDPOINT = _iri(XO + "hasEndpoint")
@@ -90,6 +93,15 @@ IC50 = _iri(BAO_NS + "BAO_0000190")
 NANOMOLAR = _iri(OBO_NS + "UO_0000065")
 MICROMOLAR = _iri(OBO_NS + "UO_0000064")
 DECIMAL = XSD_NS + "decimal"
+
+#: The evidence fields of every synthetic statement (docs/evidence.md): made up by a program, so
+#: evidence used in automatic assertion (ECO:0000501), an automated agent, and no knowledge level.
+EVIDENCE = [
+    (_iri(XO + "evidenceType"), _iri(OBO_NS + "ECO_0000501")),
+    (_iri(XO + "modality"), _iri(XO + "Established")),
+    (_iri("https://w3id.org/biolink/vocab/knowledge_level"), '"not_provided"'),
+    (_iri("https://w3id.org/biolink/vocab/agent_type"), '"automated_agent"'),
+]
 
 # --- the fixed part: sources and cancer types ---------------------------------------------------
 
@@ -271,6 +283,7 @@ def _blocks(
                 (ANNOTATED_PROPERTY, INHIBITS),
                 (ANNOTATED_TARGET, XPO1),
                 (SOURCE, source),
+                *EVIDENCE,
             ],
         )
 
@@ -314,7 +327,8 @@ def _blocks(
             (HAS_ENDPOINT, IC50),
             (HAS_INHIBITOR, inhibitors[m]),
         ]
-        if random_() < VARIOUS_SHARE:
+        various = random_() < VARIOUS_SHARE
+        if various:
             cancer = rng.randrange(len(cancers))
             pairs[1] = (
                 LABEL,
@@ -343,6 +357,8 @@ def _blocks(
             pairs.append((LOWER, _decimal(low)))
             pairs.append((UPPER, _decimal(high)))
             published = f"{_published_text(low)} - {_published_text(high)}"
+            if various:  # a range over unnamed cell lines: a summary, not one measurement
+                pairs[0] = (A, XO_RANGE_SUMMARY)
         else:
             u = random_()
             qualifier = next(q for q, cumulative in QUALIFIERS if u < cumulative)
@@ -351,11 +367,15 @@ def _blocks(
             value = _round_significant(round(10**log10 * scale), figures)
             pairs.append((VALUE, _decimal(value)))
             pairs.append((QUALIFIER, _string(qualifier)))
+            if qualifier in ("=", "~"):  # pIC50 = -log10(IC50 in mol/L), two decimals
+                nanomolar = value if micromolar else value / 1000
+                pairs.append((PIC50, f'"{9 - math.log10(nanomolar):.2f}"^^<{DECIMAL}>'))
             text = _published_text(value)
             published = text if qualifier == "=" else qualifier + text
         pairs.append((PUBLISHED, _string(published)))
         pairs.append((HAS_UNIT, MICROMOLAR if micromolar else NANOMOLAR))
         pairs.append((SOURCE, rng.choice(sources)))
+        pairs.extend(EVIDENCE)
         yield _iri(f"{SYN}measurement/{i:0{width}d}"), pairs
         if progress is not None and (i % step == 0 or i == measurements):
             progress(i)

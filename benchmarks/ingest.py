@@ -35,7 +35,7 @@ CANCERS = ["bladder cancer", "Multiple Myeloma", "AML", "TNBC", "lung cancer"]
 SOURCES = ["PMID:28810913", "guide", "10.1038/leu.2012.219", "https://example.org/xpo1-screen"]
 HEADER = ["Inhibitor", "Cell Line", "cancer_type", "VALUE", "unit", "Endpoint", "source", "assay",
           "notes"]  # fmt: skip
-COMMAND = "from xpo1kg.ingest_cli import ingest_command; ingest_command()"
+COMMAND = "from xpo1kg.cli.ingest import ingest_command; ingest_command()"
 
 
 def value(rng: random.Random, i: int) -> tuple[str, str]:

@@ -3,7 +3,7 @@
     python benchmarks/reasoning.py [--sizes 1000 10000 100000] [--hermit-timeout 900]
 
 For each size it generates synthetic measurements (benchmarks/generate.py, seed 1), loads them with
-the bundled graph, and times ``xpo1kg.reasoning.reason`` in ``dl`` mode (HermiT on everything) and
+the bundled graph, and times ``xpo1kg.reason.reasoner.reason`` in ``dl`` mode (HermiT on everything) and
 ``rl`` mode (HermiT on the ontology, ``reasonable`` plus the chain rule on the data). HermiT runs in
 a child process so that a size it cannot finish in time is reported, not waited for. Results are
 printed as a Markdown table and written to benchmarks/results/reasoning.json.
@@ -37,7 +37,7 @@ def _generator() -> Any:
 def _time_reasoning(path: str, mode: str, queue: Any) -> None:
     os.setsid()  # its own process group, so that a timeout also stops the reasoner's Java
     from xpo1kg import load_graph
-    from xpo1kg.reasoning import reason
+    from xpo1kg.reason.reasoner import reason
 
     kg = load_graph([path])
     start = time.perf_counter()

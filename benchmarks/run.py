@@ -89,14 +89,14 @@ def _status_kib(field: str) -> int:
 
 def _bundled_sources() -> list[tuple[Path, str]]:
     """The ontology and the bundled data files with the named graphs xpo1kg loads them into."""
-    from xpo1kg.loading import graph_name
+    from xpo1kg.rdf.loading import graph_name
     from xpo1kg.resources import data_files, ontology_file
 
     return [(Path(str(f)), str(graph_name(f))) for f in [ontology_file(), *data_files()]]
 
 
 def _sources(file: str) -> list[tuple[Path, str]]:
-    from xpo1kg.loading import graph_name
+    from xpo1kg.rdf.loading import graph_name
 
     return [*_bundled_sources(), (Path(file), str(graph_name(Path(file))))]
 
@@ -113,7 +113,7 @@ def _rdflib_graph(file: str) -> Any:
 def _oxigraph_store(file: str) -> Any:
     import pyoxigraph as ox
 
-    from xpo1kg.store import rdf_format_of
+    from xpo1kg.store.embedded import rdf_format_of
 
     store = ox.Store()
     for path, graph in _sources(file):
@@ -124,7 +124,7 @@ def _oxigraph_store(file: str) -> Any:
 def _bundled_triples() -> int:
     import pyoxigraph as ox
 
-    from xpo1kg.store import rdf_format_of
+    from xpo1kg.store.embedded import rdf_format_of
 
     store = ox.Store()
     for path, graph in _bundled_sources():

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from xpo1kg import run_query
-from xpo1kg.catalog import list_queries
+from xpo1kg.query.catalog import list_queries
 
 RESULTS = Path(__file__).parent / "results" / "serve.json"
 ENTITIES = ["TP53", "selinexor", "XPO1", "A2780", "eltanexor"]

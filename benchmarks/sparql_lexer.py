@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from xpo1kg.errors import QuerySyntaxError
-from xpo1kg.sparql_lexer import scan
+from xpo1kg.query.sparql_lexer import scan
 
 
 def texts(n: int) -> dict[str, str]:

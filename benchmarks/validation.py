@@ -5,7 +5,7 @@
 For each size N it generates N + 1000 synthetic measurements (benchmarks/generate.py, seed 1),
 keeps the last 1000 as an addition and the rest, with the bundled data, as the base graph. It times
 
-* pyshacl (``xpo1kg.validation.validate_graph``) on the in-memory rdflib graph: 3 runs below
+* pyshacl (``xpo1kg.validate.pyshacl_engine.validate_graph``) on the in-memory rdflib graph: 3 runs below
   1M triples, 1 run at 1M triples and above (it takes about a minute there);
 * ``validate_fast`` on the same rdflib graph, including the copy into Oxigraph, and its two parts:
   the copy (``to_store``) and the validation of the store (``validate_store``);
@@ -34,10 +34,16 @@ from typing import Any
 
 from rdflib import Graph
 
-from xpo1kg.fastshacl import add_graph, neighbourhood, to_store, validate_fast, validate_store
-from xpo1kg.loading import read_graph
+from xpo1kg.rdf.loading import read_graph
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.validation import validate_graph
+from xpo1kg.validate.fast_engine import (
+    add_graph,
+    neighbourhood,
+    to_store,
+    validate_fast,
+    validate_store,
+)
+from xpo1kg.validate.pyshacl_engine import validate_graph
 
 HERE = Path(__file__).resolve().parent
 MEASUREMENT = "<https://w3id.org/xpo1kg/resource/synthetic/measurement/"

@@ -1,13 +1,53 @@
-"""Shared fixtures: the bundled graph is loaded once per test session."""
+"""Shared fixtures: the bundled graph is loaded once per test session (per xdist worker)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from browser_setup import CHROMIUM, browser_decision
+from fresh_env import build_wheel, make_base_env
+from serving import RunningServer, running_server
 
-from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg import KnowledgeGraph, ValidationReport, load_graph
+
+#: Test modules that share session fixtures, and the group that keeps them on one xdist worker (so
+#: that each shared fixture is built once). The modules also carry ``xdist_group`` marks, but
+#: pytest-xdist 3.8 cannot apply them under pytest 9 (it rewrites ``Item._nodeid``, which pytest 9
+#: no longer reads), so the scheduler below applies this table instead.
+XDIST_GROUPS = {
+    "tests/test_wheel.py": "fresh_env",
+    "tests/test_editable.py": "fresh_env",
+    "tests/test_shapes.py": "shapes",
+    "tests/test_fastshacl.py": "shapes",
+    "tests/test_server_protocol.py": "default_server",
+    "tests/test_server_sparqlwrapper.py": "default_server",
+    "tests/test_pages.py": "one_worker_server",
+    "tests/test_server_dereference.py": "one_worker_server",
+    "tests/test_browser.py": "one_worker_server",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``--dist loadgroup``, send each group of :data:`XDIST_GROUPS` to one worker."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class TableGroupScheduling(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            group = XDIST_GROUPS.get(nodeid.split("::", 1)[0])
+            return f"group:{group}" if group else str(super()._split_scope(nodeid))
+
+    return TableGroupScheduling(config, log)
+
+
+def pytest_report_header() -> str:
+    """Say in one line whether the browser tests can run (and why not)."""
+    return browser_decision(CHROMIUM, os.environ).reason
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,3 +70,39 @@ def kg() -> KnowledgeGraph:
 @pytest.fixture(scope="session")
 def inferred_kg() -> KnowledgeGraph:
     return load_graph(inferred=True)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once per test run (tests/test_wheel.py, tests/test_editable.py)."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def base_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the project's dependencies, built once per test run."""
+    return make_base_env(tmp_path_factory.mktemp("venv"), wheel)
+
+
+@pytest.fixture(scope="session")
+def shape_case_reports() -> dict[str, ValidationReport]:
+    """pyshacl's reports on the broken copies of tests/test_shapes.py, by case id.
+
+    tests/test_shapes.py and tests/test_fastshacl.py validate the same copies with pyshacl (the
+    slowest step of the suite); whichever runs first stores the report, the other reuses it.
+    """
+    return {}
+
+
+@pytest.fixture(scope="session")
+def default_server() -> Iterator[RunningServer]:
+    """One ``xpo1kg serve`` with the default options, for the tests that only read from it."""
+    with running_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def one_worker_server() -> Iterator[RunningServer]:
+    """One ``xpo1kg serve --workers 1``, for the page tests that only read from it."""
+    with running_server("--workers", "1") as running:
+        yield running

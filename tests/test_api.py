@@ -36,7 +36,7 @@ from xpo1kg import (
     run_query,
     validate,
 )
-from xpo1kg.export import serialize
+from xpo1kg.rdf.serialize import serialize
 from xpo1kg.resources import query_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +61,10 @@ xr:IC50_selinexor_A2780_api a xo:IC50Measurement ;
     xo:value 42.0 ;
     xo:publishedValue "42" ;
     xo:hasUnit obo:UO_0000065 ;
+    xo:evidenceType obo:ECO_0000303 ;
+    xo:modality xo:Established ;
+    <https://w3id.org/biolink/vocab/knowledge_level> "knowledge_assertion" ;
+    <https://w3id.org/biolink/vocab/agent_type> "manual_agent" ;
     dcterms:source xr:BenchChemGuide2025 .
 """
 
@@ -90,7 +94,7 @@ def test_load_graph_without_bundled_data(kg: KnowledgeGraph) -> None:
 def test_load_graph_with_extra_files(tmp_path: Path, kg: KnowledgeGraph) -> None:
     path = write(tmp_path / "mine.ttl", MEASUREMENT_TTL)
     extended = load_graph([path])
-    assert len(extended) == len(kg) + 9
+    assert len(extended) == len(kg) + 13  # 9 triples of the measurement, 4 of its evidence
     assert len(load_graph([str(path)])) == len(extended)
     ic50 = extended.run("ic50_table")
     assert len(ic50) == 8
@@ -149,7 +153,7 @@ def test_rdfxml_with_entity_declarations_is_refused(tmp_path: Path) -> None:
 
 def test_run_query_by_name() -> None:
     result = run_query(CARGO)
-    assert len(result) == 6
+    assert len(result) == 7  # six proteins and the guide's "FOXO proteins" family
     labels = result.column("cargo_label")
     assert labels[0] == "TP53"  # the p53-dependent route sorts first
     assert {"TP53", "CDKN1A", "NFKBIA"} <= set(labels)
@@ -337,17 +341,31 @@ def test_from_clause_fetches_nothing(monkeypatch: pytest.MonkeyPatch, kg: Knowle
     ],
 )
 def test_find_entity(text: str, label: str) -> None:
+    """A full name, synonym, identifier, CURIE or IRI finds its entity first, as a whole-name match.
+
+    Other entities may follow (names that start with the text, or contain it as a word).
+    """
     found = find_entity(text)
-    assert [e.label for e in found] == [label]
     entity = found[0]
     assert isinstance(entity, Entity)
-    assert entity.iri == f"{XR}{label}"
+    assert (entity.label, entity.iri) == (label, f"{XR}{label}")
+    assert entity.identical
     assert entity.types
+    assert [e.label for e in found if e.identical] == [label]
 
 
 def test_find_entity_types_are_labels() -> None:
-    [cell_line] = find_entity("SK-OV-3")
+    cell_line = find_entity("SK-OV-3")[0]
     assert cell_line.types == ("cell line",)
+    assert cell_line.type == "cell line"
+
+
+def test_find_entity_tolerates_typos_and_limits() -> None:
+    found = find_entity("selinexr")
+    assert found[0].label == "selinexor"
+    assert (found[0].match, found[0].identical) == ("fuzzy", False)
+    assert len(find_entity("caspase", limit=2)) == 2
+    assert len(find_entity("caspase", limit=None)) > 2
 
 
 @pytest.mark.parametrize("text", ["nothing-like-this", "xr:NoSuchThing", "", "nope:TP53"])
@@ -523,7 +541,14 @@ def test_doctests(name: str) -> None:
 
 def test_doctests_exist() -> None:
     """The public entry points keep their examples (so the doctest run is not empty)."""
-    for name in ("xpo1kg", "xpo1kg.api", "xpo1kg.graph", "xpo1kg.export", "xpo1kg.validation"):
+    for name in (
+        "xpo1kg",
+        "xpo1kg.api",
+        "xpo1kg.store.knowledge_graph",
+        "xpo1kg.store.search",
+        "xpo1kg.rdf.serialize",
+        "xpo1kg.validate.pyshacl_engine",
+    ):
         finder = doctest.DocTestFinder()
         examples = sum(len(t.examples) for t in finder.find(importlib.import_module(name)))
         assert examples > 0, name

@@ -1,21 +1,26 @@
 """A biologist's path through the pages, in a real headless Chromium (Debian's, driven by Playwright).
 
-The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it). The
-test fails, rather than skips, when it is missing: CI must run it.
+The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``scripts/test.sh`` installs it
+when it can). Without it the tests are skipped with the reason, except under ``CI=true``, where
+they fail: CI must run them (``tests/browser_setup.py``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_setup import CHROMIUM, browser_decision
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
-from serving import RunningServer, running_server
+from serving import RunningServer
 
-CHROMIUM = Path("/usr/bin/chromium")
+# End to end (a real browser): slow. Shares the server of the page tests (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one_worker_server")]
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -29,15 +34,24 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_available() -> None:
+    """Skip (or, under CI=true, fail) before starting anything when the browser is missing."""
+    decision = browser_decision(CHROMIUM, os.environ)
+    if decision.action == "skip":
+        pytest.skip(decision.reason)
+    if decision.action == "fail":
+        pytest.fail(decision.reason)
+
+
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "1") as running:
-        yield running
+def server(one_worker_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return one_worker_server
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from xpo1kg import KnowledgeGraph, get_query, list_queries, validate
 from xpo1kg.cli import main
-from xpo1kg.export import serialize
+from xpo1kg.rdf.serialize import serialize
 
 CARGO = "cargo_triggering_apoptosis"
 XR = "https://w3id.org/xpo1kg/resource/"
@@ -49,6 +49,10 @@ xr:{NEW_MEASUREMENT} a xo:IC50Measurement ;
     xo:value 42.0 ;
     xo:publishedValue "42" ;
     xo:hasUnit obo:UO_0000065 ;
+    xo:evidenceType obo:ECO_0000303 ;
+    xo:modality xo:Established ;
+    <https://w3id.org/biolink/vocab/knowledge_level> "knowledge_assertion" ;
+    <https://w3id.org/biolink/vocab/agent_type> "manual_agent" ;
     dcterms:source xr:BenchChemGuide2025 .
 """
 
@@ -120,18 +124,18 @@ def test_query_table_prints_title_and_rows() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == get_query(CARGO).title
     assert lines[1] == get_query(CARGO).question
-    assert lines[-1] == "(6 rows)"
+    assert lines[-1] == "(7 rows)"
     for symbol in ("TP53", "CDKN1A", "NFKBIA"):
         assert re.search(rf"^xr:{symbol}\s+{symbol}\s", result.stdout, re.MULTILINE), symbol
     assert result.stderr == ""
 
 
-def test_query_csv_has_header_six_rows_and_full_iris() -> None:
+def test_query_csv_has_header_seven_rows_and_full_iris() -> None:
     result = run("query", CARGO, "--format", "csv")
     assert_ok(result)
     header, *rows = parse_delimited(result.stdout, ",")
     assert header[:2] == ["cargo", "cargo_label"]
-    assert len(rows) == 6
+    assert len(rows) == 7  # six proteins and the FOXO family
     assert all(len(row) == len(header) for row in rows)
     cargo = [row[header.index("cargo")] for row in rows]
     assert all(iri.startswith(XR) for iri in cargo), cargo
@@ -149,12 +153,12 @@ def test_query_tsv_matches_csv() -> None:
     assert parse_delimited(tsv.stdout, "\t") == parse_delimited(csv_result.stdout, ",")
 
 
-def test_query_json_is_a_list_of_six_objects() -> None:
+def test_query_json_is_a_list_of_seven_objects() -> None:
     result = run("query", CARGO, "--format", "json")
     assert_ok(result)
     records = json.loads(result.stdout)
     assert isinstance(records, list)
-    assert len(records) == 6
+    assert len(records) == 7
     header = parse_delimited(run("query", CARGO, "--format", "csv").stdout, ",")[0]
     assert all(list(record) == header for record in records)
     assert records[0]["cargo"] == f"{XR}TP53"
@@ -171,7 +175,7 @@ def test_query_from_rq_file(tmp_path: Path) -> None:
     result = run("query", str(path))
     assert_ok(result)
     assert result.stdout.splitlines()[0] == "My own copy"
-    assert result.stdout.splitlines()[-1] == "(6 rows)"
+    assert result.stdout.splitlines()[-1] == "(7 rows)"
     as_csv = run("query", str(path), "--format", "csv")
     assert as_csv.stdout == run("query", CARGO, "--format", "csv").stdout
 
@@ -425,27 +429,74 @@ def test_export_into_missing_directory(tmp_path: Path) -> None:
 def test_stats_counts_ic50_measurements() -> None:
     result = run("stats")
     assert_ok(result)
-    assert re.search(r"^IC50 measurement\s+7$", result.stdout, re.MULTILINE), result.stdout
+    # Six single values; the seventh row of the guide's table is an IC50 range summary.
+    assert re.search(r"^IC50 measurement\s+6$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^IC50 range summary\s+1$", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^[\d,]+ triples$", result.stdout, re.MULTILINE)
     as_csv = parse_delimited(run("stats", "--format", "csv").stdout, ",")
-    assert ["IC50 measurement", "7"] in as_csv
+    assert ["IC50 measurement", "6"] in as_csv
 
 
 def test_stats_counts_extra_data(tmp_path: Path) -> None:
     path = write(tmp_path / "mine.ttl", MEASUREMENT_TTL)
     result = run("stats", "--data", str(path))
-    assert re.search(r"^IC50 measurement\s+8$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^IC50 measurement\s+7$", result.stdout, re.MULTILINE), result.stdout
 
 
 def test_find_by_synonym() -> None:
     result = run("find", "SKOV3")
     assert_ok(result)
-    assert result.stdout.splitlines() == [f"SK-OV-3\t{XR}SK-OV-3\tcell line"]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["CURIE", "label", "type", "matched", "why"]
+    assert set(lines[1]) <= {"-", " "}
+    assert re.fullmatch(r"xr:SK-OV-3\s+SK-OV-3\s+cell line\s+SKOV3\s+exact synonym", lines[2])
+    assert re.fullmatch(r"\(\d+ rows?\)", lines[-1])
+
+
+def test_find_tolerates_spellings_and_ranks_individuals_first() -> None:
+    rows = json.loads(run("find", "caspase", "--format", "json").stdout)
+    curies = [row["CURIE"] for row in rows]
+    assert curies.index("xr:CASP3") < curies.index("xo:Caspase")
+    assert curies.index("xr:CASP9") < curies.index("xo:Caspase")
+    caspase = rows[curies.index("xo:Caspase")]
+    assert (caspase["type"], caspase["why"]) == ("class", "exact label")
+    assert rows[0]["type"] in {"caspase", "executioner caspase"}
+    assert not any("#" in row["type"] or "://" in row["type"] for row in rows)
+
+
+@pytest.mark.parametrize("output_format", ["csv", "tsv", "json"])
+def test_find_formats_have_one_shape(output_format: str) -> None:
+    result = run("find", "selin", "--format", output_format)
+    assert_ok(result)
+    if output_format == "json":
+        records = json.loads(result.stdout)
+    else:
+        delimiter = "," if output_format == "csv" else "\t"
+        records = list(csv.DictReader(io.StringIO(result.stdout), delimiter=delimiter))
+    assert list(records[0]) == ["CURIE", "label", "type", "matched", "why"]
+    assert records[0] == {
+        "CURIE": "xr:selinexor",
+        "label": "selinexor",
+        "type": "selective inhibitor of nuclear export",
+        "matched": "selinexor",
+        "why": "prefix of label",
+    }
+
+
+def test_find_limit() -> None:
+    result = run("find", "caspase", "--limit", "1", "--format", "csv")
+    assert_ok(result)
+    assert len(result.stdout.splitlines()) == 2
 
 
 def test_find_nothing() -> None:
     message = input_error(run("find", "nothing-like-this"))
-    assert "nothing-like-this" in message
+    assert message == "nothing matches 'nothing-like-this'"
+
+
+def test_find_nothing_suggests_the_closest_names() -> None:
+    message = input_error(run("find", "selinx"))
+    assert message.startswith("nothing matches 'selinx'; did you mean: selinexor (xr:selinexor)")
 
 
 def test_python_m_xpo1kg(tmp_path: Path) -> None:

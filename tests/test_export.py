@@ -5,6 +5,7 @@ change in the graph makes a small diff, and files are written atomically.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -17,10 +18,11 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
-from xpo1kg import KnowledgeGraph, export, load_graph
-from xpo1kg.export import (
+from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg.rdf import serialize as export
+from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
     ExportFormat,
@@ -93,7 +95,7 @@ def test_round_trip_is_isomorphic(
 def test_jsonld_context_is_inline(kg: KnowledgeGraph) -> None:
     """The export embeds the shipped context file's terms, never a reference to a URL."""
     document = json.loads(serialize(kg.graph, "jsonld"))
-    shipped = json.loads((files("xpo1kg") / "context.jsonld").read_bytes())
+    shipped = json.loads((files("xpo1kg") / "rdf" / "context.jsonld").read_bytes())
     assert document["@context"] == shipped["@context"]
     assert document["@context"]["xr"] == "https://w3id.org/xpo1kg/resource/"
 
@@ -128,7 +130,7 @@ def test_serialize_is_repeatable_in_process(kg: KnowledgeGraph, fmt: ExportForma
 HASH_SCRIPT = """
 import hashlib
 from xpo1kg import load_graph
-from xpo1kg.export import serialize
+from xpo1kg.rdf.serialize import serialize
 graph = load_graph().graph
 for fmt in ("ttl", "nt", "jsonld", "xml"):
     print(fmt, hashlib.sha256(serialize(graph, fmt)).hexdigest())
@@ -150,6 +152,7 @@ def export_hashes(seed: str, cwd: Path) -> dict[str, str]:
     return dict(line.split() for line in completed.stdout.splitlines())
 
 
+@pytest.mark.slow  # end to end: fresh Python processes
 def test_export_is_identical_across_processes(tmp_path: Path, kg: KnowledgeGraph) -> None:
     first = export_hashes("0", tmp_path)
     second = export_hashes("2718281", tmp_path)
@@ -237,8 +240,9 @@ def test_atomic_write_onto_a_directory_fails_cleanly(tmp_path: Path) -> None:
 
 
 def test_atomic_write_in_a_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError, match=r"^cannot write .*out.ttl: No such file") as raised:
         atomic_write(tmp_path / "missing" / "out.ttl", b"content")
+    assert raised.value.errno == errno.ENOENT
     assert list(tmp_path.iterdir()) == []
 
 
@@ -285,3 +289,34 @@ def test_export_api_writes_atomically(tmp_path: Path) -> None:
     assert export("nt", path) == written
     assert path.read_bytes() == written
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld"])
+def test_single_graph_export_marks_every_inferred_triple(
+    inferred_kg: KnowledgeGraph, fmt: ExportFormat
+) -> None:
+    from cli_runs import assert_ok, run
+
+    from xpo1kg.rdf.namespaces import BIOLINK
+    from xpo1kg.reason.provenance import inferred_triples
+
+    outcome = run("export", "--format", fmt, "--inferred")
+    assert_ok(outcome)
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[fmt]
+    exported = Graph().parse(data=outcome.stdout, format=rdflib_format)
+    assert inferred_kg.inferred is not None
+    facts = inferred_triples(inferred_kg.inferred)
+    assert len(facts) > 100
+    for s, p, o in facts:
+        assert (s, p, o) in exported
+        marks = {
+            exported.value(node, BIOLINK.knowledge_level)
+            for node in exported.subjects(OWL.annotatedSource, s)
+            if (node, OWL.annotatedProperty, p) in exported
+            and (node, OWL.annotatedTarget, o) in exported
+        }
+        assert Literal("logical_entailment") in marks, (s, p, o)
+    asserted = run("export", "--format", fmt)
+    assert_ok(asserted)
+    plain = Graph().parse(data=asserted.stdout, format=rdflib_format)
+    assert not any(plain.subjects(BIOLINK.knowledge_level, Literal("logical_entailment")))

@@ -21,10 +21,10 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.export import ExportFormat, serialize, serialize_dataset
-from xpo1kg.loading import graph_name
-from xpo1kg.reasoning import INFERRED_GRAPH
-from xpo1kg.terms import to_rdflib
+from xpo1kg.rdf.loading import graph_name
+from xpo1kg.rdf.serialize import ExportFormat, serialize, serialize_dataset
+from xpo1kg.rdf.terms import to_rdflib
+from xpo1kg.reason.reasoner import INFERRED_GRAPH
 
 TRIPLE_FORMATS: dict[ExportFormat, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 from script_modules import GENERATE_SCRIPT, load_generator
 
 from xpo1kg import load_graph
-from xpo1kg.validation import validate
+from xpo1kg.validate.pyshacl_engine import validate
 
 SCRIPT = GENERATE_SCRIPT
 XO = Namespace("https://w3id.org/xpo1kg/ontology/")
@@ -60,8 +60,11 @@ def test_lines_are_n_triples(generator: ModuleType) -> None:
 
 def test_exact_number_of_measurements(generator: ModuleType) -> None:
     graph = Graph().parse(data=text(generator, 300, 11), format="nt")
+    # Ranges over unnamed cell lines ("Various") are IC50 range summaries, the rest measurements.
     measurements = set(graph.subjects(RDF.type, XO.IC50Measurement))
-    assert len(measurements) == 300
+    summaries = set(graph.subjects(RDF.type, XO.IC50RangeSummary))
+    assert len(measurements | summaries) == 300 and summaries and not measurements & summaries
+    assert all((s, XO.cellLineDescription, None) in graph for s in summaries)
     # Every named subject lives under the synthetic namespace (the axioms are blank nodes).
     named = {s for s in graph.subjects() if isinstance(s, URIRef)}
     assert named and all(s.startswith(SYNTHETIC) for s in named)

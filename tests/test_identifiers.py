@@ -7,7 +7,8 @@ identifier, in canonical form: UniProt ``O14980``, HGNC ``HGNC:12825``, NCBI Gen
 Cellosaurus ``CVCL_0134``, OBO terms as ``PREFIX:LOCAL`` (BTO, MONDO, NCIT, DOID, GO, UO, IAO, RO,
 OBI), BAO and SIO as ``BAO:0000190`` / ``SIO:000300``, Reactome ``R-HSA-109581``, and the
 allowlists KEGG (``D11222``), BRD (``BRD-K21361524``) and DepMap (``ACH-000657``). For genes and
-proteins the label column is the HGNC symbol.
+proteins the label column is the HGNC symbol. The evidence codes (``ECO:0000303``...) come from the
+project's reference on evidence (evidence.md), with the labels UniProt and GO use.
 
 Each check returns a list of problems that names the offending identifiers; the tests assert that
 list is empty. The ``*_reports_*`` tests run the checks on small broken graphs.
@@ -31,8 +32,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import XO, XR
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import XO, XR
 from xpo1kg.resources import data_files, ontology_file
 
 FIXTURE = Path(__file__).parent / "resources" / "verified_identifiers.tsv"
@@ -109,6 +110,7 @@ ID_PATTERNS = {
     "RO": r"RO:\d{7}",
     "OBI": r"OBI:\d{7}",
     "SIO": r"SIO:\d{6}",
+    "ECO": r"ECO:\d{7}",
 }
 
 #: Known traps of the reference identifiers: none of these may appear anywhere (IRI or literal).

@@ -21,11 +21,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from xpo1kg import load_graph, validate
-from xpo1kg.ingest import HEADER, STORE_GRAPH, UNVERIFIED, plan_ingest
-from xpo1kg.ingest_cli import ingest_command
-from xpo1kg.rdftext import render_trig, render_turtle
-from xpo1kg.storage import open_store
-from xpo1kg.values import IngestError, read_table
+from xpo1kg.cli.ingest import ingest_command
+from xpo1kg.ingest.pipeline import HEADER, STORE_GRAPH, UNVERIFIED, plan_ingest
+from xpo1kg.ingest.values import IngestError, read_table
+from xpo1kg.rdf.text import render_trig, render_turtle
+from xpo1kg.store.persistent import open_store
 
 # rdflib's own TriG parser uses its deprecated ConjunctiveGraph API.
 pytestmark = pytest.mark.filterwarnings(
@@ -71,7 +71,7 @@ NEW_TRIPLES = f"""\
 @prefix xo: <{XO}> . @prefix xr: <{XR}> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix obo: <http://purl.obolibrary.org/obo/> . @prefix bao: <http://www.bioassayontology.org/bao#> .
-@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix biolink: <https://w3id.org/biolink/vocab/> .
 <{{iri}}> a xo:IC50Measurement ;
     rdfs:label "IC50 of selinexor on SK-OV-3" ;
     xo:hasEndpoint bao:BAO_0000190 ;
@@ -80,7 +80,12 @@ NEW_TRIPLES = f"""\
     xo:hasCancerType xr:OvarianCancer ;
     xo:value 200.0 ;
     xo:qualifier "=" ;
+    xo:pIC50 6.7 ;
     xo:publishedValue "0.2 µM" ;
+    xo:evidenceType obo:ECO_0000269 ;
+    xo:modality xo:Established ;
+    biolink:knowledge_level "knowledge_assertion" ;
+    biolink:agent_type "manual_agent" ;
     xo:hasUnit obo:UO_0000065 ;
     dcterms:source <{PMID_SOURCE}> ;
     dcterms:description "CellTiter-Glo, 72 h" ;
@@ -356,10 +361,10 @@ def test_shacl_problems_are_mapped_back_to_row_and_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shapes check the new triples with the graph; a violation names the row that made it."""
-    import xpo1kg.ingest_plan
+    import xpo1kg.ingest.plan
 
     monkeypatch.setattr(
-        xpo1kg.ingest_plan, "_NANOMOLAR", "<http://purl.obolibrary.org/obo/UO_0000999>"
+        xpo1kg.ingest.plan, "_NANOMOLAR", "<http://purl.obolibrary.org/obo/UO_0000999>"
     )
     path = table(
         tmp_path,
@@ -477,20 +482,24 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     assert run(path).exit_code == 0
     before = files(tmp_path)
     calls = []
+    real_fsync = os.fsync  # the patch below replaces os.fsync itself
 
     def failing_fsync(fd: int) -> None:
         calls.append(fd)
         if len(calls) == 2:  # the provenance file is staged, the Turtle file fails
             raise OSError(28, "No space left on device")
-        os.fsync(fd)
+        real_fsync(fd)
 
-    import xpo1kg.rdftext
+    import xpo1kg.rdf.safefile
 
-    monkeypatch.setattr(xpo1kg.rdftext.os, "fsync", failing_fsync)
+    monkeypatch.setattr(xpo1kg.rdf.safefile.os, "fsync", failing_fsync)
     path.write_text(NEW_CSV, encoding="utf-8")
     result = run(path)
-    assert result.exit_code == 1
-    assert result.stderr.strip().endswith("(No space left on device); nothing changed")
+    assert result.exit_code == 2  # like any input that cannot be used: one line, exit 2
+    into = path.with_suffix(".ttl")
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot write {into}: No space left on device; nothing changed"
+    ]
     assert files(tmp_path) == {**before, "table.csv": path.read_bytes()}  # and no temporary file
 
 
@@ -596,7 +605,7 @@ def test_ingesting_into_a_store(tmp_path: Path) -> None:
     path = table(tmp_path, NEW_CSV)
     missing = run(path, "--store", store, "--dry-run")
     assert (missing.exit_code, store.exists()) == (2, False)  # a dry run creates no store
-    open_store(store)
+    open_store(store, create=True)  # what `xpo1kg load` does
     gc.collect()
     result = run(path, "--store", store)
     gc.collect()  # an Oxigraph directory can be opened once per process
@@ -608,7 +617,7 @@ def test_ingesting_into_a_store(tmp_path: Path) -> None:
     kg = load_graph(store=store)
     graphs = kg.store.graphs()
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert graphs[STORE_GRAPH] == 16  # 13 triples of the measurement, 3 of its source
+    assert graphs[STORE_GRAPH] == 21  # 18 triples of the measurement, 3 of its source
     assert f"https://w3id.org/xpo1kg/graph/ingest/{sha[:16]}" in graphs
     rows = kg.run("ic50_table").records()
     assert [(r["ic50_nM"], r["source_label"]) for r in rows if r["measurement"] == NEW_IRI] == [
@@ -654,9 +663,9 @@ def test_shared_blank_nodes_fall_back_to_the_general_writer() -> None:
 def test_large_tables_show_progress_on_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import xpo1kg.ingest_cli
+    import xpo1kg.cli.ingest
 
-    monkeypatch.setattr(xpo1kg.ingest_cli, "PROGRESS_ROWS", 5)
+    monkeypatch.setattr(xpo1kg.cli.ingest, "PROGRESS_ROWS", 5)
     result = run(table(tmp_path, "inhibitor,cell_line,value,source\n" + good_rows(8)))
     assert result.exit_code == 0
     assert "reading rows" in result.stderr
@@ -665,3 +674,25 @@ def test_large_tables_show_progress_on_stderr(
         table(tmp_path, "inhibitor,cell_line,value,source\n" + good_rows(2, 50), "small.csv")
     )
     assert small.stderr == ""
+
+
+def test_only_whole_names_resolve_prefixes_and_greek_spellings_are_suggestions(
+    tmp_path: Path,
+) -> None:
+    """The shared search resolves names: a whole name (Greek spelled out, punctuation aside) is
+    accepted; a prefix or a typo only ever becomes a suggestion, never a silent match."""
+    text = (
+        "inhibitor,cell_line,value,source\n"
+        "selin,SKOV3,100 nM,guide\n"
+        "selinexor,SK-OV,100 nM,guide\n"
+        "selinexor,SK OV 3,100 nM,guide\n"
+    )
+    path = table(tmp_path, text)
+    result = run(path)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        f"{path}:2:inhibitor: unknown inhibitor 'selin'; closest: 'selinexor'"
+    )
+    assert lines[1].startswith(f"{path}:3:cell_line: unknown cell line 'SK-OV'; closest: 'SK-OV-3'")
+    assert lines[-1] == f"error: {path}: 2 problems; nothing was written"

@@ -12,16 +12,16 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from xpo1kg import KnowledgeGraph
-from xpo1kg.export import serialize
-from xpo1kg.jsonld_context import build_context, context_bytes, jsonld_context, render_context
+from xpo1kg.rdf.jsonld_context import build_context, context_bytes, jsonld_context, render_context
+from xpo1kg.rdf.serialize import serialize
 
 XO = "https://w3id.org/xpo1kg/ontology/"
 
 
 def test_shipped_context_is_generated_from_the_ontology(kg: KnowledgeGraph) -> None:
-    """Regenerate with `python -m xpo1kg.jsonld_context > src/xpo1kg/context.jsonld`."""
+    """Regenerate with `python -m xpo1kg.rdf.jsonld_context > src/xpo1kg/rdf/context.jsonld`."""
     assert context_bytes() == render_context(build_context(kg.ontology))
-    assert context_bytes() == (files("xpo1kg") / "context.jsonld").read_bytes()
+    assert context_bytes() == (files("xpo1kg") / "rdf" / "context.jsonld").read_bytes()
 
 
 def test_context_defines_every_xo_property(kg: KnowledgeGraph) -> None:

@@ -24,8 +24,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from rdflib.term import Node
 
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import BAO, OBO, XO, XR
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import BAO, OBO, XO, XR
 from xpo1kg.resources import data_files, ontology_file
 
 IAO_DEFINITION = OBO["IAO_0000115"]

@@ -3,21 +3,26 @@ by the real ``xpo1kg serve`` (parsed with the standard library's HTML parser).""
 
 from __future__ import annotations
 
+import csv
 import doctest
 import importlib
+import io
+import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from serving import RunningServer, running_server
+from serving import RunningServer
 
 from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.catalog import list_queries
+from xpo1kg.query.catalog import list_queries
 from xpo1kg.server.pages import PAGE_ROWS, entity_html
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("one_worker_server")
 
 XR = "https://w3id.org/xpo1kg/resource/"
 HOSTILE = '<script>alert("x")</script>'
@@ -110,15 +115,13 @@ def test_tp53_page_has_label_synonyms_types_and_uniprot_link(kg: KnowledgeGraph)
 def test_tp53_relations_in_both_directions_with_sources(kg: KnowledgeGraph) -> None:
     page = Page(entity_html(kg, XR + "TP53") or "")
     outgoing = page.tables["table0"]
-    assert page.headers["table0"] == ["relation", "value", "source"]
-    assert [
-        "exported by",
-        "XPO1",
-        "BenchChem technical guide on XPO1 inhibition (2025)",
-    ] in outgoing
-    assert ["upregulates expression of", "BBC3", outgoing[-1][2]] in outgoing
+    assert page.headers["table0"] == ["relation", "value", "source", "evidence"]
+    (exported,) = [row for row in outgoing if row[:2] == ["exported by", "XPO1"]]
+    assert exported[2] == "BenchChem technical guide on XPO1 inhibition (2025)"
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in exported[3]  # inline
+    assert ["upregulates expression of", "BBC3"] in [row[:2] for row in outgoing]
     incoming = page.tables["table1"]
-    assert page.headers["table1"] == ["subject", "relation", "source"]
+    assert page.headers["table1"] == ["subject", "relation", "source", "evidence"]
     assert any(row[1] == "step involves" for row in incoming)
     assert page.href_of("XPO1") == "/resource/XPO1"
     assert page.href_of("p53-dependent apoptosis") == "/resource/P53DependentApoptosis"
@@ -196,7 +199,9 @@ def test_hostile_literals_are_escaped(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["xrefs", "tables", "entity_view", "pages"])
+@pytest.mark.parametrize(
+    "name", ["xrefs", "tables", "entity_view", "pages", "problems", "serializers", "negotiation"]
+)
 def test_doctests(name: str) -> None:
     module = importlib.import_module(f"xpo1kg.server.{name}")
     results = doctest.testmod(module)
@@ -207,13 +212,20 @@ def test_doctests(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "1") as running:
-        yield running
+def server(one_worker_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return one_worker_server
 
 
 def get(server: RunningServer, path: str, **params: str) -> httpx.Response:
     return httpx.get(server.base + path, params=params, headers={"Accept": "text/html"}, timeout=30)
+
+
+def test_explain_page_is_served(server: RunningServer) -> None:
+    page = get(server, "/explain", s="xr:TP53", p="xo:exportedBy", o="xr:XPO1")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in page.text
+    assert get(server, "/explain", s="TP53", p="exportedBy", o="nothing such").status_code == 400
 
 
 def test_home_page_counts_and_questions(server: RunningServer, kg: KnowledgeGraph) -> None:
@@ -240,11 +252,24 @@ def test_question_page_runs_the_query(server: RunningServer) -> None:
     answer = get(server, "/questions/cargo_triggering_apoptosis")
     assert answer.status_code == 200
     page = Page(answer.text)
-    assert page.headers["results"] == ["cargo", "uniprot", "route", "p53", "mechanism", "source"]
+    assert page.headers["results"] == [
+        "cargo",
+        "uniprot",
+        "kind",
+        "route",
+        "p53",
+        "mechanism",
+        "relation",
+        "modality",
+        "hedge",
+        "evidence",
+        "source",
+    ]
     assert [row[0] for row in page.tables["results"]] == [
         "TP53",
         "CDKN1A",
         "CDKN1B",
+        "FOXO proteins",
         "FOXO1",
         "FOXO3",
         "NFKBIA",
@@ -311,3 +336,27 @@ def test_pages_use_only_local_assets(server: RunningServer) -> None:
     css = httpx.get(server.base + "/static/style.css")
     assert css.headers["content-type"].startswith("text/css")
     assert "url(" not in css.text and "@import" not in css.text
+
+
+FORMULAS = ("=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "plain", "a,=b")
+
+
+def test_csv_download_link_neutralises_formulas(server: RunningServer) -> None:
+    values = " ".join(json_string(v) for v in FORMULAS)
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }} ORDER BY ?x"
+    page = Page(get(server, "/query", query=query).text)
+    link = page.href_of("CSV")
+    assert dict(parse_qsl(urlsplit(link).query))["format"] == "csv-excel"
+    download = httpx.get(server.base + link)
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    assert download.headers["content-disposition"] == 'attachment; filename="results.csv"'
+    rows = list(csv.reader(io.StringIO(download.text, newline="")))
+    cells = sorted(row[0] for row in rows[1:])
+    # Formula-looking cells start with an apostrophe; the others are as they were.
+    assert cells == sorted("'" + v if v[0] in "=+-@\t\r" else v for v in FORMULAS)
+
+
+def json_string(value: str) -> str:
+    """A SPARQL string literal (JSON escapes are valid SPARQL escapes for these characters)."""
+    return json.dumps(value)

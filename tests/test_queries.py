@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from xpo1kg import KnowledgeGraph, get_query, list_queries
-from xpo1kg.results import Value
+from xpo1kg.query.results import Value
 
 GUIDE = "BenchChem technical guide on XPO1 inhibition (2025)"
 XR = "https://w3id.org/xpo1kg/resource/"
+NAS = "author statement without traceable support used in manual assertion"
+IC = "curator inference used in manual assertion"
 
 
 def rows(kg: KnowledgeGraph, name: str, *columns: str) -> list[tuple[Value, ...]]:
@@ -25,30 +30,34 @@ def test_every_query_is_tested() -> None:
 
 
 def test_cargo_triggering_apoptosis(kg: KnowledgeGraph) -> None:
-    assert rows(kg, "cargo_triggering_apoptosis", "cargo", "uniprot", "p53", "mechanism") == [
-        (XR + "TP53", "P04637", "p53-dependent", None),
-        (XR + "CDKN1A", "P38936", "p53-independent", 1),
-        (XR + "CDKN1B", "P46527", "p53-independent", 1),
-        (XR + "FOXO1", "Q12778", "p53-independent", 1),
-        (XR + "FOXO3", "O43524", "p53-independent", 1),
-        (XR + "NFKBIA", "P25963", "p53-independent", 3),
-    ]
+    columns = ("cargo", "uniprot", "kind", "p53", "mechanism", "relation", "modality", "hedge")
+    assert rows(kg, "cargo_triggering_apoptosis", *columns, "evidence") == [
+        (XR + "TP53", "P04637", "protein", "p53-dependent", None, "triggers", "established", None, NAS),
+        (XR + "CDKN1A", "P38936", "protein", "p53-independent", 1, "can induce", "possible", "can induce", NAS),
+        (XR + "CDKN1B", "P46527", "protein", "p53-independent", 1, "can induce", "possible", "can induce", NAS),
+        (XR + "FOXOFamily", None, "protein family", "p53-independent", 1, "can induce", "possible", "can induce", NAS),
+        (XR + "FOXO1", "Q12778", "protein", "p53-independent", 1, "can induce", "possible", "can induce", IC),
+        (XR + "FOXO3", "O43524", "protein", "p53-independent", 1, "can induce", "possible", "can induce", IC),
+        (XR + "NFKBIA", "P25963", "protein", "p53-independent", 3, "can induce", "possible", "can suppress", IC),
+    ]  # fmt: skip
     routes = dict(rows(kg, "cargo_triggering_apoptosis", "cargo_label", "route_label"))
     assert routes["TP53"] == "p53-dependent apoptosis"
+    assert routes["FOXO proteins"] == "nuclear retention of other tumour suppressors"
     assert routes["NFKBIA"] == "inhibition of NF-κB signalling"
     assert set(kg.run("cargo_triggering_apoptosis").column("source_label")) == {GUIDE}
 
 
 def test_xpo1_tumor_suppressor_cargo(kg: KnowledgeGraph) -> None:
-    assert rows(kg, "xpo1_tumor_suppressor_cargo", "label", "uniprot") == [
-        ("BRCA1", "P38398"),
-        ("BRCA2", "P51587"),
-        ("CDKN1A", "P38936"),
-        ("CDKN1B", "P46527"),
-        ("FOXO1", "Q12778"),
-        ("FOXO3", "O43524"),
-        ("TP53", "P04637"),
+    assert rows(kg, "xpo1_tumor_suppressor_cargo", "label", "uniprot", "evidence", "modality") == [
+        ("BRCA1", "P38398", NAS, "established"),
+        ("BRCA2", "P51587", NAS, "established"),
+        ("CDKN1A", "P38936", NAS, "established"),
+        ("CDKN1B", "P46527", NAS, "established"),
+        ("FOXO1", "Q12778", IC, "established"),
+        ("FOXO3", "O43524", IC, "established"),
+        ("TP53", "P04637", NAS, "established"),
     ]
+    assert set(kg.run("xpo1_tumor_suppressor_cargo").column("source_label")) == {GUIDE}
 
 
 def test_inhibitor_binding_site(kg: KnowledgeGraph) -> None:
@@ -68,8 +77,15 @@ def test_inhibitor_binding_site(kg: KnowledgeGraph) -> None:
         "leptomycin B",
         "Leukemia 27(1), 2013: supplementary information leu2012219s1",
     ) in sources
-    status = dict(rows(kg, "inhibitor_binding_site", "inhibitor_label", "clinical_status"))
-    assert status["selinexor"] == "approved"
+    status = {
+        label: (status, date)
+        for label, status, date in rows(
+            kg, "inhibitor_binding_site", "inhibitor_label", "clinical_status", "status_date"
+        )
+    }
+    assert status["selinexor"] == ("approved", None)
+    assert status["eltanexor"] == ("investigational, not approved", dt.date(2020, 3, 24))
+    assert status["KPT-185"] == ("preclinical", dt.date(2020, 3, 24))
     assert set(kg.run("inhibitor_binding_site").column("within_label")) == {
         "XPO1 cargo-binding groove"
     }
@@ -77,18 +93,31 @@ def test_inhibitor_binding_site(kg: KnowledgeGraph) -> None:
 
 def test_ic50_table(kg: KnowledgeGraph) -> None:
     columns = ("inhibitor_label", "cancer_label", "cell_line_label", "cellosaurus", "qualifier")
-    numbers = ("ic50_nM", "lower_nM", "upper_nM", "published")
+    numbers = ("ic50_nM", "lower_nM", "upper_nM", "pIC50", "published")
     assert rows(kg, "ic50_table", *columns, *numbers) == [
-        ("KPT-185", "ovarian cancer", "A2780", "CVCL_0134", "~", Decimal(100), None, None, "~100"),
-        ("KPT-185", "ovarian cancer", "A2780-CP70", None, "~", Decimal(100), None, None, "~100"),
-        ("KPT-185", "ovarian cancer", "NIH:OVCAR-3", "CVCL_0465", "~", Decimal(50), None, None, "~50"),
-        ("KPT-185", "ovarian cancer", "SK-OV-3", "CVCL_0532", "~", Decimal(300), None, None, "~300"),
-        ("selinexor", "bladder cancer", None, None, None, None, Decimal(100), Decimal(500), "100 - 500"),
-        ("selinexor", "triple-negative breast cancer", "BT-549", "CVCL_1092", "~", Decimal(200), None, None, "~200"),
-        ("selinexor", "triple-negative breast cancer", "MDA-MB-468", "CVCL_0419", "~", Decimal(32), None, None, "~32"),
+        ("KPT-185", "ovarian cancer", "A2780", "CVCL_0134", "~", Decimal(100), None, None, Decimal("7.00"), "~100"),
+        ("KPT-185", "ovarian cancer", "A2780-CP70", None, "~", Decimal(100), None, None, Decimal("7.00"), "~100"),
+        ("KPT-185", "ovarian cancer", "NIH:OVCAR-3", "CVCL_0465", "~", Decimal(50), None, None, Decimal("7.30"), "~50"),
+        ("KPT-185", "ovarian cancer", "SK-OV-3", "CVCL_0532", "~", Decimal(300), None, None, Decimal("6.52"), "~300"),
+        ("selinexor", "bladder cancer", None, None, None, None, Decimal(100), Decimal(500), None, "100 - 500"),
+        ("selinexor", "triple-negative breast cancer", "BT-549", "CVCL_1092", "~", Decimal(200), None, None, Decimal("6.70"), "~200"),
+        ("selinexor", "triple-negative breast cancer", "MDA-MB-468", "CVCL_0419", "~", Decimal(32), None, None, Decimal("7.49"), "~32"),
     ]  # fmt: skip
-    assert kg.run("ic50_table").column("cells") == [None] * 4 + ["Various"] + [None] * 2
-    assert set(kg.run("ic50_table").column("source_label")) == {GUIDE}
+    result = kg.run("ic50_table")
+    assert result.column("cells") == [None] * 4 + ["Various"] + [None] * 2
+    assert (
+        result.column("kind")
+        == ["single cell line"] * 4 + ["range summary"] + ["single cell line"] * 2
+    )
+    assert set(result.column("source_label")) == {GUIDE}
+    assert set(result.column("evidence")) == {NAS}
+    ovarian = "Clin Cancer Res 2017;23(6):1552-63 (XPO1 in platinum-resistant ovarian cancer)"
+    assert (
+        result.column("primary_source_label")
+        == [ovarian] * 4
+        + ["Baek HB et al., Oncotarget 2018;9(77):34567-34581"]
+        + ["Arango NP et al., Breast Cancer Res 2017;19:93"] * 2
+    )
 
 
 def test_most_sensitive_cell_line(kg: KnowledgeGraph) -> None:
@@ -106,16 +135,19 @@ def test_most_sensitive_cell_line(kg: KnowledgeGraph) -> None:
 
 
 def test_p53_dependent_apoptosis(kg: KnowledgeGraph) -> None:
-    assert rows(kg, "p53_dependent_apoptosis", "step", "actor_label", "actor_id") == [
-        (1, "XPO1", "O14980"),
-        (2, "TP53", "P04637"),
-        (3, "BAX", "Q07812"),
-        (3, "BBC3", "Q9BXH1"),
-        (3, "PMAIP1", "Q13794"),
-        (4, "CASP9", "P55211"),
-        (5, "CASP3", "P42574"),
-        (6, "apoptosis", "GO:0006915"),
-    ]
+    assert rows(kg, "p53_dependent_apoptosis", "step", "actor_label", "actor_id", "role", "reactome") == [
+        (1, "XPO1", "O14980", None, None),
+        (2, "TP53", "P04637", None, None),
+        (3, "BAX", "Q07812", "apoptosis effector", "R-HSA-6803204"),
+        (3, "BBC3", "Q9BXH1", "BH3-only protein", "R-HSA-6803204"),
+        (3, "PMAIP1", "Q13794", "BH3-only protein", "R-HSA-6803204"),
+        (4, "CASP9", "P55211", None, None),
+        (5, "CASP3", "P42574", None, None),
+        (6, "apoptosis", "GO:0006915", None, None),
+    ]  # fmt: skip
+    result = kg.run("p53_dependent_apoptosis")
+    assert set(result.column("modality")) == {"established"}
+    assert set(result.column("evidence")) == {NAS}
 
 
 def test_p53_independent_mechanisms(kg: KnowledgeGraph) -> None:
@@ -126,27 +158,90 @@ def test_p53_independent_mechanisms(kg: KnowledgeGraph) -> None:
         "protein_label",
         "effect",
         "suppressed_pathway",
+        "hedge",
+        "evidence",
     ) == [
-        (1, "CDKN1A", "retained in the nucleus", None),
-        (1, "CDKN1B", "retained in the nucleus", None),
-        (1, "FOXO1", "retained in the nucleus", None),
-        (1, "FOXO3", "retained in the nucleus", None),
-        (2, "BIRC5", "level decreased", None),
-        (2, "MCL1", "level decreased", None),
-        (3, "NFKBIA", "retained in the nucleus", "NF-κB signalling pathway"),
-        (4, "MYC", "level decreased", None),
+        (1, "CDKN1A", "retained in the nucleus", None, "can induce", NAS),
+        (1, "CDKN1B", "retained in the nucleus", None, "can induce", NAS),
+        (1, "FOXO proteins", "retained in the nucleus", None, "can induce", NAS),
+        (1, "FOXO1", "retained in the nucleus", None, "can induce", IC),
+        (1, "FOXO3", "retained in the nucleus", None, "can induce", IC),
+        (2, "BIRC5", "protein level decreased", None, "has been shown", NAS),
+        (2, "MCL1", "protein level decreased", None, "has been shown", NAS),
+        (3, "NFKBIA", "retained in the nucleus", "NF-κB signalling pathway", "can suppress", IC),
+        (4, "MYC", "protein level decreased", None, "can lead to", NAS),
     ]
 
 
 def test_downregulated_by_xpo1_inhibition(kg: KnowledgeGraph) -> None:
-    assert rows(kg, "downregulated_by_xpo1_inhibition", "label", "uniprot", "role") == [
-        ("BIRC5", "O15392", "anti-apoptotic protein"),
-        ("MCL1", "Q07820", "anti-apoptotic protein"),
-        ("MYC", "P01106", "oncoprotein"),
+    columns = ("label", "uniprot", "role", "mechanism_label", "modality", "hedge")
+    assert rows(kg, "downregulated_by_xpo1_inhibition", *columns) == [
+        ("BIRC5", "O15392", "anti-apoptotic protein", "downregulation of anti-apoptotic proteins", "reported", "has been shown"),
+        ("MCL1", "Q07820", "anti-apoptotic protein", "downregulation of anti-apoptotic proteins", "reported", "has been shown"),
+        ("MYC", "P01106", "oncoprotein", "modulation of oncogene expression", "possible", "can lead to"),
+    ]  # fmt: skip
+
+
+def test_proteins_lowered_by_inhibitor(kg: KnowledgeGraph) -> None:
+    pairs = rows(kg, "proteins_lowered_by_inhibitor", "inhibitor_label", "protein_label", "hedge")
+    inhibitors = ["eltanexor", "KPT-185", "leptomycin B", "selinexor", "verdinexor"]
+    lowered = [("BIRC5", "has been shown"), ("MCL1", "has been shown"), ("MYC", "can lead to")]
+    assert pairs == [(i, p, h) for i in inhibitors for p, h in lowered]
+    assert set(kg.run("proteins_lowered_by_inhibitor").column("target_label")) == {"XPO1"}
+
+
+def test_sensitivity_determinants(kg: KnowledgeGraph) -> None:
+    columns = ("protein_label", "target_label", "modality", "hedge", "evidence", "source_label")
+    assert rows(kg, "sensitivity_determinants", *columns) == [
+        ("TP53", "XPO1", "possible", "can be a critical determinant", NAS, GUIDE)
     ]
+    (quote,) = kg.run("sensitivity_determinants").column("quote")
+    assert "can be a critical determinant" in str(quote)
+
+
+def test_statement_evidence_basis(kg: KnowledgeGraph) -> None:
+    result = kg.run("statement_evidence_basis")
+    assert Counter(result.column("basis")) == {
+        "review only": 68,
+        "primary source": 10,
+        "database": 8,
+        "curator knowledge": 11,
+        "web page": 6,
+    }
+    primary = [
+        (r["statement_kind"], r["subject_label"], r["primary_source_label"])
+        for r in result.records()
+        if r["basis"] == "primary source"
+    ]
+    arango = "Arango NP et al., Breast Cancer Res 2017;19:93"
+    ovarian = "Clin Cancer Res 2017;23(6):1552-63 (XPO1 in platinum-resistant ovarian cancer)"
+    assert primary == [
+        ("axiom annotation", "XPO1", "NESdb (Xu, Grishin & Chook, 2012)"),
+        ("axiom annotation", "eltanexor", None),
+        ("axiom annotation", "eltanexor", None),
+        ("measurement", "IC50 of KPT-185 on A2780", ovarian),
+        ("measurement", "IC50 of KPT-185 on A2780-CP70", ovarian),
+        ("measurement", "IC50 of KPT-185 on NIH:OVCAR-3", ovarian),
+        ("measurement", "IC50 of KPT-185 on SK-OV-3", ovarian),
+        ("measurement", "IC50 of selinexor on BT-549", arango),
+        ("measurement", "IC50 of selinexor on MDA-MB-468", arango),
+        ("measurement", "IC50 range of selinexor over bladder cancer cell lines (various)",
+         "Baek HB et al., Oncotarget 2018;9(77):34567-34581"),
+    ]  # fmt: skip
+    review_only = {
+        (r["subject_label"], r["property"], r["object"])
+        for r in result.records()
+        if r["basis"] == "review only"
+    }
+    assert ("TP53", "exported by", "XPO1") in review_only
+    assert ("XPO1", "stated cargo count", "over 200") in review_only
 
 
 def test_cancers_with_xpo1_overexpression(kg: KnowledgeGraph) -> None:
+    result = kg.run("cancers_with_xpo1_overexpression")
+    assert set(zip(result.column("modality"), result.column("hedge"), strict=True)) == {
+        ("reported", "has been correlated")
+    }
     assert rows(
         kg, "cancers_with_xpo1_overexpression", "cancer_label", "category", "mondo", "ncit"
     ) == [
@@ -160,35 +255,41 @@ def test_cancers_with_xpo1_overexpression(kg: KnowledgeGraph) -> None:
 
 
 def test_ic50_by_cancer_type(kg: KnowledgeGraph) -> None:
-    columns = ("cancer_label", "inhibitor_label", "measurements", "cell_lines")
-    spread = ("lowest_nM", "highest_nM", "mean_nM")
-    assert rows(kg, "ic50_by_cancer_type", *columns, *spread) == [
-        ("bladder cancer", "selinexor", 1, 0, Decimal(100), Decimal(500), None),
-        ("ovarian cancer", "KPT-185", 4, 4, Decimal(50), Decimal(300), Decimal("137.5")),
-        (
-            "triple-negative breast cancer",
-            "selinexor",
-            2,
-            2,
-            Decimal(32),
-            Decimal(200),
-            Decimal(116),
-        ),
-    ]
+    columns = ("cancer_label", "inhibitor_label", "single_values", "cell_lines")
+    spread = ("lowest_nM", "highest_nM", "mean_pIC50")
+    ranges = ("ranges", "range_lowest_nM", "range_highest_nM")
+    assert rows(kg, "ic50_by_cancer_type", *columns, *spread, *ranges) == [
+        ("bladder cancer", "selinexor", 0, 0, None, None, None, 1, Decimal(100), Decimal(500)),
+        ("ovarian cancer", "KPT-185", 4, 4, Decimal(50), Decimal(300), Decimal("6.955"), 0, None, None),
+        ("triple-negative breast cancer", "selinexor", 2, 2, Decimal(32), Decimal(200), Decimal("7.095"), 0, None, None),
+    ]  # fmt: skip
+
+
+def test_mean_pic50_is_the_log_of_the_geometric_mean(kg: KnowledgeGraph) -> None:
+    """The geometric mean of 100, 100, 50 and 300 nM is about 110.7 nM (pIC50 6.956)."""
+    records = {r["cancer_label"]: r for r in kg.run("ic50_by_cancer_type").records()}
+    mean = float(records["ovarian cancer"]["mean_pIC50"])  # type: ignore[arg-type]
+    geometric = math.prod([100.0, 100.0, 50.0, 300.0]) ** 0.25
+    assert abs(10 ** (9 - mean) - geometric) < 1.0  # pIC50 values carry two decimals
 
 
 def test_xpo1_inhibition_selectivity(kg: KnowledgeGraph) -> None:
-    assert rows(kg, "xpo1_inhibition_selectivity", "cells", "outcome", "transient") == [
-        ("malignant cells", "apoptosis", None),
-        ("malignant cells", "cell-cycle arrest", None),
-        ("normal cells", "cell-cycle arrest", True),
+    columns = ("cells", "outcome", "transient", "modality", "hedge")
+    selectivity = ("selectivity", "selectivity_modality", "selectivity_hedge")
+    cancer = ("selective for cancer cells", "suggested", "appears to be selective")
+    assert rows(kg, "xpo1_inhibition_selectivity", *columns, *selectivity) == [
+        ("malignant cells", "apoptosis", None, "established", None, *cancer),
+        ("malignant cells", "cell-cycle arrest", None, "established", None, *cancer),
+        ("normal cells", "cell-cycle arrest", True, "possible", "may undergo", None, None, None),
     ]
+    title = get_query("xpo1_inhibition_selectivity").title
+    assert "why" not in title.casefold()
 
 
 def test_nuclear_retention_by_inhibitor(kg: KnowledgeGraph, inferred_kg: KnowledgeGraph) -> None:
     assert len(kg.run("nuclear_retention_by_inhibitor")) == 0  # only a reasoner knows
     pairs = rows(inferred_kg, "nuclear_retention_by_inhibitor", "inhibitor_label", "protein_label")
-    cargo = ["BRCA1", "BRCA2", "CDKN1A", "CDKN1B", "FOXO1", "FOXO3", "NFKBIA", "TP53"]
+    cargo = ["BIRC5", "BRCA1", "BRCA2", "CDKN1A", "CDKN1B", "FOXO1", "FOXO3", "NFKBIA", "TP53"]
     inhibitors = ["eltanexor", "KPT-185", "leptomycin B", "selinexor", "verdinexor"]
     assert pairs == [(i, c) for i in inhibitors for c in cargo]
 

@@ -24,8 +24,24 @@ def test_quickstart_has_exactly_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     test_command = quickstart_commands()[1]
-    assert "pytest" in test_command
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_readme_test_command_installs_and_runs_pytest() -> None:
+    """The test command is a script of the repository that installs the project and runs pytest."""
+    test_command = quickstart_commands()[1]
+    assert test_command == "bash scripts/test.sh"
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    commands = [line for line in script.splitlines() if line and not line.startswith((" ", "#"))]
+    assert commands[-3:] == [
+        "python3 -m venv .venv",
+        '.venv/bin/pip install --quiet ".[test]"',
+        'exec .venv/bin/pytest "$@"',
+    ]
+
+
+def test_readme_no_longer_asks_to_reinstall_after_edits() -> None:
+    assert "reinstall after" not in README
 
 
 def test_main_job_runs_a_shipped_query() -> None:

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.cli import main
-from xpo1kg.reasoning import INFERRED_GRAPH
-from xpo1kg.release import build_release, write_release
+from xpo1kg.publish.release import build_release, write_release
+from xpo1kg.reason.reasoner import INFERRED_GRAPH
 
 FILES = [
     "SHA256SUMS",
@@ -42,11 +42,23 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def released_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """One ``xpo1kg release`` for the tests that only read what it wrote and printed."""
     output = tmp_path_factory.mktemp("release") / "out"
     result = release("--output", str(output))
     assert result.exit_code == 0, result.output
-    return output
+    return output, result
+
+
+@pytest.fixture(scope="module")
+def released(released_run: tuple[Path, Result]) -> Path:
+    return released_run[0]
+
+
+@pytest.fixture(scope="module")
+def release_files(kg: KnowledgeGraph) -> dict[str, bytes]:
+    """The files of a release of the bundled graph, built once (tests copy before changing)."""
+    return build_release(kg)
 
 
 def test_release_writes_every_file(released: Path) -> None:
@@ -77,14 +89,15 @@ def test_sha256sum_notices_a_changed_file(released: Path, tmp_path: Path) -> Non
     assert "xpo1kg.nt: FAILED" in completed.stdout
 
 
-def test_progress_goes_to_stderr(tmp_path: Path) -> None:
-    result = release("--output", str(tmp_path / "out"))
+def test_progress_goes_to_stderr(released_run: tuple[Path, Result]) -> None:
+    result = released_run[1]
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "serialising xpo1kg.trig" in result.stderr
     assert result.stderr.splitlines()[-1].startswith("wrote 8 files")
 
 
+@pytest.mark.slow  # end to end: fresh Python processes
 def test_same_input_same_bytes_in_another_process(released: Path, tmp_path: Path) -> None:
     """A second run, in a fresh process with another hash seed, writes identical files."""
     output = tmp_path / "again"
@@ -182,9 +195,9 @@ def test_output_under_a_file_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fresh", [True, False])
 def test_a_failed_write_leaves_the_directory_unchanged(
-    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: bool
+    release_files: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: bool
 ) -> None:
-    files = build_release(kg)
+    files = dict(release_files)
     target = tmp_path / "out"
     if not fresh:
         target.mkdir()
@@ -212,12 +225,12 @@ def test_a_failed_write_leaves_the_directory_unchanged(
 
 
 def test_release_into_an_existing_directory_replaces_only_its_files(
-    kg: KnowledgeGraph, tmp_path: Path
+    release_files: dict[str, bytes], tmp_path: Path
 ) -> None:
     target = tmp_path / "out"
     target.mkdir()
     (target / "xpo1kg.ttl").write_bytes(b"old release\n")
     (target / "notes.txt").write_bytes(b"mine\n")
-    files = build_release(kg)
+    files = dict(release_files)
     write_release(files, target)
     assert snapshot(target) == {**files, "notes.txt": b"mine\n"}

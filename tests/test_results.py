@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from xpo1kg import load_graph
-from xpo1kg.results import QueryResult, to_value
-from xpo1kg.terms import to_rdflib
+from xpo1kg.query.results import QueryResult, to_value
+from xpo1kg.rdf.terms import to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

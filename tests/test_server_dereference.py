@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import GRAPH_FORMATS, RunningServer, running_server
+from serving import GRAPH_FORMATS, RunningServer
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("one_worker_server")
 
 TP53 = "https://w3id.org/xpo1kg/resource/TP53"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -16,9 +18,9 @@ ACCESSION = ox.NamedNode("https://w3id.org/xpo1kg/ontology/uniprotAccession")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--workers", "1") as running:
-        yield running
+def server(one_worker_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return one_worker_server
 
 
 @pytest.mark.parametrize(
@@ -87,10 +89,32 @@ def test_ontology_term(server: RunningServer) -> None:
 
 @pytest.mark.parametrize("path", ["/resource/NoSuchThing", "/ontology/NoSuchTerm"])
 def test_unknown_entity_is_404(server: RunningServer, path: str) -> None:
-    for accept in ("text/turtle", "text/html"):
-        answer = httpx.get(server.base + path, headers={"Accept": accept})
-        assert answer.status_code == 404
-        assert answer.text.startswith("unknown entity: https://w3id.org/xpo1kg/")
+    answer = httpx.get(server.base + path, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 404
+    assert answer.text.startswith("unknown entity: https://w3id.org/xpo1kg/")
+    assert answer.text.count("\n") == 1
+    # A browser gets the same reason on the HTML error page.
+    page = httpx.get(server.base + path, headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<p class="error" role="alert">unknown entity: https://w3id.org/xpo1kg/' in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/resource/%3Cx%3E", "entity 'https://w3id.org/xpo1kg/resource/<x>' is not a valid IRI"),
+        ("/resource/a%20b", "entity 'https://w3id.org/xpo1kg/resource/a b' is not a valid IRI"),
+        ("/resource/%25", "entity 'https://w3id.org/xpo1kg/resource/%' is not a valid IRI"),
+        ("/ontology/%7Bx%7D", "entity 'https://w3id.org/xpo1kg/ontology/{x}' is not a valid IRI"),
+        ("/resource?iri=not%20an%20iri", "entity 'not an iri' is not a valid IRI"),
+    ],
+)
+def test_invalid_iri_is_400_with_one_line(server: RunningServer, path: str, reason: str) -> None:
+    answer = httpx.get(server.base + path, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 400
+    assert answer.text.startswith(reason)
+    assert answer.text.count("\n") == 1
 
 
 def test_unacceptable_entity_format(server: RunningServer) -> None:

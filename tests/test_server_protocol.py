@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from xml.etree import ElementTree
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import GRAPH_FORMATS, RunningServer, running_server
+from serving import GRAPH_FORMATS, RunningServer
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("default_server")
 
 PROTEINS = "https://w3id.org/xpo1kg/graph/data/proteins"
 INHIBITORS = "https://w3id.org/xpo1kg/graph/data/inhibitors"
@@ -24,9 +26,9 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server() as running:
-        yield running
+def server(default_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return default_server
 
 
 def labels(answer: httpx.Response) -> list[str]:
@@ -289,3 +291,15 @@ def test_json_results_are_valid_sparql_json(server: RunningServer) -> None:
     value = document["results"]["bindings"][0]["v"]
     assert value["type"] == "literal"
     assert value["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def test_csv_is_the_sparql_csv_format_unchanged(server: RunningServer) -> None:
+    # SPARQL 1.1 CSV: values as they are (no spreadsheet escaping), fields with a comma, a quote
+    # or a line break quoted, CRLF line ends.
+    query = 'SELECT ?x ?y WHERE { BIND("=1+2" AS ?x) BIND("a\\r\\nb,\\"c\\"" AS ?y) }'
+    answer = httpx.get(server.sparql, params={"query": query, "format": "csv"})
+    assert answer.status_code == 200
+    assert "content-disposition" not in answer.headers
+    assert answer.content == b'x,y\r\n=1+2,"a\r\nb,""c"""\r\n'
+    spreadsheet = httpx.get(server.sparql, params={"query": query, "format": "csv-excel"})
+    assert spreadsheet.content == b'x,y\r\n\'=1+2,"a\r\nb,""c"""\r\n'

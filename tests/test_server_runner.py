@@ -99,7 +99,7 @@ def server_modules() -> list[str]:
     return sorted(f"xpo1kg.server.{m.name}" for m in pkgutil.iter_modules(xpo1kg.server.__path__))
 
 
-@pytest.mark.parametrize("name", [*server_modules(), "xpo1kg.serve_cli"])
+@pytest.mark.parametrize("name", [*server_modules(), "xpo1kg.cli.serve"])
 def test_server_doctests(name: str) -> None:
     results = doctest.testmod(importlib.import_module(name), verbose=False, report=True)
     assert results.failed == 0, f"{results.failed} doctest(s) failed in {name}"

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from rdflib.term import BNode, Node
-from serving import RunningServer, running_server
+from serving import RunningServer
 from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
 
 from xpo1kg import run_query
-from xpo1kg.catalog import list_queries
+from xpo1kg.query.catalog import list_queries
+
+# One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("default_server")
 
 QUERIES = list_queries()
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server() as running:
-        yield running
+def server(default_server: RunningServer) -> RunningServer:
+    """The test run's shared server (tests/conftest.py): these tests only read from it."""
+    return default_server
 
 
 def cell(node: Node | None) -> str | None:

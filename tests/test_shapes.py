@@ -17,10 +17,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from xpo1kg.loading import read_graph
-from xpo1kg.namespaces import BAO, OBO, XO, XR
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import BAO, OBO, XO, XR
 from xpo1kg.resources import data_files, ontology_file, shapes_file
-from xpo1kg.validation import ValidationReport, validate_graph
+from xpo1kg.validate.fast_engine import validate_fast
+from xpo1kg.validate.pyshacl_engine import ValidationReport, validate_graph
+
+# Runs on the same xdist worker as tests/test_fastshacl.py, which reuses its pyshacl reports.
+pytestmark = pytest.mark.xdist_group("shapes")
 
 #: (focus node, result path or None, constraint component as a CURIE)
 Key = tuple[str, str | None, str]
@@ -29,7 +33,20 @@ Edit = tuple[URIRef, URIRef, tuple[Node, ...]]
 
 SHAPES = read_graph([shapes_file()])
 #: The mechanistic properties, read from the target declarations of the provenance shape.
-MECHANISTIC = frozenset(SHAPES.objects(None, SH.targetSubjectsOf))
+MECHANISTIC = frozenset(
+    SHAPES.objects(
+        URIRef("https://w3id.org/xpo1kg/shapes/MechanisticStatementShape"), SH.targetSubjectsOf
+    )
+)
+
+BIOLINK = rdflib.Namespace("https://w3id.org/biolink/vocab/")
+#: The evidence fields of a curated, unhedged statement of the guide.
+EVIDENCE = (
+    (XO.evidenceType, OBO.ECO_0000303),
+    (XO.modality, XO.Established),
+    (BIOLINK.knowledge_level, Literal("knowledge_assertion")),
+    (BIOLINK.agent_type, Literal("manual_agent")),
+)
 
 M = XR["IC50_KPT-185_A2780"]  # a measurement with a single value
 R = XR.IC50_selinexor_bladder_various  # a measurement with a range
@@ -39,6 +56,9 @@ RESPONSE = XR.CancerCellResponseToXPO1Inhibition
 SITE = XR.XPO1_Cys528
 NFKB_ROUTE = XR.InhibitionOfNFkBSignalling
 INTECH = XR.IntechOpenChapter75812  # a source with a page and no citation
+FOXO = XR.FOXOFamily  # a protein family
+NORMAL = XR.NormalCellResponseToXPO1Inhibition  # a quoted node with a hedge
+KL, AT = BIOLINK.knowledge_level, BIOLINK.agent_type
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +106,8 @@ def annotate(graph: Graph, subject: Node, prop: Node, obj: Node) -> BNode:
     graph.add((axiom, OWL.annotatedProperty, prop))
     graph.add((axiom, OWL.annotatedTarget, obj))
     graph.add((axiom, DCTERMS.source, XR.BenchChemGuide2025))
+    for field, value in EVIDENCE:
+        graph.add((axiom, field, value))
     return axiom
 
 
@@ -150,7 +172,7 @@ def test_bundled_data_conforms(bundled: Graph, ontology: Graph) -> None:
 # fmt: off
 CASES = [
     # Measurement: value or range
-    case("measurement-without-value", (M, XO.value, ()), key(M, None, "Xone")),
+    case("measurement-without-value", (M, XO.value, ()), key(M, None, "Xone"), key(M, None, "Or")),
     case("measurement-value-zero", (M, XO.value, (dec("0"),)), "MinExclusive"),
     case("measurement-value-negative", (M, XO.value, (dec("-5"),)), "MinExclusive"),
     case("measurement-value-as-string", (M, XO.value, (Literal("100"),)), "Datatype", "MinExclusive"),
@@ -193,7 +215,7 @@ CASES = [
     case("upregulates-non-protein", (XR.TP53, XO.upregulatesExpressionOf, (XR.Apoptosis,)), "Class"),
     case("activates-non-pathway", (XR.BAX, XO.activatesPathway, (XR.Apoptosis,)), "Class"),
     case("participates-in-a-protein", (XR.CASP9, XO.participatesIn, (XR.CASP3,)), "Or"),
-    case("prognosis-marker-in-a-cell-line", (XR.XPO1, XO.poorPrognosisMarkerIn, (XR.A2780,)), "Class"),
+    case("prognosis-marker-in-a-cell-line", (XR.XPO1, XO.expressionCorrelatedWithPoorPrognosisIn, (XR.A2780,)), "Class"),
     case("protein-without-source", (XR.BAX, DCTERMS.source, ()), "MinCount"),
     # Inhibitor
     case("inhibitor-without-label", (XR.selinexor, RDFS.label, ()), "MinCount"),
@@ -263,17 +285,64 @@ CASES = [
     case("response-without-source", (RESPONSE, DCTERMS.source, ()), "MinCount"),
     case("response-outcome-a-protein", (RESPONSE, XO.hasOutcome, (XR.TP53,)), "Class"),
     case("response-to-inhibition-of-a-process", (RESPONSE, XO.responseToInhibitionOf, (XR.Apoptosis,)), "Class"),
+    # Evidence of a measurement, and of a node that quotes its source (issue 13)
+    case("measurement-without-evidence-type", (M, XO.evidenceType, ()), "MinCount"),
+    case("measurement-evidence-type-not-eco", (M, XO.evidenceType, (OBO.ECO_0000001,)), "In"),
+    case("measurement-without-knowledge-level", (M, KL, ()), "MinCount"),
+    case("measurement-knowledge-level-not-biolink", (M, KL, (Literal("knowledge assertion"),)), "In"),
+    case("measurement-two-knowledge-levels", (M, KL, (Literal("knowledge_assertion"), Literal("prediction"))),
+         "MaxCount"),
+    case("measurement-without-agent-type", (M, AT, ()), "MinCount"),
+    case("measurement-agent-type-not-biolink", (M, AT, (Literal("curator"),)), "In"),
+    case("measurement-two-agent-types", (M, AT, (Literal("manual_agent"), Literal("automated_agent"))),
+         "MaxCount"),
+    case("measurement-without-modality", (M, XO.modality, ()), "MinCount"),
+    case("measurement-modality-not-listed", (M, XO.modality, (XO.Probable,)), "In", key(M, None, "Or")),
+    case("measurement-hedged-without-hedge", (M, XO.modality, (XO.Possible,)), key(M, None, "Or")),
+    case("measurement-hedge-not-a-string", [(M, XO.modality, (XO.Possible,)), (M, XO.hedge, (Literal(1),))],
+         key(M, XO.hedge, "Datatype")),
+    case("primary-source-not-a-source", (M, XO.primarySource, (XR.TP53,)), "Class"),
+    case("step-without-evidence-type", (STEP, XO.evidenceType, ()), "MinCount"),
+    case("response-without-hedge", (NORMAL, XO.hedge, ()), key(NORMAL, None, "Or")),
+    case("binding-site-quote-without-agent-type", (SITE, AT, ()), "MinCount"),
+    # pIC50 and range summaries (issue 13, points 9 and 10)
+    case("pic50-not-a-decimal", (M, XO.pIC50, (Literal("7"),)), "Datatype", "MinInclusive", "MaxInclusive"),
+    case("pic50-out-of-range", (M, XO.pIC50, (dec("20"),)), "MaxInclusive"),
+    case("pic50-two-values", (M, XO.pIC50, (dec("7"), dec("7.1"))), "MaxCount"),
+    case("pic50-on-a-range", (R, XO.pIC50, (dec("6.5"),)), key(R, None, "Or")),
+    case("range-summary-on-a-cell-line", (R, XO.hasCellLine, (XR.A2780,)), "MaxCount"),
+    case("range-summary-without-description", (R, XO.cellLineDescription, ()), "MinCount"),
+    case("range-summary-without-range", [(R, XO.lowerBound, ()), (R, XO.upperBound, ()), (R, XO.value, (dec("100"),))],
+         key(R, XO.lowerBound, "MinCount")),
+    # Protein families, hedged routes and protein levels (issue 13, points 1, 4 and 5)
+    case("family-without-label", (FOXO, RDFS.label, ()), "MinCount"),
+    case("family-without-source", (FOXO, DCTERMS.source, ()), "MinCount"),
+    case("family-with-accession", (FOXO, XO.uniprotAccession, (Literal("Q12778"),)), "MaxCount"),
+    case("family-member-not-a-protein", (FOXO, XO.hasMember, (XR.Apoptosis,)), "Class"),
+    case("family-exported-by-non-receptor", (FOXO, XO.exportedBy, (XR.TP53,)), "Class"),
+    case("family-can-induce-non-route", (FOXO, XO.nuclearRetentionCanInduce, (XR.Apoptosis,)), "Class"),
+    case("can-induce-non-route", (XR.CDKN1A, XO.nuclearRetentionCanInduce, (XR.Apoptosis,)), "Class"),
+    case("level-decrease-of-a-process", (XR.XPO1, XO.inhibitionDecreasesProteinLevelOf, (XR.Apoptosis,)), "Class"),
 ]
 # fmt: on
 
 
 @pytest.mark.parametrize(("edits", "expected"), CASES)
 def test_rule_catches_broken_copy(
-    data: Graph, ontology: Graph, edits: list[Edit], expected: list[Key]
+    data: Graph,
+    ontology: Graph,
+    edits: list[Edit],
+    expected: list[Key],
+    shape_case_reports: dict[str, ValidationReport],
+    request: pytest.FixtureRequest,
 ) -> None:
     for subject, prop, values in edits:
         set_values(data, subject, prop, values)
-    assert_caught(validate_graph(data, ontology), *expected)
+    # pyshacl is slow: its report on this copy is shared with tests/test_fastshacl.py.
+    case_id = request.node.callspec.id
+    if case_id not in shape_case_reports:
+        shape_case_reports[case_id] = validate_graph(data, ontology)
+    assert_caught(shape_case_reports[case_id], *expected)
 
 
 # --- statement provenance ------------------------------------------------------------------------
@@ -318,6 +387,52 @@ def test_axiom_source_not_a_source(data: Graph, ontology: Graph) -> None:
     (axiom,) = axioms_of(data, XR.TP53, XO.exportedBy, XR.XPO1)
     data.set((axiom, DCTERMS.source, XR.BAX))
     assert_caught(validate_graph(data, ontology), key(axiom, DCTERMS.source, "Class"))
+
+
+# --- the evidence of axiom annotations (issue 13) ------------------------------------------------
+
+#: A hedged statement (possible, "can be a critical determinant") and an established one.
+HEDGED = (XR.TP53, XO.statusDeterminesSensitivityToInhibitionOf, XR.XPO1)
+PLAIN = (XR.TP53, XO.exportedBy, XR.XPO1)
+#: (id, statement, edits of its axiom: property -> new values, expected (path, component)s)
+AXIOM_CASES = [
+    pytest.param(PLAIN, {XO.evidenceType: ()}, [(XO.evidenceType, "MinCount")], id="axiom-without-evidence-type"),
+    pytest.param(PLAIN, {XO.evidenceType: (OBO.ECO_0000269, XO.Established)}, [(XO.evidenceType, "In")],
+                 id="axiom-evidence-type-not-eco"),
+    pytest.param(PLAIN, {KL: ()}, [(KL, "MinCount")], id="axiom-without-knowledge-level"),
+    pytest.param(PLAIN, {KL: (Literal("asserted"),)}, [(KL, "In")], id="axiom-knowledge-level-not-biolink"),
+    pytest.param(PLAIN, {AT: ()}, [(AT, "MinCount")], id="axiom-without-agent-type"),
+    pytest.param(PLAIN, {AT: (Literal("human"),)}, [(AT, "In")], id="axiom-agent-type-not-biolink"),
+    pytest.param(PLAIN, {XO.modality: ()}, [(XO.modality, "MinCount")], id="axiom-without-modality"),
+    pytest.param(PLAIN, {XO.modality: (XO.Established, XO.Possible)}, [(XO.modality, "MaxCount"), (None, "Or")],
+                 id="axiom-two-modalities"),
+    pytest.param(HEDGED, {XO.hedge: ()}, [(None, "Or")], id="axiom-hedged-without-hedge"),
+    pytest.param(HEDGED, {XO.modality: (XO.Established,), XO.hedge: ()}, [], id="axiom-established-needs-no-hedge"),
+    pytest.param(PLAIN, {XO.primarySource: (XR.TP53,)}, [(XO.primarySource, "Class")],
+                 id="axiom-primary-source-not-a-source"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("statement", "edits", "expected"), AXIOM_CASES)
+def test_evidence_rule_catches_broken_axiom(
+    data: Graph,
+    ontology: Graph,
+    statement: tuple[URIRef, URIRef, URIRef],
+    edits: dict[URIRef, tuple[Node, ...]],
+    expected: list[tuple[URIRef | None, str]],
+) -> None:
+    """Each evidence rule catches its defect on an axiom, and both engines agree exactly."""
+    (axiom,) = axioms_of(data, *statement)
+    for prop, values in edits.items():
+        data.remove((axiom, prop, None))
+        for value in values:
+            data.add((axiom, prop, value))
+    report = validate_graph(data, ontology)
+    wanted = {key(axiom, path, component) for path, component in expected}
+    assert keys(report) == wanted, "\n".join(report.lines())
+    assert report.conforms == (not wanted)
+    fast = validate_fast(data, ontology)
+    assert sorted(fast.lines()) == sorted(report.lines())
 
 
 # --- the shapes file itself ----------------------------------------------------------------------

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from sparql_cases import service_queries
 
 from xpo1kg.errors import QuerySyntaxError
-from xpo1kg.namespaces import PREFIXES
-from xpo1kg.sparql_lexer import MAX_NESTING, scan, tokens
-from xpo1kg.store import SERVICE_REFUSED, Store
+from xpo1kg.query.sparql_lexer import MAX_NESTING, scan, tokens
+from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.store.embedded import SERVICE_REFUSED, Store
 
 #: Examples per property run (CI); docs/security.md records a run with 20,000.
 EXAMPLES = int(os.environ.get("XPO1KG_SERVICE_EXAMPLES", "300"))

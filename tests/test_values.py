@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xpo1kg.errors import InputError
-from xpo1kg.values import (
+from xpo1kg.ingest.values import (
     IngestError,
     Quantity,
     QuantityError,

@@ -1,56 +1,27 @@
 """The wheel: it ships the ontology, shapes, data and queries, and works in a fresh environment.
 
-The wheel is built from the repository, installed into a new virtual environment (dependencies
-from PyPI or the pip cache), and the installed command is run from an unrelated directory.
+The wheel is built from the repository and installed into a new virtual environment (dependencies,
+as the wheel declares them, from PyPI or the pip cache: see tests/fresh_env.py), and the installed
+command is run from an unrelated directory.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from fresh_env import BIN, ROOT, make_env_on, pip, run
 
-pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[1]
-BIN = "Scripts" if os.name == "nt" else "bin"
-
-
-def run(command: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    # No PYTHONPATH or virtualenv of the test run may leak into the fresh environment.
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-    }
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    return subprocess.run(
-        command, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout, check=False
-    )
+# Slow (a fresh environment); one xdist worker builds the wheel and the base environment once,
+# for this module and tests/test_editable.py (pytest runs with --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fresh_env")]
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out), str(ROOT)]
-    built = run([*command, "--no-build-isolation"], cwd=out)
-    if built.returncode != 0:  # e.g. hatchling is not installed in the test environment
-        built = run(command, cwd=out)
-    assert built.returncode == 0, built.stdout + built.stderr
-    wheels = list(out.glob("xpo1kg-*.whl"))
-    assert len(wheels) == 1, wheels
-    return wheels[0]
-
-
-@pytest.fixture(scope="module")
-def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("venv")
-    created = run([sys.executable, "-m", "venv", str(home / "env")], cwd=home, timeout=300)
-    assert created.returncode == 0, created.stderr
-    env = home / "env"
-    installed = run([str(env / BIN / "pip"), "install", str(wheel)], cwd=home, timeout=900)
+def venv(wheel: Path, base_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    env = make_env_on(base_env, tmp_path_factory.mktemp("wheel-venv") / "env")
+    installed = pip(env, "install", "--no-deps", str(wheel), cwd=env.parent)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return env
 
@@ -62,9 +33,10 @@ def test_wheel_ships_the_package_data(wheel: Path) -> None:
         "xpo1kg/py.typed",
         "xpo1kg/__init__.py",
         "xpo1kg/__main__.py",
-        "xpo1kg/cli.py",
+        "xpo1kg/cli/__init__.py",
         "xpo1kg/ontology/xpo1kg.ttl",
         "xpo1kg/ontology/shapes.ttl",
+        "xpo1kg/rdf/registry.json",
     }
     data = sorted((ROOT / "data").glob("*.ttl"))
     queries = sorted((ROOT / "queries").glob("*.rq"))
@@ -110,3 +82,9 @@ def test_installed_package_is_the_wheel(venv: Path, tmp_path: Path) -> None:
     location = Path(result.stdout.strip())
     assert location.is_relative_to(venv.resolve())
     assert not location.is_relative_to(ROOT)
+
+
+def test_installed_dependencies_satisfy_the_wheel(venv: Path, tmp_path: Path) -> None:
+    """What the wheel declares is all it needs: pip finds no missing or conflicting requirement."""
+    checked = pip(venv, "check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

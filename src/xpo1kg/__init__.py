@@ -6,16 +6,18 @@
 [('KPT-185', 'NIH:OVCAR-3'), ('selinexor', 'MDA-MB-468')]
 """
 
-from .api import export, find_entity, run_query
-from .catalog import CompetencyQuery, get_query, list_queries
-from .errors import InputError, ParseError, QuerySyntaxError, UnknownQueryError, XPO1KGError
-from .graph import Entity, KnowledgeGraph, load_graph
-from .results import QueryResult
-from .validation import ValidationReport, ValidationResult, validate
+from xpo1kg.api import export, find_entity, run_query
+from xpo1kg.errors import InputError, ParseError, QuerySyntaxError, UnknownQueryError, XPO1KGError
+from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.query.results import QueryResult
+from xpo1kg.reason.explain import Explanation
+from xpo1kg.store.knowledge_graph import Entity, KnowledgeGraph, load_graph
+from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult, validate
 
 __all__ = [
     "CompetencyQuery",
     "Entity",
+    "Explanation",
     "InputError",
     "KnowledgeGraph",
     "ParseError",

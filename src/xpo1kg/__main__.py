@@ -1,5 +1,5 @@
 """Run the command line with ``python -m xpo1kg``."""
 
-from .cli import main
+from xpo1kg.cli import main
 
 main(prog_name="xpo1kg")

@@ -1,14 +1,15 @@
-"""Convenience functions over :class:`~xpo1kg.graph.KnowledgeGraph` for one-off use."""
+"""Convenience functions over :class:`~xpo1kg.store.knowledge_graph.KnowledgeGraph` for one-off use."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .catalog import CompetencyQuery, resolve_query
-from .export import ExportFormat, atomic_write, serialize
-from .graph import Binding, Entity, load_graph
-from .results import QueryResult
+from xpo1kg.query.catalog import CompetencyQuery, resolve_query
+from xpo1kg.query.results import QueryResult
+from xpo1kg.rdf.serialize import ExportFormat, atomic_write, serialize
+from xpo1kg.store.knowledge_graph import Binding, load_graph
+from xpo1kg.store.search import Hit
 
 __all__ = ["export", "find_entity", "run_query"]
 
@@ -31,13 +32,21 @@ def run_query(
     return load_graph(extra_files).query(query, bindings)
 
 
-def find_entity(text: str, *, extra_files: Iterable[str | Path] = ()) -> list[Entity]:
-    """Find entities by CURIE, IRI, label, synonym or external identifier.
+def find_entity(
+    text: str, *, extra_files: Iterable[str | Path] = (), limit: int | None = 20
+) -> list[Hit]:
+    """Find entities by CURIE, IRI, label, synonym or external identifier, best match first.
+
+    Prefixes, words, Greek spellings and typos match too (see :mod:`xpo1kg.store.search`); each
+    :class:`~xpo1kg.store.search.Hit` is an :class:`~xpo1kg.store.knowledge_graph.Entity` that also says how it matched.
+    ``limit=None`` returns every match.
 
     >>> [e.iri for e in find_entity("CRM1")]
     ['https://w3id.org/xpo1kg/resource/XPO1']
+    >>> [(e.label, e.type, e.why) for e in find_entity("selinexr", limit=1)]
+    [('selinexor', 'selective inhibitor of nuclear export', 'fuzzy label (1 edit)')]
     """
-    return load_graph(extra_files).find(text)
+    return load_graph(extra_files).find(text, limit)
 
 
 def export(

@@ -11,7 +11,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .errors import XPO1KGError
+from xpo1kg.errors import XPO1KGError
 
 __all__ = [
     "context_file",
@@ -62,7 +62,7 @@ def shapes_file() -> Traversable:
 
 def context_file() -> Traversable:
     """Return the compact JSON-LD context (embedded by exports, served by the server)."""
-    return _PACKAGE / "context.jsonld"
+    return _PACKAGE / "rdf" / "context.jsonld"
 
 
 def data_files() -> list[Traversable]:

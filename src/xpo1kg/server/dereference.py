@@ -13,14 +13,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..graph import KnowledgeGraph
-from ..namespaces import XO, XR
-from ..store import INFERRED_GRAPH_IRI, META_GRAPH_IRI
-from . import pages
-from .negotiation import GRAPH_TYPES, choose
-from .protocol import error_response
-from .serializers import serialize_graph
-from .settings import ServerSettings
+from xpo1kg.rdf.namespaces import XO, XR
+from xpo1kg.server import pages
+from xpo1kg.server.negotiation import GRAPH_TYPES, choose
+from xpo1kg.server.problems import ClientError, checked_iri, shown
+from xpo1kg.server.serializers import serialize_graph
+from xpo1kg.server.settings import ServerSettings
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["FORMAT_NAMES", "describe", "router"]
 
@@ -84,29 +84,34 @@ def describe(kg: KnowledgeGraph, iri: str, *, inferred: bool = False) -> list[ox
 
 
 def _entity_response(request: Request, iri: str) -> Response:
+    """Describe ``iri`` in the negotiated format.
+
+    Refusals are raised (:class:`ClientError`, an invalid IRI) for the app's error handlers.
+    """
     kg: KnowledgeGraph = request.app.state.kg
     settings: ServerSettings = request.app.state.settings
+    checked_iri(iri, "entity")
     wanted = request.query_params.get("format")
     if wanted is not None:
         media_type: str | None = FORMAT_NAMES.get(wanted)
         if media_type is None:
             names = ", ".join(FORMAT_NAMES)
-            return error_response(400, f"unknown format {wanted!r}; use one of {names}")
+            raise ClientError(400, f"unknown format {shown(wanted)}; use one of {names}")
     else:
         # Browsers name text/html; machines that accept anything (*/*) get Turtle.
         media_type = choose(request.headers.get("accept"), (*GRAPH_TYPES, _HTML))
     if media_type is None:
         offered = ", ".join((*GRAPH_TYPES, _HTML))
         accept = request.headers.get("accept")
-        return error_response(406, f"cannot describe an entity in {accept}; available: {offered}")
+        raise ClientError(406, f"cannot describe an entity in {accept}; available: {offered}")
     triples = describe(kg, iri, inferred=settings.inferred)
     if not triples:
-        return error_response(404, f"unknown entity: {iri}")
+        raise ClientError(404, f"unknown entity: {iri}")
     headers = {"Vary": "Accept"}
     if media_type == _HTML:
         html = pages.entity_html(kg, iri)
         if html is None:
-            return error_response(404, f"unknown entity: {iri}")
+            raise ClientError(404, f"unknown entity: {iri}")
         return HTMLResponse(html, headers=headers)
     body = b"" if request.method == "HEAD" else serialize_graph(media_type, triples)
     suffix = (
@@ -120,7 +125,7 @@ async def resource_by_iri(request: Request) -> Response:
     """Describe the entity named by ``?iri=`` (any IRI the graph mentions)."""
     iri = request.query_params.get("iri")
     if not iri:
-        return error_response(400, "missing 'iri' parameter, e.g. /resource?iri=" + XR + "TP53")
+        raise ClientError(400, "missing 'iri' parameter, e.g. /resource?iri=" + XR + "TP53")
     return _entity_response(request, iri)
 
 

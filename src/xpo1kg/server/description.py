@@ -6,8 +6,8 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 
-from .negotiation import GRAPH_TYPES, choose
-from .serializers import serialize_graph
+from xpo1kg.server.negotiation import GRAPH_TYPES, choose
+from xpo1kg.server.serializers import serialize_graph
 
 __all__ = ["service_description"]
 

@@ -10,16 +10,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from urllib.parse import urlencode
 
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..graph import KnowledgeGraph
-from ..namespaces import OBO, PREFIXES, compress
-from .tables import Cell, Table, iri_cell, literal_cell
-from .xrefs import IDENTIFIER_PROPERTIES, Xref, xref_from_curie, xref_from_iri, xref_from_property
+from xpo1kg.rdf.namespaces import OBO, PREFIXES, compress
+from xpo1kg.server.tables import Cell, Table, iri_cell, literal_cell
+from xpo1kg.server.xrefs import (
+    IDENTIFIER_PROPERTIES,
+    Xref,
+    xref_from_curie,
+    xref_from_iri,
+    xref_from_property,
+)
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["EntityView", "Statement", "entity_view"]
+__all__ = ["EntityView", "Evidence", "Inference", "Statement", "entity_view"]
 
 #: Incoming and outgoing statements shown per direction; a hub such as XPO1 stays readable.
 MAX_STATEMENTS = 1000
@@ -59,15 +67,35 @@ SELECT ?s ?p WHERE {{
   FILTER(!isBlank(?s) && ?p NOT IN (owl:annotatedSource, owl:annotatedTarget))
 }} ORDER BY ?p ?s LIMIT {MAX_STATEMENTS + 1}
 """
-_STATEMENT_SOURCES = """
-SELECT ?subject ?p ?o ?source ?quote WHERE {
+# The annotations of the statements about the entity: the evidence of asserted ones (source,
+# evidence type, modality, hedge, quote) and the provenance of inferred ones (rule, premises).
+_STATEMENT_EVIDENCE = """
+SELECT ?axiom ?subject ?p ?o ?source ?quote ?type ?type_label ?modality ?modality_label ?hedge
+       ?primary ?rule WHERE {
   { ?axiom owl:annotatedSource ?entity } UNION { ?axiom owl:annotatedTarget ?entity }
-  ?axiom owl:annotatedSource ?subject ;
+  ?axiom a owl:Axiom ;
+         owl:annotatedSource ?subject ;
+         owl:annotatedProperty ?p ;
+         owl:annotatedTarget ?o .
+  OPTIONAL { ?axiom dcterms:source ?source }
+  OPTIONAL { ?axiom xo:supportingText ?quote }
+  OPTIONAL { ?axiom xo:evidenceType ?type OPTIONAL { ?type rdfs:label ?type_label } }
+  OPTIONAL { ?axiom xo:modality ?modality OPTIONAL { ?modality rdfs:label ?modality_label } }
+  OPTIONAL { ?axiom xo:hedge ?hedge }
+  OPTIONAL { ?axiom xo:primarySource ?primary }
+  OPTIONAL { ?axiom xo:inferenceRule ?rule }
+} ORDER BY ?axiom
+"""
+_PREMISES = """
+SELECT ?subject ?p ?o ?ps ?pp ?po WHERE {
+  { ?axiom owl:annotatedSource ?entity } UNION { ?axiom owl:annotatedTarget ?entity }
+  ?axiom xo:inferenceRule ?rule ;
+         owl:annotatedSource ?subject ;
          owl:annotatedProperty ?p ;
          owl:annotatedTarget ?o ;
-         dcterms:source ?source .
-  OPTIONAL { ?axiom xo:supportingText ?quote }
-} ORDER BY ?source ?quote
+         xo:premise ?premise .
+  ?premise owl:annotatedSource ?ps ; owl:annotatedProperty ?pp ; owl:annotatedTarget ?po .
+}
 """
 # IC50 measurements of an inhibitor, a cell line or a cancer type, in nM (as queries/ic50_table.rq).
 _IC50 = """
@@ -97,12 +125,35 @@ IC50_COLUMNS = ("inhibitor", "cell line", "cancer type", "IC50 (nM)", "as publis
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """How a source supports a statement, shown inline: evidence type, modality, hedge, quote."""
+
+    source: Cell | None
+    primary_sources: tuple[Cell, ...] = ()
+    evidence_type: str = ""
+    modality: str = ""
+    hedge: str = ""
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Inference:
+    """Why an inferred statement holds: the rule, its premises in words, and the explain page."""
+
+    rule: str
+    premises: tuple[str, ...]
+    href: str
+
+
+@dataclass(frozen=True)
 class Statement:
-    """One edge: the property, the thing at the other end, and who says so."""
+    """One edge: the property, the thing at the other end, and how the graph knows it."""
 
     property: Cell
     other: Cell
     sources: tuple[Cell, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    inferred: Inference | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +173,7 @@ class EntityView:
     sources: tuple[Cell, ...]
     ic50: Table | None
     truncated: bool
+    inferred_types: tuple[tuple[Cell, Inference], ...] = ()
 
 
 def _number(node: Node | None) -> str:
@@ -169,28 +221,91 @@ def _sorted_unique(cells: Iterable[Cell]) -> tuple[Cell, ...]:
     return tuple(sorted(set(cells), key=lambda c: (c.text.casefold(), c.href or "")))
 
 
-def _statement_sources(reader: _Reader) -> dict[tuple[str, str, str], list[Cell]]:
-    sources: dict[tuple[str, str, str], list[Cell]] = defaultdict(list)
-    for row in reader.rows(_STATEMENT_SOURCES):
+Key = tuple[str, str, str]
+
+
+@dataclass
+class _Known:
+    """What the annotations say about each statement (by subject, property, object)."""
+
+    sources: dict[Key, list[Cell]]
+    evidence: dict[Key, list[Evidence]]
+    inferred: dict[Key, Inference]
+
+
+def _first(rows: list[dict[str, Node | None]], name: str) -> str:
+    """Return the first (sorted) value of a column over an axiom's rows, or ''."""
+    values = sorted({str(r[name]) for r in rows if r[name] is not None})
+    return values[0] if values else ""
+
+
+def _explain_href(key: Key) -> str:
+    return "/explain?" + urlencode({"s": key[0], "p": key[1], "o": key[2]})
+
+
+def _statement_evidence(reader: _Reader) -> _Known:
+    rows: dict[str, list[dict[str, Node | None]]] = defaultdict(list)
+    for row in reader.rows(_STATEMENT_EVIDENCE):
+        rows[str(row["axiom"])].append(row)
+    premises: dict[Key, set[str]] = defaultdict(set)
+    for row in reader.rows(_PREMISES):
         key = (str(row["subject"]), str(row["p"]), str(row["o"]))
-        cell = reader.source_cell(row["source"], row["quote"])
-        if cell not in sources[key]:
-            sources[key].append(cell)
-    return sources
+        words = [reader.link(row[n]).text for n in ("ps", "pp", "po")]
+        premises[key].add(" ".join(words))
+    known = _Known(defaultdict(list), defaultdict(list), {})
+    for axiom_rows in rows.values():
+        first = axiom_rows[0]
+        key = (str(first["subject"]), str(first["p"]), str(first["o"]))
+        one = partial(_first, axiom_rows)
+
+        if first["rule"] is not None:
+            known.inferred[key] = Inference(
+                one("rule"), tuple(sorted(premises.get(key, ()))), _explain_href(key)
+            )
+            continue
+        source = reader.source_cell(first["source"], first["quote"]) if first["source"] else None
+        if source is not None and source not in known.sources[key]:
+            known.sources[key].append(source)
+        primaries = {r["primary"] for r in axiom_rows if r["primary"] is not None}
+        evidence_type = one("type_label") or (compress(one("type")) if one("type") else "")
+        evidence = Evidence(
+            source=source,
+            primary_sources=_sorted_unique(reader.link(p) for p in primaries),
+            evidence_type=evidence_type,
+            modality=one("modality_label")
+            or (compress(one("modality")) if one("modality") else ""),
+            hedge=one("hedge"),
+            quote=one("quote"),
+        )
+        if evidence not in known.evidence[key]:
+            known.evidence[key].append(evidence)
+    return known
 
 
 def _statements(
     reader: _Reader,
     pairs: list[tuple[str, Node]],
-    sources: dict[tuple[str, str, str], list[Cell]],
+    known: _Known,
     *,
     incoming: bool,
 ) -> tuple[Statement, ...]:
     statements = []
     for prop, other in pairs:
         key = (str(other), prop, reader.iri) if incoming else (reader.iri, prop, str(other))
-        cited = tuple(sorted(sources.get(key, []), key=lambda c: c.text.casefold()))
-        statements.append(Statement(reader.property_cell(prop), reader.link(other), cited))
+        cited = tuple(sorted(known.sources.get(key, []), key=lambda c: c.text.casefold()))
+        evidence = sorted(
+            known.evidence.get(key, []),
+            key=lambda e: (e.source.text.casefold() if e.source else "", e.quote),
+        )
+        statements.append(
+            Statement(
+                reader.property_cell(prop),
+                reader.link(other),
+                cited,
+                tuple(evidence),
+                known.inferred.get(key),
+            )
+        )
     statements.sort(key=lambda s: (s.property.text.casefold(), s.other.text.casefold()))
     return tuple(statements)
 
@@ -254,8 +369,14 @@ def entity_view(kg: KnowledgeGraph, iri: str) -> EntityView | None:
     }
     # The same page reached twice (an accession and its exactMatch IRI) is listed once.
     by_page = {(x.href or f"{x.database}:{x.accession}"): x for x in sorted(identifiers)}
-    sources = _statement_sources(reader)
+    known = _statement_evidence(reader)
     types = [o for o in values[str(RDF.type)] if o != OWL.NamedIndividual]
+    typed = {o: known.inferred.get((iri, str(RDF.type), str(o))) for o in types}
+    inferred_types = sorted(
+        ((reader.link(o), why) for o, why in typed.items() if why is not None),
+        key=lambda pair: pair[0].text.casefold(),
+    )
+    types = [o for o in types if typed[o] is None]
 
     def texts(prop: str) -> tuple[str, ...]:
         return tuple(sorted({str(o) for o in values[prop]}, key=str.casefold))
@@ -270,14 +391,15 @@ def entity_view(kg: KnowledgeGraph, iri: str) -> EntityView | None:
         synonyms=texts(str(SKOS.altLabel)),
         types=_sorted_unique(reader.link(t) for t in types),
         identifiers=tuple(sorted(by_page.values())),
-        outgoing=_statements(reader, relations, sources, incoming=False),
+        outgoing=_statements(reader, relations, known, incoming=False),
         incoming=_statements(
             reader,
             [(str(r["p"]), r["s"]) for r in incoming[:MAX_STATEMENTS] if r["s"] is not None],
-            sources,
+            known,
             incoming=True,
         ),
         sources=_sorted_unique(reader.link(s) for s in values[_SOURCE]),
         ic50=_ic50_table(reader),
         truncated=len(outgoing) > MAX_STATEMENTS or len(incoming) > MAX_STATEMENTS,
+        inferred_types=tuple(inferred_types),
     )

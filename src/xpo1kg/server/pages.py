@@ -17,14 +17,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..catalog import CompetencyQuery, get_query, list_queries
-from ..errors import QuerySyntaxError, UnknownQueryError, XPO1KGError
-from ..graph import KnowledgeGraph
-from .entity_view import entity_view
-from .runner import QueryRunner, QueryTimeout, WorkerLostError
-from .tables import Table, local_href, table_from_bindings
+from xpo1kg.errors import UnknownQueryError, XPO1KGError
+from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.server.entity_view import entity_view
+from xpo1kg.server.problems import one_line, phrase, status_of
+from xpo1kg.server.runner import QueryRunner
+from xpo1kg.server.tables import Table, local_href, table_from_bindings
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["PAGE_ROWS", "entity_html", "install", "render"]
+__all__ = ["PAGE_ROWS", "entity_html", "error_page", "install", "render"]
 
 #: Rows shown in an HTML results table; the full answer is a download away.
 PAGE_ROWS = 1000
@@ -45,7 +46,9 @@ _COUNTS = (
     + " } ?thing a/rdfs:subClassOf* ?class } GROUP BY ?class"
 )
 #: Download formats offered under a results table: (label, ``format=`` value of ``/sparql``).
-DOWNLOADS = (("CSV", "csv"), ("JSON", "json"))
+#: The CSV link is the spreadsheet-safe variant (formula-looking cells neutralised): a person
+#: clicking it opens it in a spreadsheet; programs ask ``/sparql`` for standard CSV themselves.
+DOWNLOADS = (("CSV", "csv-excel"), ("JSON", "json"))
 
 _templates = Environment(
     loader=PackageLoader("xpo1kg.server", "templates"),
@@ -87,8 +90,10 @@ async def _answer(request: Request, sparql: str) -> Answer:
     return Answer(table, answer.truncated, _downloads(sparql))
 
 
-def _error_page(status: int, title: str, message: str) -> HTMLResponse:
-    page = render("error.html", title=title, message=message, status=status)
+def error_page(status: int, message: str, title: str | None = None) -> HTMLResponse:
+    """Return the HTML error page: ``title`` (default: the status and its phrase) and a reason."""
+    heading = title or f"{status} {phrase(status)}"
+    page = render("error.html", title=heading, message=one_line(message), status=status)
     return HTMLResponse(page, status_code=status)
 
 
@@ -119,15 +124,11 @@ async def question(request: Request, name: str) -> HTMLResponse:
     try:
         query = get_query(name)
     except UnknownQueryError as error:
-        return _error_page(404, "No such question", str(error))
+        return error_page(404, str(error), "No such question")
     try:
         answer = await _answer(request, query.sparql)
-    except QueryTimeout as error:
-        return _error_page(503, "The question took too long", str(error))
-    except WorkerLostError as error:
-        return _error_page(503, "The question needed too much memory", str(error))
     except XPO1KGError as error:
-        return _error_page(500, "The question could not be answered", str(error))
+        return error_page(status_of(error), str(error), "The question could not be answered")
     return HTMLResponse(render("question.html", query=query, answer=answer))
 
 
@@ -170,12 +171,8 @@ async def query_page(
     if run and query is not None:
         try:
             context["answer"] = await _answer(request, query)
-        except QuerySyntaxError as error:
-            context["error"], status = str(error), 400
-        except (QueryTimeout, WorkerLostError) as error:
-            context["error"], status = str(error), 503
         except XPO1KGError as error:
-            context["error"], status = str(error), 500
+            context["error"], status = one_line(str(error)), status_of(error)
     return HTMLResponse(render("query.html", **context), status_code=status)
 
 

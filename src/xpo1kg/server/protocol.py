@@ -7,17 +7,12 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from ..errors import QuerySyntaxError
-from .description import service_description
-from .runner import (
-    NotAcceptableError,
-    QueryRunner,
-    QueryTimeout,
-    UpdateRefusedError,
-    WorkerLostError,
-)
-from .settings import ServerSettings
-from .worker import BYTES_LIMIT, Job, Payload
+from xpo1kg.server.description import service_description
+from xpo1kg.server.problems import ClientError, checked_iri, shown
+from xpo1kg.server.runner import QueryRunner
+from xpo1kg.server.serializers import spreadsheet_csv
+from xpo1kg.server.settings import ServerSettings
+from xpo1kg.server.worker import BYTES_LIMIT, Job, Payload
 
 __all__ = ["error_response", "router"]
 
@@ -37,18 +32,14 @@ FORMAT_PARAMETER = {
     "jsonld": "application/ld+json",
     "nt": "application/n-triples",
     "rdf": "application/rdf+xml",
+    # CSV for spreadsheets (the pages' download link): formula-looking cells are neutralised.
+    "csv-excel": "text/csv",
 }
 
 
 def error_response(status: int, message: str) -> PlainTextResponse:
     """Return a one-line plain-text error (SPARQL clients show the body to the user)."""
     return PlainTextResponse(message + "\n", status_code=status, headers={"Vary": "Accept"})
-
-
-class _RequestError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
 
 
 def _params(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -60,10 +51,10 @@ def _params(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _one_query(params: dict[str, list[str]]) -> str | None:
     if "update" in params:
-        raise _RequestError(400, "SPARQL Update is not allowed: this endpoint is read-only")
+        raise ClientError(400, "SPARQL Update is not allowed: this endpoint is read-only")
     queries = params.get("query", [])
     if len(queries) > 1:
-        raise _RequestError(400, "more than one 'query' parameter")
+        raise ClientError(400, "more than one 'query' parameter")
     return queries[0] if queries else None
 
 
@@ -78,38 +69,43 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            raise _RequestError(400, "the request body is not UTF-8") from None
+            raise ClientError(400, "the request body is not UTF-8") from None
         params = _params(parse_qsl(text, keep_blank_values=True))
         query = _one_query(params)
         if query is None:
-            raise _RequestError(400, "missing 'query' parameter in the form")
+            raise ClientError(400, "missing 'query' parameter in the form")
         for name, values in url_params.items():
             params.setdefault(name, values)
         return query, params
     if content_type == _UPDATE:
-        raise _RequestError(400, "SPARQL Update is not allowed: this endpoint is read-only")
+        raise ClientError(400, "SPARQL Update is not allowed: this endpoint is read-only")
     if content_type == _QUERY:
         try:
             return body.decode("utf-8"), url_params
         except UnicodeDecodeError:
-            raise _RequestError(400, "the query is not UTF-8") from None
-    shown = content_type or "none"
-    raise _RequestError(415, f"unsupported content type {shown}: send {_FORM} or {_QUERY}")
+            raise ClientError(400, "the query is not UTF-8") from None
+    named = content_type or "none"
+    raise ClientError(415, f"unsupported content type {named}: send {_FORM} or {_QUERY}")
+
+
+def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    return tuple(checked_iri(value, name) for value in params.get(name, ()))
 
 
 @router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
 async def sparql_endpoint(request: Request) -> Response:
-    """Answer a SPARQL query, or describe the service when there is none."""
-    try:
-        query, params = await _read_request(request)
-    except _RequestError as refusal:
-        return error_response(refusal.status, refusal.message)
+    """Answer a SPARQL query, or describe the service when there is none.
+
+    Refusals and failures are raised (:class:`~xpo1kg.server.problems.ClientError`, the runner's
+    errors) and answered by the app's error handlers with their status and a one-line reason.
+    """
+    query, params = await _read_request(request)
     accept = request.headers.get("accept")
-    if "format" in params:
-        chosen = params["format"][-1].lower()
+    chosen = params["format"][-1].lower() if "format" in params else None
+    if chosen is not None:
         if chosen not in FORMAT_PARAMETER:
             known = ", ".join(FORMAT_PARAMETER)
-            return error_response(400, f"unknown format {chosen!r} (expected one of {known})")
+            raise ClientError(400, f"unknown format {shown(chosen)} (expected one of {known})")
         accept = FORMAT_PARAMETER[chosen]
     if query is None:
         return service_description(request, accept)
@@ -119,26 +115,22 @@ async def sparql_endpoint(request: Request) -> Response:
         query,
         accept,
         settings.max_rows,
-        default_graphs=tuple(params.get("default-graph-uri", ())),
-        named_graphs=tuple(params.get("named-graph-uri", ())),
+        default_graphs=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
     )
-    try:
-        reply = await runner.execute(job)
-    except UpdateRefusedError as error:
-        return error_response(400, str(error))
-    except QuerySyntaxError as error:
-        return error_response(400, str(error))
-    except NotAcceptableError as error:
-        return error_response(406, str(error))
-    except (QueryTimeout, WorkerLostError) as error:
-        return error_response(503, str(error))
+    reply = await runner.execute(job)
     assert isinstance(reply, Payload)  # jobs sent without bindings=True always get bytes
     headers = {"Vary": "Accept"}
     if reply.truncated:
         cap = settings.max_response_bytes if reply.limit == BYTES_LIMIT else settings.max_rows
         headers["X-SPARQL-Truncated"] = f"true; {reply.limit}={cap}"
     media_type = reply.media_type
+    body = reply.body
+    if chosen == "csv-excel" and media_type == "text/csv":
+        body = spreadsheet_csv(body)
+        headers["Content-Disposition"] = 'attachment; filename="results.csv"'
     if media_type in _TEXT_TYPES:
         media_type += "; charset=utf-8"
-    body = b"" if request.method == "HEAD" else reply.body
+    if request.method == "HEAD":
+        body = b""
     return Response(body, media_type=media_type, headers=headers)

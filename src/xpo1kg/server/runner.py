@@ -10,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from ..errors import QuerySyntaxError, XPO1KGError
-from ..sparql_lexer import scan
-from ..store import check_query_is_safe
-from .serializers import Bindings
-from .settings import GraphSpec
-from .worker import (
+from xpo1kg.errors import QuerySyntaxError, XPO1KGError
+from xpo1kg.query.sparql_lexer import scan
+from xpo1kg.server.serializers import Bindings
+from xpo1kg.server.settings import GraphSpec
+from xpo1kg.server.worker import (
     Failure,
     Job,
     Payload,
@@ -29,6 +29,7 @@ from .worker import (
     serve_jobs,
     update_refused,
 )
+from xpo1kg.store.embedded import check_query_is_safe
 
 __all__ = [
     "NotAcceptableError",
@@ -241,11 +242,12 @@ class QueryRunner:
                 f"query stopped after {self.timeout:g} s (the time limit of this endpoint)"
             ) from None
         except (EOFError, OSError):
-            # The engine aborts the process when an allocation fails at the memory limit.
             self._replace(worker)
-            raise WorkerLostError(
-                f"the query worker stopped: {memory_refused(self.max_worker_memory)}"
-            ) from None
+            # The engine aborts the process (SIGABRT) when an allocation fails at the memory limit.
+            if worker.process.exitcode == -signal.SIGABRT:
+                reason = memory_refused(self.max_worker_memory)
+                raise WorkerLostError(f"the query worker stopped: {reason}") from None
+            raise WorkerLostError("the query worker stopped unexpectedly") from None
         except BaseException:
             # Cancelled mid-query: the worker's reply would answer the next job, so replace it.
             self._replace(worker)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Sequence
 from itertools import takewhile
@@ -9,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from xpo1kg.rdf.namespaces import PREFIXES
 
 __all__ = [
     "Bindings",
@@ -17,6 +19,7 @@ __all__ = [
     "serialize_boolean",
     "serialize_graph",
     "serialize_solutions",
+    "spreadsheet_csv",
     "term_json",
 ]
 
@@ -32,6 +35,8 @@ _GRAPH_FORMATS = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Where a truncated answer is flagged in JSON and XML results (documented in the README).
 TRUNCATION_LINK = "https://w3id.org/xpo1kg/server#truncated"
 
@@ -65,6 +70,28 @@ def _csv_cell(term: JsonTerm | None) -> str:
     if any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+def _spreadsheet_cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def spreadsheet_csv(body: bytes) -> bytes:
+    r"""Return SPARQL CSV results rewritten for spreadsheets: formula-looking cells are neutralised.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    apostrophe, so that a spreadsheet shows it as text instead of evaluating it. This is *not*
+    the SPARQL 1.1 CSV format any more (``/sparql?format=csv`` is); it is for people, not programs.
+
+    >>> spreadsheet_csv(b'x,y\r\n=1+2,"a,b"\r\n-3,ok\r\n')
+    b'x,y\r\n\'=1+2,"a,b"\r\n\'-3,ok\r\n'
+    """
+    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_spreadsheet_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
 
 
 def _tsv_cell(term: JsonTerm | None) -> str:

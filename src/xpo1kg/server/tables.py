@@ -14,8 +14,8 @@ from urllib.parse import quote, urlencode
 
 from rdflib.term import URIRef
 
-from ..graph import KnowledgeGraph
-from ..namespaces import XO, XR, compress
+from xpo1kg.rdf.namespaces import XO, XR, compress
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "Cell",

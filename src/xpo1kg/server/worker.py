@@ -17,18 +17,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import QuerySyntaxError, XPO1KGError
-from ..namespaces import PREFIXES
-from ..store import INFERRED_GRAPH_IRI, META_GRAPH_IRI, check_query_is_safe
-from .negotiation import BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, choose
-from .serializers import (
+from xpo1kg.errors import QuerySyntaxError, XPO1KGError
+from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.server.negotiation import BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, choose
+from xpo1kg.server.serializers import (
     Bindings,
     serialize_boolean,
     serialize_graph,
     serialize_solutions,
     term_json,
 )
-from .settings import GraphSpec
+from xpo1kg.server.settings import GraphSpec
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, check_query_is_safe
 
 __all__ = [
     "BYTES_LIMIT",
@@ -138,7 +138,7 @@ class QueryEngine:
         if spec.store is not None:
             store = ox.Store.read_only(spec.store)
         else:
-            from ..graph import load_graph
+            from xpo1kg.store.knowledge_graph import load_graph
 
             graph = load_graph([Path(p) for p in spec.data], inferred=spec.inferred)
             store = graph.store.oxigraph

@@ -3,7 +3,8 @@
 The data holds identifiers in three forms: literal accessions on dedicated properties
 (``xo:uniprotAccession``, ``xo:cellosaurusId``), ``skos:exactMatch`` IRIs (UniProt, ChEMBL, PubChem,
 DrugBank, Cellosaurus, Reactome and OBO PURLs for ChEBI, MONDO, NCIT, DOID, GO, BTO) and
-``oboInOwl:hasDbXref`` CURIE strings (HGNC, NCBIGene, CAS...).
+``oboInOwl:hasDbXref`` CURIE strings (HGNC, NCBIGene, CAS...). The databases' names and page
+patterns come from the registry (:mod:`xpo1kg.rdf.registry`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..namespaces import OBO, PREFIXES, XO
+from xpo1kg.rdf.namespaces import OBO, XO
+from xpo1kg.rdf.registry import database, parse_iri
 
 __all__ = [
     "IDENTIFIER_PROPERTIES",
@@ -31,60 +33,45 @@ class Xref:
     href: str | None
 
 
-# IRI namespace -> (database name, URL of the human-readable page for an accession).
-_IRI_FORMS: tuple[tuple[str, str, str], ...] = (
-    (PREFIXES["uniprot"], "UniProt", "https://www.uniprot.org/uniprotkb/{}/entry"),
-    (PREFIXES["chembl"], "ChEMBL", "https://www.ebi.ac.uk/chembl/explore/compound/{}"),
-    (PREFIXES["drugbank"], "DrugBank", "https://go.drugbank.com/drugs/{}"),
-    (PREFIXES["cellosaurus"], "Cellosaurus", "https://www.cellosaurus.org/{}"),
-    (PREFIXES["reactome"], "Reactome", "https://reactome.org/content/detail/{}"),
-)
-_PUBCHEM = re.compile(re.escape(PREFIXES["pubchem"]) + r"CID(\d+)$")
 _OBO = re.compile(re.escape(str(OBO)) + r"([A-Za-z]+)_(\w+)$")
-_OBO_NAMES = {"CHEBI": "ChEBI", "NCIT": "NCIT", "MONDO": "MONDO", "DOID": "DOID", "GO": "GO"}
+#: PubChem compound IRIs end in ``CID`` and the number; the page takes the number.
+_PUBCHEM_CID = re.compile(r"CID(\d+)$")
 
-# CURIE prefix of an oboInOwl:hasDbXref value -> (database name, page URL or None).
-_CURIE_FORMS: dict[str, tuple[str, str | None]] = {
-    "HGNC": ("HGNC", "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:{}"),
-    "NCBIGENE": ("NCBI Gene", "https://www.ncbi.nlm.nih.gov/gene/{}"),
-    "CAS": ("CAS", "https://commonchemistry.cas.org/detail?cas_rn={}"),
-    "UNII": ("UNII", "https://precision.fda.gov/uniisearch/srs/unii/{}"),
-    "KEGG.DRUG": ("KEGG DRUG", "https://www.kegg.jp/entry/{}"),
-    "DEPMAP": ("DepMap", "https://depmap.org/portal/cell_line/{}"),
-    "CHEBI": ("ChEBI", "http://purl.obolibrary.org/obo/CHEBI_{}"),
-    "PMID": ("PubMed", "https://pubmed.ncbi.nlm.nih.gov/{}/"),
-}
-
-# Literal-valued identifier properties of the ontology.
-_PROPERTY_FORMS: dict[str, tuple[str, str | None]] = {
-    str(XO.uniprotAccession): ("UniProt", "https://www.uniprot.org/uniprotkb/{}/entry"),
-    str(XO.cellosaurusId): ("Cellosaurus", "https://www.cellosaurus.org/{}"),
-    str(XO.inchiKey): ("InChIKey", None),
+# Literal-valued identifier properties of the ontology -> registry prefix.
+_PROPERTY_DATABASES: dict[str, str] = {
+    str(XO.uniprotAccession): "uniprot",
+    str(XO.cellosaurusId): "cellosaurus",
+    str(XO.inchiKey): "inchikey",
 }
 
 #: The properties whose values :func:`xref_from_property` understands.
-IDENTIFIER_PROPERTIES = frozenset(_PROPERTY_FORMS)
+IDENTIFIER_PROPERTIES = frozenset(_PROPERTY_DATABASES)
 
 
 def xref_from_iri(iri: str) -> Xref:
     """Describe a ``skos:exactMatch`` IRI as a database accession with a readable page.
 
     >>> xref_from_iri("http://purl.uniprot.org/uniprot/P04637")
-    Xref(database='UniProt', accession='P04637', href='https://www.uniprot.org/uniprotkb/P04637/entry')
+    Xref(database='UniProt Protein', accession='P04637', href='https://www.uniprot.org/uniprotkb/P04637/entry')
     >>> xref_from_iri("http://rdf.ncbi.nlm.nih.gov/pubchem/compound/CID71481097").href
     'https://pubchem.ncbi.nlm.nih.gov/compound/71481097'
     >>> xref_from_iri("http://purl.obolibrary.org/obo/MONDO_0009693")
-    Xref(database='MONDO', accession='MONDO:0009693', href='http://purl.obolibrary.org/obo/MONDO_0009693')
+    Xref(database='Mondo Disease Ontology', accession='MONDO:0009693', href='http://purl.obolibrary.org/obo/MONDO_0009693')
     """
-    for namespace, database, page in _IRI_FORMS:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return Xref(database, iri[len(namespace) :], page.format(iri[len(namespace) :]))
-    if match := _PUBCHEM.match(iri):
-        cid = match.group(1)
-        return Xref("PubChem", f"CID {cid}", f"https://pubchem.ncbi.nlm.nih.gov/compound/{cid}")
-    if match := _OBO.match(iri):
-        prefix, local = match.groups()
-        return Xref(_OBO_NAMES.get(prefix, prefix), f"{prefix}:{local}", iri)
+    parsed = parse_iri(iri)
+    obo = _OBO.match(iri)
+    if parsed is not None and iri.startswith(parsed[0].uri_prefix):
+        db, local = parsed
+        if obo:
+            return Xref(db.name, f"{obo.group(1)}:{obo.group(2)}", iri)
+        if db.prefix == "pubchem" and (cid := _PUBCHEM_CID.match(local)):
+            return Xref(db.name, f"CID {cid.group(1)}", db.page_for(cid.group(1)))
+        return Xref(db.name, local, db.page_for(local))
+    if obo:
+        prefix, local = obo.groups()
+        return Xref(parsed[0].name if parsed else prefix, f"{prefix}:{local}", iri)
+    if parsed is not None:  # another form of a known database's IRI, e.g. identifiers.org
+        return Xref(parsed[0].name, parsed[1], iri)
     return Xref("other", iri, iri if iri.startswith(("http://", "https://")) else None)
 
 
@@ -93,14 +80,18 @@ def xref_from_curie(curie: str) -> Xref:
 
     >>> xref_from_curie("NCBIGene:7157").href
     'https://www.ncbi.nlm.nih.gov/gene/7157'
+    >>> xref_from_curie("PMID:28810913").href
+    'https://pubmed.ncbi.nlm.nih.gov/28810913/'
     >>> xref_from_curie("BRD:BRD-K21361524")
     Xref(database='BRD', accession='BRD-K21361524', href=None)
     """
     prefix, sep, local = curie.partition(":")
     if not sep:
         return Xref("other", curie, None)
-    database, page = _CURIE_FORMS.get(prefix.upper(), (prefix, None))
-    return Xref(database, local, page.format(local) if page else None)
+    db = database(prefix)
+    if db is None:
+        return Xref(prefix, local, None)
+    return Xref(db.name, local, db.page_for(local))
 
 
 def xref_from_property(property_iri: str, value: str) -> Xref:
@@ -109,5 +100,6 @@ def xref_from_property(property_iri: str, value: str) -> Xref:
     >>> xref_from_property(str(XO.cellosaurusId), "CVCL_0134").href
     'https://www.cellosaurus.org/CVCL_0134'
     """
-    database, page = _PROPERTY_FORMS[property_iri]
-    return Xref(database, value, page.format(value) if page else None)
+    db = database(_PROPERTY_DATABASES[property_iri])
+    assert db is not None, property_iri  # the registry lists every identifier property's database
+    return Xref(db.name, value, db.page_for(value))

@@ -1,0 +1,158 @@
+"""The ``xpo1kg ingest`` command: add measurements from a CSV or TSV file (see docs/ingest.md).
+
+Register it on the main group with ``main.add_command(ingest_command, name="ingest")``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.ingest.pipeline import IngestResult, ingest
+from xpo1kg.ingest.values import IngestError, read_table
+from xpo1kg.rdf.namespaces import compress
+
+__all__ = ["ingest_command"]
+
+#: Tables with at least this many rows get a progress bar and notes on stderr.
+PROGRESS_ROWS = 1000
+
+
+def _clock() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when it is set (for reproducible provenance records)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+
+@contextmanager
+def _progress(rows: int) -> Iterator[Callable[[int], None]]:
+    if rows < PROGRESS_ROWS:
+        yield lambda _: None
+        return
+    with click.progressbar(length=rows, label="reading rows", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+def _summary(result: IngestResult, dry_run: bool) -> str:
+    """Say what the rows came to: '12 rows: 10 added, 1 already present, 1 repeated; new: 1 source'."""
+    plan = result.plan
+    added, present, repeat = (plan.count(s) for s in ("add", "present", "repeat"))
+    parts = [f"{added} {'would be added' if dry_run else 'added'}", f"{present} already present"]
+    parts += [f"{repeat} repeated"] if repeat else []
+    measured = {outcome.iri for outcome in plan.outcomes}
+    sources = sum("/resource/source/" in iri for iri in plan.generated if iri not in measured)
+    new = [_count(sources, "source")] if sources else []
+    for kind, word in (
+        ("inhibitor", "unverified inhibitor"),
+        ("cell-line", "unverified cell line"),
+    ):
+        if count := sum(f"/resource/new/{kind}/" in iri for iri in plan.generated):
+            new.append(_count(count, word))
+    return f"{_count(len(plan.table.rows), 'row')}: {', '.join(parts)}" + (
+        f"; new: {', '.join(new)}" if new else ""
+    )
+
+
+def _report(result: IngestResult, dry_run: bool) -> None:
+    plan = result.plan
+    name = plan.table.name
+    verbs = {"add": "would add" if dry_run else "added", "present": "already present"}
+    for outcome in plan.outcomes:
+        if outcome.status == "add" and not dry_run:
+            continue
+        verb = verbs.get(outcome.status, "repeats an earlier row:")
+        iri = f" as {compress(outcome.iri)}" if outcome.iri else ""
+        click.echo(f"{name}:{outcome.row}: {verb} {outcome.summary}{iri}")
+    click.echo(f"{name}: {_summary(result, dry_run)}")
+    if dry_run:
+        click.echo("dry run: nothing written")
+    elif not result.written:
+        click.echo("nothing to add: nothing written")
+    else:
+        click.echo(f"wrote {' and '.join(result.written)} (provenance: <{result.record}>)")
+
+
+@click.command(name="ingest")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--source",
+    metavar="PMID:…|DOI|URL|NAME",
+    help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
+    "a source of the graph by name ('guide' is the BenchChem guide).",
+)
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Turtle file to add to (default: FILE with .ttl). Provenance goes to INTO.prov.trig.",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Add to a persistent store instead (see `xpo1kg load`), in one transaction.",
+)
+@click.option(
+    "--allow-new",
+    is_flag=True,
+    help="Create unknown inhibitors and cell lines, marked as not yet verified.",
+)
+@click.option(
+    "--inhibits",
+    metavar="PROTEIN",
+    help="With --allow-new: the target that new inhibitors inhibit, as the source states it.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+def ingest_command(
+    file: Path,
+    source: str | None,
+    into: Path | None,
+    store: Path | None,
+    allow_new: bool,
+    inhibits: str | None,
+    dry_run: bool,
+) -> None:
+    """Add measurements from a CSV or TSV FILE, validated and normalised to nM.
+
+    Columns (any case; spaces and underscores ignored): inhibitor, value, cell_line and/or
+    cancer_type, and optionally unit, endpoint (IC50 by default), source, assay, notes. Any
+    problem: one line per problem (FILE:ROW:COLUMN: message), nothing written, exit 1 (2 for a
+    file or header that cannot be read).
+    """
+    try:
+        table = read_table(file)
+        large = len(table.rows) >= PROGRESS_ROWS
+        with _progress(len(table.rows)) as advance:
+            result = ingest(
+                table,
+                into=into,
+                store=store,
+                source=source,
+                allow_new=allow_new,
+                inhibits=inhibits,
+                dry_run=dry_run,
+                clock=_clock,
+                progress=advance,
+                note=(lambda text: click.echo(text, err=True)) if large else lambda _: None,
+            )
+    except IngestError as problems:
+        for line in problems.lines():
+            click.echo(line, err=True)
+        click.echo(f"error: {problems}", err=True)
+        sys.exit(problems.exit_code)
+    except InputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except XPO1KGError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    _report(result, dry_run)

@@ -1,0 +1,53 @@
+"""Option objects and error handling shared by every ``xpo1kg`` command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from xpo1kg.errors import InputError, XPO1KGError
+
+__all__ = ["DATA_OPTION", "INFERRED_OPTION", "STORE_OPTION", "reports_errors"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DATA_OPTION = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra RDF file (Turtle, N-Triples, RDF/XML) to load with the bundled graph; repeatable.",
+)
+
+STORE_OPTION = click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A persistent store directory (see `xpo1kg load`), opened without re-parsing.",
+)
+INFERRED_OPTION = click.option(
+    "--inferred",
+    is_flag=True,
+    help="Include the reasoner's inferred facts (computed once per input, then cached).",
+)
+
+
+def reports_errors(command: F) -> F:
+    """Turn xpo1kg errors into one line on stderr and an exit code (2 for bad input, else 1)."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+        except XPO1KGError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return cast(F, wrapper)

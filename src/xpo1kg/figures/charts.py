@@ -1,0 +1,314 @@
+"""Figures drawn from the graph: the mechanism, the two routes to apoptosis, and an IC50 chart.
+
+Every figure is built from SPARQL results (see :mod:`xpo1kg.figures.data`), so a change in the data
+changes the picture: add a measurement with ``load_graph(["mine.ttl"])`` and the chart shows it.
+
+>>> from xpo1kg import load_graph
+>>> [f.name for f in draw_figures(load_graph())]
+['figure1_mechanism', 'figure2_p53_pathway', 'figure3_p53_independent', 'figure4_ic50']
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, LogLocator, NullFormatter
+
+from xpo1kg.errors import InputError
+from xpo1kg.figures.data import (
+    IC50Point,
+    ic50_data,
+    mechanism_data,
+    p53_independent_data,
+    pathway_data,
+    role_labels,
+)
+from xpo1kg.figures.diagrams import draw_mechanism, draw_p53_independent, draw_pathway
+from xpo1kg.figures.drawing import (
+    GREY,
+    OKABE_ITO,
+    ImageFormat,
+    render,
+    sentence,
+    style,
+    wrap,
+)
+from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
+
+__all__ = ["IMAGE_FORMATS", "Drawing", "draw_figures", "draw_ic50_chart", "write_figures"]
+
+IMAGE_FORMATS: tuple[ImageFormat, ...] = ("svg", "png")
+
+#: Inhibitor colours and markers, in the order of the graph's inhibitors (Okabe–Ito, no yellow).
+INHIBITOR_COLOURS = [
+    OKABE_ITO[c]
+    for c in ("blue", "vermillion", "bluish green", "reddish purple", "orange", "sky blue", "black")
+]
+MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A figure with its file name, title and caption (the caption says what the data shows)."""
+
+    name: str
+    title: str
+    caption: str
+    figure: Figure
+
+    def render(self, image_format: ImageFormat) -> bytes:
+        """Return the figure as SVG or PNG bytes (deterministic for SVG)."""
+        return render(self.figure, image_format, self.title)
+
+
+def draw_figures(kg: KnowledgeGraph) -> list[Drawing]:
+    """Draw the four figures from the graph."""
+    with style():
+        mechanism = mechanism_data(kg)
+        pathway = pathway_data(kg)
+        independent = p53_independent_data(kg)
+        points, inhibitors = ic50_data(kg)
+        held = [c.text() for c in mechanism.cargo]
+        drawings = [
+            Drawing(
+                "figure1_mechanism",
+                "Figure 1. Mechanism of XPO1 inhibition",
+                f"{mechanism.exporter.text()} binds the {mechanism.motif.label} of its cargo and "
+                f"carries it from the {mechanism.origin} to the {mechanism.destination}. "
+                f"Inhibitors ({sentence(mechanism.inhibitors)}) bind {mechanism.site} in the "
+                f"{mechanism.site_within}, so the cargo ({sentence(held)}) stays in the "
+                f"{mechanism.origin}.",
+                draw_mechanism(mechanism),
+            ),
+            Drawing(
+                "figure2_p53_pathway",
+                "Figure 2. The p53-dependent apoptotic pathway",
+                "Step by step from XPO1 inhibition to apoptosis when p53 is intact, as recorded "
+                "in the graph (query p53_dependent_apoptosis). Boxes are coloured by the role "
+                "of the protein.",
+                draw_pathway(pathway, role_labels(kg)),
+            ),
+            Drawing(
+                "figure3_p53_independent",
+                "Figure 3. p53-independent mechanisms of apoptosis",
+                f"The {len(independent.mechanisms)} mechanisms by which XPO1 inhibition kills "
+                "cells whose p53 is mutated or deleted, with the proteins in each and what "
+                "happens to them (query p53_independent_mechanisms).",
+                draw_p53_independent(independent),
+            ),
+            Drawing(
+                "figure4_ic50",
+                "Figure 4. IC50 of XPO1 inhibitors per cell line",
+                f"{len(points)} IC50 measurements (query ic50_table), in nM on a log scale, "
+                "grouped by cancer type and coloured by inhibitor. Open markers are approximate "
+                "values (~); bars are ranges.",
+                draw_ic50_chart(points, inhibitors),
+            ),
+        ]
+    return drawings
+
+
+def draw_ic50_chart(points: Sequence[IC50Point], inhibitors: Sequence[str]) -> Figure:
+    """Draw IC50 values per cell line on a log axis, grouped by cancer type, one colour per drug."""
+    style_of = {
+        name: (INHIBITOR_COLOURS[i % len(INHIBITOR_COLOURS)], MARKERS[i % len(MARKERS)])
+        for i, name in enumerate(inhibitors)
+    }
+    groups: dict[str, dict[str, list[IC50Point]]] = defaultdict(lambda: defaultdict(list))
+    for point in points:
+        groups[point.cancer][point.cell_line].append(point)
+    labels: list[tuple[str, bool]] = []  # (text, is a group heading), top to bottom
+    rows: list[list[IC50Point]] = []
+    for cancer in sorted(groups, key=str.casefold):
+        labels.append((cancer, True))
+        rows.append([])
+        for cell_line in sorted(groups[cancer], key=str.casefold):
+            labels.append((cell_line, False))
+            rows.append(sorted(groups[cancer][cell_line], key=lambda p: p.inhibitor.casefold()))
+    sources = sorted({p.source for p in points})
+    caption = (
+        f"Source{'s' if len(sources) != 1 else ''}: {'; '.join(sources) or 'none'}. "
+        "~ approximate value as published (open marker); bars show published ranges; an arrow "
+        "marks a bound (<, >)."
+    )
+    caption = wrap(caption, 120)
+    height = 1.9 + 0.42 * max(len(labels), 2) + 0.2 * caption.count("\n")
+    width = 11.0
+    figure = Figure(figsize=(width, height))
+    bottom = (1.05 + 0.2 * caption.count("\n")) / height
+    left = (0.35 + 0.1 * max((len(text) for text, _ in labels), default=10)) / width
+    axes = figure.add_axes((left, bottom, 0.78 - left, 1 - bottom - 0.55 / height))
+    values = [v for p in points for v in (p.value, p.lower, p.upper) if v is not None and v > 0]
+    low, high = min(values, default=10) / 2.5, max(values, default=1000) * 4
+    axes.set_xscale("log")
+    axes.set_xlim(low, high)
+    axes.set_ylim(len(labels) - 0.4, -0.6)
+    for y, row in enumerate(rows):
+        if not row:
+            axes.axhspan(y - 0.5, y + 0.5, color="#EFEFEF", zorder=0, lw=0)
+        for k, point in enumerate(row):
+            offset = (k - (len(row) - 1) / 2) * min(0.25, 0.7 / len(row))
+            _plot_point(axes, point, y + offset, *style_of[point.inhibitor])
+    axes.set_yticks(range(len(labels)), [text for text, _ in labels])
+    for tick, (_, heading) in zip(axes.get_yticklabels(), labels, strict=True):
+        tick.set_fontweight("bold" if heading else "normal")
+        tick.set_fontsize(11 if heading else 10.5)
+    axes.tick_params(axis="y", length=0)
+    exponents = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    ticks = [t for e in exponents for t in (10.0**e, 3 * 10.0**e) if low <= t <= high]
+    axes.xaxis.set_major_locator(FixedLocator(ticks))
+    axes.set_xticklabels([f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
+    axes.xaxis.set_minor_locator(LogLocator(base=10, subs=tuple(range(2, 10))))
+    axes.xaxis.set_minor_formatter(NullFormatter())
+    axes.grid(axis="x", which="major", color="#CCCCCC", lw=0.8)
+    axes.grid(axis="x", which="minor", color="#EEEEEE", lw=0.6)
+    axes.set_axisbelow(True)
+    axes.set_xlabel("IC50 (nM, log scale)")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.set_title("IC50 of XPO1 inhibitors per cell line", loc="left", fontweight="bold")
+    _ic50_legend(axes, points, style_of)
+    figure.text(0.02, 0.15 / height, caption, ha="left", va="bottom", fontsize=9.5, color=GREY)
+    return figure
+
+
+def _plot_point(axes: Axes, point: IC50Point, y: float, colour: str, marker: str) -> None:
+    if point.lower is not None and point.upper is not None:
+        axes.plot([point.lower, point.upper], [y, y], color=colour, lw=3.2, solid_capstyle="butt")
+        for end in (point.lower, point.upper):
+            axes.plot([end, end], [y - 0.18, y + 0.18], color=colour, lw=2.0)
+        text_at, text = point.upper, f"{point.lower:g}–{point.upper:g} nM"
+    elif point.value is not None:
+        face = "white" if point.approximate else colour
+        axes.plot(
+            [point.value],
+            [y],
+            marker=marker,
+            markersize=9,
+            markeredgewidth=2.0,
+            color=colour,
+            markerfacecolor=face,
+            linestyle="none",
+            zorder=3,
+        )
+        if point.qualifier.startswith(("<", ">")):
+            # A censored value: the true IC50 lies beyond it, in the direction of the arrow.
+            beyond = point.value / 2.2 if point.qualifier.startswith("<") else point.value * 2.2
+            axes.annotate(
+                "",
+                xy=(beyond, y),
+                xytext=(point.value, y),
+                arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8, "shrinkA": 6},
+            )
+        text_at = point.value
+        text = f"{point.qualifier if point.qualifier != '=' else ''}{point.value:g} nM"
+    else:
+        return
+    right = not point.qualifier.startswith(">")
+    axes.annotate(
+        text,
+        (text_at, y),
+        xytext=(9 if right else -9, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="center",
+        fontsize=9.5,
+        color="#333333",
+    )
+
+
+def _ic50_legend(
+    axes: Axes, points: Sequence[IC50Point], style_of: dict[str, tuple[str, str]]
+) -> None:
+    shown = [name for name in style_of if any(p.inhibitor == name for p in points)]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=style_of[n][0],
+            marker=style_of[n][1],
+            linestyle="none",
+            markersize=9,
+            label=n,
+        )
+        for n in shown
+    ]
+    keys = [
+        Line2D(
+            [],
+            [],
+            color="black",
+            marker="o",
+            linestyle="none",
+            markersize=9,
+            label="exact value",
+        ),
+        Line2D(
+            [],
+            [],
+            color="black",
+            marker="o",
+            markerfacecolor="white",
+            markeredgewidth=2,
+            linestyle="none",
+            markersize=9,
+            label="approximate (~)",
+        ),
+        Line2D([], [], color="black", lw=3.2, label="range"),
+    ]
+    legend = axes.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.03, 1.0),
+        frameon=False,
+        title="inhibitor",
+        alignment="left",
+        borderaxespad=0,
+    )
+    axes.add_artist(legend)
+    legend.get_title().set_fontweight("bold")
+    legend = axes.legend(
+        handles=keys,
+        loc="lower left",
+        bbox_to_anchor=(1.03, 0.0),
+        frameon=False,
+        title="marker",
+        alignment="left",
+        borderaxespad=0,
+    )
+    legend.get_title().set_fontweight("bold")
+
+
+def write_figures(
+    kg: KnowledgeGraph,
+    directory: str | Path,
+    formats: Iterable[ImageFormat] = IMAGE_FORMATS,
+) -> list[Path]:
+    """Draw every figure and write it to ``directory`` (created if missing) in each format."""
+    target = Path(directory)
+    formats = list(formats)
+    for image_format in formats:
+        if image_format not in IMAGE_FORMATS:
+            raise InputError(f"unknown image format {image_format!r} (use svg, png)")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{target}: cannot create directory ({error.strerror})") from None
+    written = []
+    for drawing in draw_figures(kg):
+        for image_format in formats:
+            path = target / f"{drawing.name}.{image_format}"
+            try:
+                atomic_write(path, drawing.render(image_format))
+            except OSError as error:
+                raise InputError(f"{target}: cannot write ({error.strerror})") from None
+            written.append(path)
+    return written

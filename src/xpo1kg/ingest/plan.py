@@ -1,0 +1,504 @@
+"""What a spreadsheet adds to the graph: names resolved, rows checked, known measurements left out.
+
+:func:`plan_ingest` turns the rows of a :class:`~xpo1kg.ingest.values.Table` into the triples of new
+measurements (and of new sources, and with ``allow_new`` of new inhibitors and cell lines), as
+N-Triples terms (:mod:`xpo1kg.rdf.text`). It reads what it needs from the graph once: the members
+of each class, the cancer each cell line comes from, the pages of sources, and every measurement
+by what identifies it (inhibitor, cell line or else cancer type, endpoint, qualifier, value or
+range in nM). Names go through the graph's :class:`~xpo1kg.store.search.SearchIndex`, restricted to
+the class the column asks for: a name that one thing of that class has (exactly, or up to case,
+accents, punctuation and Greek spelling) is accepted; anything closer to a guess (a prefix, a
+typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest`
+validates and writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from xpo1kg.errors import InputError
+from xpo1kg.ingest.values import (
+    IngestError,
+    Problem,
+    Quantity,
+    QuantityError,
+    Row,
+    Table,
+    decimal_lexical,
+    parse_endpoint,
+    parse_quantity,
+    parse_source_id,
+)
+from xpo1kg.rdf.namespaces import PREFIXES, compress
+from xpo1kg.rdf.text import Triple
+from xpo1kg.rdf.text import iri as _iri
+from xpo1kg.rdf.text import quote as _quote
+from xpo1kg.rdf.text import term as _term
+from xpo1kg.rdf.text import typed as _typed
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
+from xpo1kg.store.search import Hit
+
+__all__ = ["GUIDE", "UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
+
+T = TypeVar("T")
+Key = tuple[str, str, str, str, str, Decimal | None, Decimal | None, Decimal | None]
+XR = PREFIXES["xr"]
+GUIDE = XR + "BenchChemGuide2025"
+#: The comment that marks inhibitors and cell lines created with ``allow_new``.
+UNVERIFIED = "Not yet verified: created by `xpo1kg ingest` from a spreadsheet row."
+_GUIDE_NAMES = {"guide", "theguide", "benchchem", "benchchemguide"}
+_SEVERAL = {"various", "multiple", "several", "mixed"}
+_CLASSES = {"inhibitor": "Inhibitor", "cell_line": "CellLine", "cancer_type": "CancerType",
+            "source": "Source", "protein": "Protein"}  # fmt: skip
+_POWERS = {
+    f"{PREFIXES['obo']}UO_00000{n}": p for n, p in ((62, 9), (63, 6), (64, 3), (65, 0), (66, -3))
+}
+UNICODE_SLUG = r"[^\w.-]+"
+A, LABEL, COMMENT, SOURCE = (
+    _term(n) for n in ("rdf:type", "rdfs:label", "rdfs:comment", "dcterms:source")
+)
+_MEASUREMENT, _MEASUREMENT_ANY = _term("xo:IC50Measurement"), _term("xo:Measurement")
+_HAS_ENDPOINT, _HAS_INHIBITOR = _term("xo:hasEndpoint"), _term("xo:hasInhibitor")
+_HAS_CELL_LINE, _HAS_CANCER_TYPE = _term("xo:hasCellLine"), _term("xo:hasCancerType")
+_PUBLISHED, _QUALIFIER = _term("xo:publishedValue"), _term("xo:qualifier")
+_DESCRIBED, _HAS_UNIT, _NANOMOLAR = (
+    _term("xo:cellLineDescription"),
+    _term("xo:hasUnit"),
+    _term("obo:UO_0000065"),
+)
+_NUMBERS = (_term("xo:value"), _term("xo:lowerBound"), _term("xo:upperBound"))
+_RANGE_SUMMARY, _PIC50 = _term("xo:IC50RangeSummary"), _term("xo:pIC50")
+#: Evidence types (docs/evidence.md): the guide's values are author statements without traceable
+#: support; a value read from a paper (PMID or DOI) is experimental evidence; any other source
+#: (a web page) is an author statement.
+_NAS, _EXP = _term("obo:ECO_0000303"), _term("obo:ECO_0000269")
+_BIOLINK = "https://w3id.org/biolink/vocab/"
+_EVIDENCE_FIELDS = (
+    (_term("xo:modality"), _term("xo:Established")),
+    (_iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
+    (_iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
+)
+_PAPER = re.compile(re.escape(XR) + r"source/(?:pmid|doi)-")
+
+
+def evidence_type(source: str) -> str:
+    """Return the ECO class (an N-Triples term) of a measurement read from ``source``."""
+    return _EXP if _PAPER.match(source) else _NAS
+
+
+def pic50(nanomolar: Decimal) -> Decimal | None:
+    """Return -log10 of a concentration in mol/L, to two decimals (ChEMBL's pChEMBL), or None.
+
+    None outside 0..15 (above 1 M or below 1 fM), where a pIC50 means nothing.
+
+    >>> pic50(Decimal(32)), pic50(Decimal(100)), pic50(Decimal("1e10"))
+    (Decimal('7.49'), Decimal('7.00'), None)
+    """
+    value = (Decimal(9) - nanomolar.log10()).quantize(Decimal("0.01"))
+    return value if Decimal(0) <= value <= Decimal(15) else None
+
+
+def _fold(text: str) -> str:
+    """Fold case and punctuation (for the fixed names of the guide and "various")."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def slug(text: str, pattern: str = r"[^A-Za-z0-9-]+") -> str:
+    """Return the last path segment of an IRI (or a name) with other characters as dashes."""
+    return re.sub(pattern, "-", re.split(r"[/#]", text)[-1]).strip("-.") or "x"
+
+
+def _page_key(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url.casefold()).rstrip("/")
+
+
+class _RefusedError(Exception):
+    """A cell that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a row: 'add', 'present' (in the graph) or 'repeat' (an earlier row has it)."""
+
+    row: int
+    status: str
+    iri: str
+    summary: str
+
+
+@dataclass
+class Plan:
+    """The triples an ingest adds, what became of each row, and the row behind each new node."""
+
+    table: Table
+    outcomes: list[Outcome] = field(default_factory=list)
+    triples: list[Triple] = field(default_factory=list)
+    origin: dict[str, tuple[int, str]] = field(default_factory=dict)
+    generated: list[str] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+
+    def count(self, status: str) -> int:
+        """Count the rows with one outcome ('add', 'present' or 'repeat')."""
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+
+class _Planner:
+    """Turns rows into measurement triples, with what it reads once from the graph."""
+
+    def __init__(self, kg: KnowledgeGraph, table: Table, source: str | None, allow_new: bool):
+        self.kg, self.table, self.source, self.allow_new = kg, table, source, allow_new
+        self.graphs = [
+            g for g in kg.store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
+        ]
+        self.plan = Plan(table)
+        self.problems: list[Problem] = []
+        self.cache: dict[tuple[str, str], str | _RefusedError] = {}
+        self.labels: dict[str, str] = {}
+        self.new: dict[str, tuple[str, str, set[str]]] = {}  # IRI -> kind, label, sources
+        self.new_sources: dict[str, tuple[str, str]] = {}  # IRI -> label, page
+        self.seen: dict[Key, int] = {}
+        self.inhibits: str | None = None
+        self.members: dict[str, set[str]] = {kind: set() for kind in _CLASSES}
+        kinds = " ".join(f"(xo:{name} '{kind}')" for kind, name in _CLASSES.items())
+        query = f"SELECT ?s ?k {{ VALUES (?c ?k) {{ {kinds} }} ?t rdfs:subClassOf* ?c . ?s a ?t }}"
+        for s, k in self._select(query):
+            self.members[k].add(s)
+        self.cancers: dict[str, set[str]] = {}
+        for line, cancer in self._select("SELECT ?l ?c { ?l xo:derivedFromCancer ?c }"):
+            self.cancers.setdefault(line, set()).add(cancer)
+        pages = self._select("SELECT ?s ?p { ?s foaf:page ?p }")
+        self.pages = {_page_key(p): s for s, p in pages if s in self.members["source"]}
+        self.existing = self._measurements()
+
+    def _select(self, sparql: str) -> list[list[str]]:
+        solutions = self.kg.store.query(sparql, graphs=self.graphs)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [[t.value if t is not None else "" for t in solution] for solution in solutions]
+
+    def _measurements(self) -> dict[Key, str]:
+        """Index the measurements of the graph by what identifies them (values in nM)."""
+        found: dict[Key, str] = {}
+        query = """SELECT ?m ?i ?e ?u ?l ?c ?q ?v ?lo ?hi {
+            ?m xo:hasInhibitor ?i ; xo:hasEndpoint ?e ; xo:hasUnit ?u .
+            OPTIONAL { ?m xo:hasCellLine ?l } OPTIONAL { ?m xo:hasCancerType ?c }
+            OPTIONAL { ?m xo:qualifier ?q } OPTIONAL { ?m xo:value ?v }
+            OPTIONAL { ?m xo:lowerBound ?lo } OPTIONAL { ?m xo:upperBound ?hi } }"""
+        for m, i, e, u, line, cancer, q, *numbers in self._select(query):
+            if (power := _POWERS.get(u)) is None:
+                continue
+            try:
+                v, lo, hi = (Decimal(n).scaleb(power) if n else None for n in numbers)
+            except InvalidOperation:
+                continue
+            context = ("line", line) if line else ("type", cancer)
+            found[(i, *context, e, q or ("=" if v is not None else ""), v, lo, hi)] = m
+        return found
+
+    def _objects(self, iri: str, curie: str) -> list[str]:
+        predicate = ox.NamedNode(_term(curie)[1:-1])
+        pattern = self.kg.store.oxigraph.quads_for_pattern(ox.NamedNode(iri), predicate, None, None)
+        return [str(getattr(quad.object, "value", quad.object)) for quad in pattern]
+
+    def label(self, iri: str) -> str:
+        if iri not in self.labels:
+            self.labels[iri] = next(iter(self._objects(iri, "rdfs:label")), compress(iri))
+        return self.labels[iri]
+
+    def resolve(self, kind: str, text: str, row: int, source: str | None = None) -> str:
+        """Return the IRI a name stands for among things of one kind, or raise _RefusedError."""
+        if not text:
+            raise _RefusedError(f"no {kind.replace('_', ' ')}")
+        found = self.cache.get((kind, text))
+        if found is None:
+            key = (kind, text.strip() if kind == "source" else _fold(text))  # URLs: case counts
+            if key not in self.cache:
+                try:
+                    self.cache[key] = (
+                        self._source(text, row) if kind == "source" else self._find(kind, text, row)
+                    )
+                except _RefusedError as error:
+                    self.cache[key] = error
+            found = self.cache[(kind, text)] = self.cache[key]
+        if isinstance(found, _RefusedError):
+            raise found
+        if found in self.new and source:
+            self.new[found][2].add(source)
+        return found
+
+    def _named(self, text: str) -> list[Hit]:
+        """Return the entities one of whose names is ``text`` (exactly or normalised), not fuzzy."""
+        return self.kg.search_index.named(text)
+
+    def _find(self, kind: str, text: str, row: int) -> str:
+        word = kind.replace("_", " ")
+        entities = self._named(text)
+        inside = sorted(
+            (e for e in entities if e.iri in self.members[kind]),
+            key=lambda e: (e.label.casefold(), e.iri),
+        )
+        if len(inside) == 1:
+            return inside[0].iri
+        if inside:
+            raise _RefusedError(
+                f"{text!r} names several {word}s: {', '.join(e.label for e in inside)}"
+            )
+        if entities:
+            article = "an" if word[0] in "aeiou" else "a"
+            what = entities[0].type or "no class"
+            raise _RefusedError(f"{text!r} is {entities[0].label} ({what}), not {article} {word}")
+        hint = f"; closest: {self._closest(kind, text)}" if self.members[kind] else ""
+        if kind not in ("inhibitor", "cell_line"):
+            raise _RefusedError(f"unknown {word} {text!r}{hint}")
+        if not self.allow_new:
+            raise _RefusedError(f"unknown {word} {text!r}{hint} (--allow-new creates it)")
+        if kind == "inhibitor" and self.inhibits is None:
+            message = "--allow-new creates an inhibitor only with --inhibits PROTEIN, its target"
+            raise _RefusedError(f"unknown inhibitor {text!r}{hint}; {message}")
+        iri = f"{XR}new/{kind.replace('_', '-')}/{slug(text, UNICODE_SLUG)}"
+        self.new[iri] = (kind, text, set())
+        self.members[kind].add(iri)
+        self.labels[iri] = text
+        self.plan.origin[iri] = (row, kind)
+        self.plan.generated.append(iri)
+        return iri
+
+    def _closest(self, kind: str, text: str) -> str:
+        """Name the three things of a kind whose labels or synonyms come closest to ``text``."""
+        close = self.kg.search_index.suggest(text, 3, among=self.members[kind])
+        return ", ".join(repr(hit.matched) for hit in close)
+
+    def _source(self, text: str, row: int) -> str:
+        if _fold(text) in _GUIDE_NAMES:
+            return GUIDE
+        ident = parse_source_id(text)
+        if ident is None:
+            inside = [e for e in self._named(text) if e.iri in self.members["source"]]
+            if len(inside) == 1:
+                return inside[0].iri
+            known = self._closest("source", text)
+            raise _RefusedError(
+                f"unknown source {text!r}: give PMID:…, a DOI, a URL or one of {known}"
+            )
+        if known_page := self.pages.get(_page_key(ident.page)):
+            return known_page
+        if ident.iri not in self.members["source"] and ident.iri not in self.new_sources:
+            try:
+                ox.NamedNode(ident.page)
+            except ValueError:
+                raise _RefusedError(f"{text!r} is not a valid web address") from None
+            self.new_sources[ident.iri] = (ident.label, ident.page)
+            self.plan.origin[ident.iri] = (row, "source")
+        return ident.iri
+
+    def row(self, row: Row) -> None:
+        """Plan one row: a new measurement, one already present, or problems."""
+        bad: list[Problem] = []
+
+        def attempt(column: str, step: Callable[[], T]) -> T | None:
+            try:
+                return step()
+            except _RefusedError as error:
+                bad.append(Problem(row.line, column, str(error)))
+            except QuantityError as error:
+                bad.append(Problem(row.line, error.column, str(error)))
+            return None
+
+        def name(kind: str, text: str, source: str | None = None) -> str | None:
+            return attempt(kind, lambda: self.resolve(kind, text, row.line, source))
+
+        source_text = row.get("source") or self.source or ""
+        if not source_text:
+            bad.append(Problem(row.line, "source", "no source: fill the column or give --source"))
+        source = name("source", source_text) if source_text else None
+        inhibitor = name("inhibitor", row.get("inhibitor"), source)
+        cell_text, type_text = row.get("cell_line"), row.get("cancer_type")
+        several = _fold(cell_text) in _SEVERAL
+        cell = name("cell_line", cell_text, source) if cell_text and not several else None
+        cancer = name("cancer_type", type_text) if type_text else None
+        quantity = attempt("value", lambda: parse_quantity(row.get("value"), row.get("unit")))
+        endpoint = attempt("endpoint", lambda: parse_endpoint(row.get("endpoint") or "IC50"))
+        known = self.cancers.get(cell or "", set())
+        if cell and cancer and known and cancer not in known:
+            origin = ", ".join(sorted(self.label(c) for c in known))
+            message = f"{self.label(cell)} comes from {origin}, not {self.label(cancer)}"
+            bad.append(Problem(row.line, "cancer_type", message))
+        elif cell and cancer and cell in self.new:
+            self.cancers.setdefault(cell, set()).add(cancer)
+        elif cell and not cancer and len(known) == 1:
+            cancer = next(iter(known))
+        if not (bad or cell or cancer):
+            column, what = (
+                ("cancer_type", "a cancer type")
+                if several
+                else ("cell_line", "a cell line or a cancer type")
+            )
+            bad.append(Problem(row.line, column, f"needs {what}"))
+        if bad:
+            self.problems += bad
+            return
+        assert inhibitor and source and quantity and endpoint
+        self._measurement(
+            row, inhibitor, cell, cell_text if several else "", cancer, quantity, endpoint, source
+        )
+
+    def _measurement(
+        self,
+        row: Row,
+        inhibitor: str,
+        cell: str | None,
+        description: str,
+        cancer: str | None,
+        quantity: Quantity,
+        endpoint: tuple[str, str],
+        source: str,
+    ) -> None:
+        context = cell or cancer or ""
+        key: Key = (inhibitor, "line" if cell else "type", context, endpoint[1], *quantity.key)
+        where = self.label(context)
+        if description and not cell:
+            where = f"{where} cell lines ({description.lower()})"
+        label = f"{endpoint[0]} of {self.label(inhibitor)} on {where}"
+        summary = f"{label}: {quantity}"
+        if existing := self.existing.get(key):
+            self.plan.outcomes.append(Outcome(row.line, "present", existing, summary))
+            return
+        if earlier := self.seen.get(key):
+            self.plan.outcomes.append(
+                Outcome(row.line, "repeat", "", f"{summary}, as row {earlier}")
+            )
+            return
+        self.seen[key] = row.line
+        numbers = [decimal_lexical(x) if x is not None else "" for x in quantity.key[1:]]
+        identity = [inhibitor, cell or "", "" if cell else context, endpoint[1], quantity.key[0]]
+        digest = hashlib.sha1(
+            "\n".join([*identity, *numbers, source]).encode(), usedforsecurity=False
+        )
+        iri = f"{XR}{endpoint[0]}_{slug(inhibitor)}_{slug(context)}_{digest.hexdigest()[:16]}"
+        m = f"<{iri}>"
+        kind = _MEASUREMENT if endpoint[0] == "IC50" else _MEASUREMENT_ANY
+        if kind == _MEASUREMENT and description and quantity.value is None:
+            kind = _RANGE_SUMMARY  # a range over cell lines the row does not name
+        add = self.plan.triples.append
+        for triple in (
+            (m, A, kind),
+            (m, LABEL, _quote(label)),
+            (m, _HAS_ENDPOINT, f"<{endpoint[1]}>"),
+            (m, _HAS_INHIBITOR, f"<{inhibitor}>"),
+            (m, _PUBLISHED, _quote(quantity.text)),
+            (m, _HAS_UNIT, _NANOMOLAR),
+            (m, SOURCE, f"<{source}>"),
+            (m, _term("xo:evidenceType"), evidence_type(source)),
+            *((m, p, o) for p, o in _EVIDENCE_FIELDS),
+        ):
+            add(triple)
+        exact = quantity.value is not None and quantity.qualifier in (None, "=", "~")
+        if exact and quantity.value is not None and (value := pic50(quantity.value)) is not None:
+            add((m, _PIC50, _typed(decimal_lexical(value), "decimal")))
+        if cell:
+            add((m, _HAS_CELL_LINE, f"<{cell}>"))
+        if description:
+            add((m, _DESCRIBED, _quote(description)))
+        if cancer:
+            add((m, _HAS_CANCER_TYPE, f"<{cancer}>"))
+        if quantity.qualifier:
+            add((m, _QUALIFIER, _quote(quantity.qualifier)))
+        for predicate, number in zip(_NUMBERS, numbers, strict=True):
+            if number:
+                add((m, predicate, _typed(number, "decimal")))
+        if assay := row.get("assay"):
+            add((m, _term("dcterms:description"), _quote(assay)))
+        if notes := row.get("notes"):
+            add((m, COMMENT, _quote(notes)))
+        self.plan.origin[iri] = (row.line, "")
+        self.plan.generated.append(iri)
+        self.plan.sources.add(source)
+        self.plan.outcomes.append(Outcome(row.line, "add", iri, summary))
+
+    def finish(self) -> Plan:
+        """Add the new inhibitors, cell lines and sources; raise IngestError for refused rows."""
+        if problems := [*self.table.problems, *self.problems]:
+            raise IngestError(self.table.name, problems)
+        add = self.plan.triples.extend
+        for iri, (kind, label, sources) in self.new.items():
+            node = _iri(iri)
+            add([(node, A, _term(f"xo:{_CLASSES[kind]}")), (node, LABEL, _quote(label))])
+            add(
+                [
+                    (node, COMMENT, _quote(UNVERIFIED)),
+                    *((node, SOURCE, _iri(s)) for s in sorted(sources)),
+                ]
+            )
+            if kind == "cell_line":
+                add(
+                    (node, _term("xo:derivedFromCancer"), _iri(c))
+                    for c in sorted(self.cancers.get(iri, ()))
+                )
+            elif self.inhibits:
+                axiom = f"_:{hashlib.sha1(iri.encode(), usedforsecurity=False).hexdigest()}"
+                target, inhibits = _iri(self.inhibits), _term("xo:inhibits")
+                add([(node, inhibits, target), (axiom, A, _term("owl:Axiom"))])
+                add(
+                    [
+                        (axiom, _term("owl:annotatedSource"), node),
+                        (axiom, _term("owl:annotatedProperty"), inhibits),
+                    ]
+                )
+                add(
+                    [
+                        (axiom, _term("owl:annotatedTarget"), target),
+                        *((axiom, SOURCE, _iri(s)) for s in sorted(sources)),
+                    ]
+                )
+                add([(axiom, COMMENT, _quote("Target stated at ingest with --inhibits."))])
+                add([(axiom, _term("xo:evidenceType"), _term("obo:ECO_0000305"))])
+                add((axiom, p, o) for p, o in _EVIDENCE_FIELDS)
+                self.plan.origin[axiom[2:]] = (self.plan.origin[iri][0], "inhibitor")
+        for iri, (label, page) in self.new_sources.items():
+            if iri in self.plan.sources:  # else named by --source but used by no row
+                add([(_iri(iri), A, _term("xo:Source")), (_iri(iri), LABEL, _quote(label))])
+                add([(_iri(iri), _term("foaf:page"), _iri(page))])
+                self.plan.generated.append(iri)
+        return self.plan
+
+
+def plan_ingest(
+    table: Table,
+    kg: KnowledgeGraph,
+    *,
+    source: str | None = None,
+    allow_new: bool = False,
+    inhibits: str | None = None,
+    progress: Callable[[int], None] = lambda _: None,
+) -> Plan:
+    """Work out what a table adds to a graph; raise IngestError (nothing planned) if a row is bad.
+
+    ``source`` applies to rows with an empty source cell. ``allow_new`` creates unknown inhibitors
+    and cell lines; new inhibitors need ``inhibits``, the protein the source says they inhibit.
+    """
+    planner = _Planner(kg, table, source, allow_new)
+    for option, kind, value in (
+        ("--source", "source", source),
+        ("--inhibits", "protein", inhibits),
+    ):
+        if value is not None:
+            try:
+                resolved = planner.resolve(kind, value, 0)
+            except _RefusedError as error:
+                raise InputError(f"{option}: {error}") from None
+            if kind == "protein":
+                if not allow_new:
+                    raise InputError("--inhibits applies to new inhibitors: add --allow-new")
+                planner.inhibits = resolved
+    for row in table.rows:
+        planner.row(row)
+        progress(1)
+    return planner.finish()

@@ -1,0 +1,456 @@
+"""Measurement spreadsheets as people write them: the table, its columns and the text in its cells.
+
+Nothing here knows the graph. :func:`read_table` reads a CSV or TSV file into rows of stripped
+text keyed by canonical column names; :func:`parse_quantity` turns a value such as ``~100``,
+``100–500``, ``<10``, ``0.2 µM`` or ``1.5e-7 M`` into a :class:`Quantity` in nanomolar, keeping
+approximate, censored and range values apart; :func:`parse_endpoint` and :func:`parse_source_id`
+read the endpoint and source cells. :mod:`xpo1kg.ingest.pipeline` resolves names against the graph.
+
+>>> q = parse_quantity("0.2 µM")
+>>> (q.qualifier, q.value)
+('=', Decimal('200'))
+>>> str(parse_quantity("100 – 500", "nM"))
+'100–500 nM'
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.rdf.namespaces import BAO, XR
+
+__all__ = [
+    "COLUMNS",
+    "ENDPOINTS",
+    "IngestError",
+    "Problem",
+    "Quantity",
+    "QuantityError",
+    "Row",
+    "SourceId",
+    "Table",
+    "decimal_lexical",
+    "normalise_header",
+    "parse_endpoint",
+    "parse_quantity",
+    "parse_source_id",
+    "parse_unit",
+    "read_table",
+]
+
+#: The columns of a measurement table, in their canonical spelling.
+COLUMNS = (
+    "inhibitor",
+    "cell_line",
+    "cancer_type",
+    "value",
+    "unit",
+    "endpoint",
+    "source",
+    "assay",
+    "notes",
+)
+_REQUIRED = ("inhibitor", "value")
+_BY_KEY = {column.replace("_", ""): column for column in COLUMNS}
+_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
+
+#: Endpoint name -> BioAssay Ontology term.
+ENDPOINTS = {
+    "IC50": str(BAO.BAO_0000190),
+    "EC50": str(BAO.BAO_0000188),
+    "AC50": str(BAO.BAO_0000186),
+    "Ki": str(BAO.BAO_0000192),
+}
+
+
+# --- problems ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong with the input: the file line (0: none), the column ('' : none), why."""
+
+    row: int
+    column: str
+    message: str
+
+    def line(self, name: str) -> str:
+        """Render as ``FILE:ROW:COLUMN: message`` (leaving out what is unknown)."""
+        where = (
+            [name] + ([str(self.row)] if self.row else []) + ([self.column] if self.column else [])
+        )
+        return f"{':'.join(where)}: {self.message}"
+
+
+class IngestError(XPO1KGError):
+    """Problems that stop an ingest; ``exit_code`` 2 for an unreadable table, 1 for bad rows."""
+
+    def __init__(self, name: str, problems: list[Problem], exit_code: int = 1) -> None:
+        self.name = name
+        self.problems = sorted(problems)
+        self.exit_code = exit_code
+        count = len(problems)
+        super().__init__(f"{name}: {count} problem{'s' if count != 1 else ''}; nothing was written")
+
+    def lines(self) -> list[str]:
+        """Return one line per problem."""
+        return [problem.line(self.name) for problem in self.problems]
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its line in the file and its cells by canonical column ('' when empty)."""
+
+    line: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """Return a cell's text, '' when empty or when the table has no such column."""
+        return self.cells.get(column, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A measurement table: its name, SHA-256, columns, data rows and the problems of its rows."""
+
+    name: str
+    sha256: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    problems: tuple[Problem, ...]
+
+
+def normalise_header(name: str) -> str:
+    """Fold a column name: case, spaces and underscores do not count.
+
+    >>> normalise_header(" Cell Line ") == normalise_header("CELL_LINE")
+    True
+    """
+    return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _clean_cell(text: str) -> str:
+    return text.strip().strip("\u200b\ufeff").strip()
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV (``.csv``) or TSV (``.tsv``, ``.tab``) file, UTF-8 with or without a BOM.
+
+    Raises :class:`~xpo1kg.errors.InputError` for a file that cannot be read and
+    :class:`IngestError` (exit code 2) for a header with unknown, repeated or missing columns.
+    """
+    name = str(path)
+    delimiter = _DELIMITERS.get(path.suffix.lower())
+    if delimiter is None:
+        raise InputError(f"{name}: unknown table type {path.suffix!r}: use .csv or .tsv")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a table") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{name}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        start = 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise InputError(f"{name}:{reader.line_num}: {error}") from None
+    if not records:
+        raise InputError(f"{name}: empty file, expected a header line")
+    (header_line, header), body = records[0], records[1:]
+    positions, unnamed = _read_header(name, header_line, header)
+    problems: list[Problem] = []
+    rows = []
+    for line, record in body:
+        if any(_clean_cell(cell) for cell in record[len(header) :]):
+            message = f"{len(record)} cells, but the header has {len(header)} columns"
+            problems.append(Problem(line, "", message))
+        for index in unnamed:
+            if index < len(record) and _clean_cell(record[index]):
+                problems.append(Problem(line, f"column {index + 1}", "a value under no header"))
+        cells = {c: _clean_cell(record[i]) if i < len(record) else "" for c, i in positions.items()}
+        rows.append(Row(line, cells))
+    columns = tuple(c for c in COLUMNS if c in positions)
+    digest = hashlib.sha256(raw).hexdigest()
+    return Table(name, digest, columns, tuple(rows), tuple(problems))
+
+
+def _read_header(name: str, line: int, header: list[str]) -> tuple[dict[str, int], list[int]]:
+    positions: dict[str, int] = {}
+    unnamed: list[int] = []
+    problems: list[Problem] = []
+    for index, written in enumerate(header):
+        label = _clean_cell(written)
+        if not label:
+            unnamed.append(index)
+            continue
+        column = _BY_KEY.get(normalise_header(label))
+        if column is None:
+            close = difflib.get_close_matches(normalise_header(label), list(_BY_KEY), n=1)
+            hint = f"did you mean {_BY_KEY[close[0]]}? " if close else ""
+            known = ", ".join(COLUMNS)
+            problems.append(Problem(line, label, f"unknown column ({hint}known: {known})"))
+        elif column in positions:
+            message = (
+                f"column {column} appears twice (columns {positions[column] + 1} and {index + 1})"
+            )
+            problems.append(Problem(line, label, message))
+        else:
+            positions[column] = index
+    missing = [c for c in _REQUIRED if c not in positions]
+    if "cell_line" not in positions and "cancer_type" not in positions:
+        missing.append("cell_line or cancer_type")
+    problems += [Problem(line, "", f"missing column {column}") for column in missing]
+    if problems:
+        raise IngestError(name, problems, exit_code=2)
+    return positions, unnamed
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+class QuantityError(ValueError):
+    """A value (or unit) that cannot be read; ``column`` says which cell is wrong."""
+
+    def __init__(self, message: str, column: str = "value") -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A concentration in nM: one value with its qualifier, or a range (qualifier None or '~').
+
+    ``text`` is what the table says (the value cell, plus the unit cell when the unit came from it).
+    """
+
+    text: str
+    qualifier: str | None
+    value: Decimal | None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+
+    @property
+    def key(self) -> tuple[str, Decimal | None, Decimal | None, Decimal | None]:
+        """What identifies the quantity: decimals compare (and hash) by value."""
+        return (self.qualifier or "", self.value, self.lower, self.upper)
+
+    def __str__(self) -> str:
+        if self.value is not None:
+            qualifier = "" if self.qualifier == "=" else self.qualifier
+            return f"{qualifier}{_plain(self.value)} nM"
+        return f"{self.qualifier or ''}{_plain(self.lower)}–{_plain(self.upper)} nM"
+
+
+_QUALIFIERS = {
+    "~": "~", "≈": "~", "∼": "~", "≃": "~", "〜": "~", "ca.": "~", "ca": "~", "circa": "~",
+    "approx.": "~", "approx": "~", "approximately": "~", "about": "~",
+    "=": "=", "<": "<", ">": ">", "<=": "<=", "=<": "<=", "≤": "<=", ">=": ">=", "=>": ">=", "≥": ">=",
+}  # fmt: skip
+_UNITS = {"M": 9, "mM": 6, "μM": 3, "uM": 3, "nM": 0, "pM": -3}
+_UNIT_NAMES = {
+    "molar": "M", "mol/l": "M", "millimolar": "mM", "mmol/l": "mM",
+    "micromolar": "μM", "μmol/l": "μM", "umol/l": "μM", "μm": "μM", "um": "μM",
+    "nanomolar": "nM", "nmol/l": "nM", "nm": "nM", "picomolar": "pM", "pmol/l": "pM", "pm": "pM",
+}  # fmt: skip
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-")
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?(?:\s*[x×*]\s*10\^?[+-]?\d+)?"
+_UNIT = r"[a-zμ]+(?:/[a-z]+)?"
+_QUALIFIER = "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"(?P<q>{_QUALIFIER})?\s*(?P<a>{_NUMBER})\s*(?P<ua>{_UNIT})?"
+    rf"(?:\s*(?:-|to|\.\.\.?)\s*(?P<b>{_NUMBER})\s*(?P<ub>{_UNIT})?)?",
+    re.IGNORECASE,
+)
+_POWER = re.compile(r"(.*?)\s*[x×*]\s*10\^?([+-]?\d+)", re.IGNORECASE)
+_SMALLEST, _LARGEST = Decimal("1e-9"), Decimal("1e12")  # nM: 1 zeptomolar to 1000 molar
+_HELP = "expected a number with an optional ~ < > ≤ ≥ and unit, or a range such as 100-500 nM"
+
+
+def _normal_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return " ".join(folded.split())
+
+
+def _plain(number: Decimal | None) -> str:
+    return format(number.normalize(), "f") if number is not None else ""
+
+
+def decimal_lexical(number: Decimal) -> str:
+    """Write a decimal in xsd:decimal form, without exponent, with a fraction part: 150 -> '150.0'.
+
+    >>> decimal_lexical(Decimal("1.5E+2")), decimal_lexical(Decimal("0.00020"))
+    ('150.0', '0.0002')
+    """
+    text = _plain(number)
+    return text if "." in text else f"{text}.0"
+
+
+def parse_unit(text: str) -> tuple[str, int]:
+    """Return a unit's symbol and its power of ten relative to nM: 'uM' -> ('µM', 3).
+
+    Case does not matter except between milli and molar: 'mm' and 'm' are refused as ambiguous.
+    """
+    unit = _normal_text(text).replace(" ", "")
+    symbol = unit if unit in _UNITS else _UNIT_NAMES.get(unit.casefold())
+    if symbol is None:
+        if unit.casefold() in ("mm", "m"):
+            raise QuantityError(f"ambiguous unit {text!r}: write mM (millimolar) or M (molar)")
+        raise QuantityError(f"unknown unit {text!r} (known: pM, nM, µM or uM, mM, M)")
+    return symbol.replace("μ", "µ").replace("uM", "µM"), _UNITS[symbol]
+
+
+def _number(text: str, exponent: int) -> Decimal:
+    """Read a number (plain, 1.5e-7 or 1.5x10^-7) and scale it to nM; refuse implausible ones."""
+    power = _POWER.fullmatch(text)
+    mantissa, shift = (power.group(1), power.group(2)) if power else (text, "0")
+    if len(shift.lstrip("+-")) > 3:
+        raise QuantityError(f"{text!r} is out of range")
+    try:
+        number = Decimal(mantissa.replace("E", "e"))
+    except InvalidOperation:
+        raise QuantityError(f"cannot read {text!r} as a number") from None
+    if len(number.as_tuple().digits) > 30 or abs(number.adjusted()) > 60:
+        raise QuantityError(f"{text!r} has more digits or a larger exponent than any measurement")
+    with localcontext() as context:
+        context.prec = 80
+        scaled = number.scaleb(int(shift) + exponent)
+    if scaled == 0:
+        raise QuantityError(f"{text!r}: a concentration must be greater than 0")
+    if not _SMALLEST <= scaled <= _LARGEST:
+        raise QuantityError(f"{text!r} is {_plain(scaled)} nM, not a plausible concentration")
+    return Decimal(_plain(scaled))
+
+
+def parse_quantity(text: str, unit: str | None = None) -> Quantity:
+    """Read a value as people write it, in the unit it carries or else ``unit``; normalise to nM.
+
+    Single values keep their qualifier ('=' when none is written; '~' for ~, ≈ and "approx.";
+    '<', '>', '<=', '>=' for censored values). Ranges (``100-500``, ``100–500``, ``100 to 500``)
+    keep both bounds; only '~' may qualify a range. Raises :class:`QuantityError`.
+
+    >>> parse_quantity("<10 uM").key
+    ('<', Decimal('10000'), None, None)
+    """
+    written = text.strip()
+    normal = _normal_text(written)
+    if not normal:
+        raise QuantityError("empty value")
+    if len(normal) > 100:
+        raise QuantityError("too long for a value")
+    if "±" in normal or "+/-" in normal or "+-" in normal:
+        raise QuantityError(f"{written!r}: a ± spread cannot be stored; give the value alone")
+    if "," in normal:
+        raise QuantityError(f"{written!r}: a comma is ambiguous (1,000 or 1,5?); write 1000 or 1.5")
+    if re.match(r"(?:[<>=≤≥~≈]*\s*)-\s*[\d.]", normal):
+        raise QuantityError(f"{written!r}: a concentration must be greater than 0")
+    match = _QUANTITY.fullmatch(normal)
+    if match is None:
+        raise QuantityError(f"cannot read {written!r}: {_HELP}")
+    qualifier = _QUALIFIERS[match["q"].casefold()] if match["q"] else None
+    # Each bound may carry its own unit (100 nM - 1 µM); one unit applies to both (100-500 nM).
+    units = [parse_unit(u) if u else None for u in (match["ua"], match["ub"])]
+    stated = {u for u in units if u is not None}
+    try:
+        column = parse_unit(unit) if unit and unit.strip() else None
+    except QuantityError as error:
+        raise QuantityError(str(error), column="unit") from None
+    if column is not None and stated and stated != {column}:
+        says = "/".join(sorted(symbol for symbol, _ in stated))
+        raise QuantityError(f"the value says {says}, the unit column {column[0]}", "unit")
+    default = units[0] or units[1] or column
+    if default is None:
+        raise QuantityError(f"{written!r} has no unit: write it in the value or a unit column")
+    if not stated and unit:
+        written = f"{written} {unit.strip()}"
+    first = _number(match["a"], (units[0] or default)[1])
+    if match["b"] is None:
+        return Quantity(written, qualifier or "=", first)
+    if qualifier not in (None, "~"):
+        raise QuantityError(f"{written!r}: a range can be approximate (~) but not {qualifier}")
+    second = _number(match["b"], (units[1] or default)[1])
+    if first > second:
+        message = f"{written!r}: the lower bound {_plain(first)} nM exceeds the upper bound {_plain(second)} nM"
+        raise QuantityError(message)
+    return Quantity(written, qualifier, None, first, second)
+
+
+def parse_endpoint(text: str) -> tuple[str, str]:
+    """Return an endpoint's name and BAO IRI, from 'IC50', 'ic 50', 'IC₅₀' or 'BAO:0000190'."""
+    key = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+    for name, iri in ENDPOINTS.items():
+        digits = iri.rsplit("_", 1)[1]
+        if key in (name.casefold(), f"bao{digits}", f"baobao{digits}"):
+            return name, iri
+    raise QuantityError(f"unknown endpoint {text!r} (known: {', '.join(ENDPOINTS)})", "endpoint")
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceId:
+    """A source named by identifier: the IRI to use for it, its label and its page."""
+
+    iri: str
+    label: str
+    page: str
+
+
+_PMID = re.compile(
+    r"(?:pmid|pubmed)\s*:?\s*(\d{1,9})|https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})/?",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def parse_source_id(text: str) -> SourceId | None:
+    """Read a PubMed id, a DOI or a web address; None for anything else (a name, say).
+
+    >>> parse_source_id("PMID: 28810913").page
+    'https://pubmed.ncbi.nlm.nih.gov/28810913/'
+    >>> parse_source_id("https://doi.org/10.1038/LEU.2012.219").label
+    'doi:10.1038/leu.2012.219'
+    """
+    text = _normal_text(text)
+    if pmid := _PMID.fullmatch(text):
+        number = str(int(pmid.group(1) or pmid.group(2)))
+        page = f"https://pubmed.ncbi.nlm.nih.gov/{number}/"
+        return SourceId(f"{XR}source/pmid-{number}", f"PMID:{number}", page)
+    if doi := _DOI.fullmatch(text):
+        name = doi.group(1).casefold()  # DOIs are case-insensitive
+        iri = f"{XR}source/doi-{quote(name, safe='._-')}"
+        return SourceId(iri, f"doi:{name}", "https://doi.org/" + quote(name, safe="/:;()._-"))
+    parts = urlsplit(text)
+    if (
+        parts.scheme in ("http", "https")
+        and parts.netloc
+        and not re.search(r'[\s<>"{}|\\^`]', text)
+    ):
+        digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+        return SourceId(f"{XR}source/url-{digest}", text, text)
+    return None

@@ -1,0 +1,196 @@
+"""Query results: a small table of RDF terms, rendered as text, CSV, TSV or JSON.
+
+Rows from the embedded engine stay pyoxigraph terms until they are asked for: rendering and
+:meth:`QueryResult.records` read them directly, and :attr:`QueryResult.rows` converts them to
+rdflib terms on first use, because converting every cell up front cost more than the query.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from typing import Literal as TypingLiteral
+
+import pyoxigraph as ox
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from xpo1kg.rdf.namespaces import compress
+from xpo1kg.rdf.terms import to_rdflib
+
+__all__ = ["OutputFormat", "QueryResult", "Value", "to_value"]
+
+#: A cell converted to Python: IRIs and strings as ``str``, numbers, booleans, dates, or None.
+Value = str | int | float | Decimal | bool | date | datetime | None
+OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
+#: A row as the engine gives it (pyoxigraph terms) or as rdflib terms.
+Row = tuple[Any, ...]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# The common datatypes, converted as rdflib's ``Literal.toPython`` would, without building one.
+_LITERAL_VALUES: dict[str, Callable[[str], Value]] = {
+    _XSD + "string": str,
+    _XSD + "integer": int,
+    _XSD + "decimal": Decimal,
+    _XSD + "double": float,
+    _XSD + "float": float,
+    _XSD + "boolean": lambda text: text in ("true", "1"),
+}
+
+
+def to_value(node: Node | ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Value:
+    """Convert an RDF term (rdflib or pyoxigraph) to a plain Python value.
+
+    >>> to_value(Literal("32.0", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")))
+    Decimal('32.0')
+    >>> to_value(ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    7
+    >>> to_value(URIRef("https://w3id.org/xpo1kg/resource/TP53"))
+    'https://w3id.org/xpo1kg/resource/TP53'
+    """
+    if node is None:
+        return None
+    if isinstance(node, ox.Literal):
+        if node.language is None:
+            convert = _LITERAL_VALUES.get(node.datatype.value)
+            if convert is not None:
+                try:
+                    return convert(node.value)
+                except (ValueError, ArithmeticError):
+                    pass  # ill-typed: rdflib decides, as for any other datatype
+        return to_value(to_rdflib(node))
+    if isinstance(node, (ox.NamedNode, URIRef)):
+        return str(getattr(node, "value", node))
+    if isinstance(node, (ox.BlankNode, BNode)):
+        return f"_:{getattr(node, 'value', node)}"
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if isinstance(value, (str, int, float, Decimal, bool, date, datetime)):
+            return value
+    return str(node)
+
+
+def _text(node: Any, *, curies: bool) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, (URIRef, ox.NamedNode)):
+        iri = str(getattr(node, "value", node))
+        return compress(iri) if curies else iri
+    if isinstance(node, (BNode, ox.BlankNode)):
+        return f"_:{getattr(node, 'value', node)}"
+    if isinstance(node, ox.Literal):
+        return str(node.value)
+    return str(node)  # an rdflib Literal: its lexical form (``.value`` is the Python value)
+
+
+def _json_value(value: Value) -> str | int | float | bool | None:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+class QueryResult:
+    """The answer to a SELECT query (or an ASK, as one ``ask`` column).
+
+    >>> result = QueryResult(["x"], [(Literal(1),)])
+    >>> result.records()
+    [{'x': 1}]
+    """
+
+    def __init__(
+        self, columns: Sequence[str], rows: Iterable[tuple[Node | None, ...]] = ()
+    ) -> None:
+        """Hold ``rows`` of rdflib terms (None for an unbound cell) under ``columns``."""
+        self.columns = list(columns)
+        self._rows: list[tuple[Node | None, ...]] | None = list(rows)
+        self._engine_rows: list[Row] | None = None
+
+    @classmethod
+    def from_oxigraph(cls, columns: Sequence[str], rows: list[Row]) -> QueryResult:
+        """Wrap rows of pyoxigraph terms, converted to rdflib only when :attr:`rows` is read."""
+        result = cls(columns)
+        result._rows, result._engine_rows = None, rows
+        return result
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """The rows as tuples of rdflib terms (None for an unbound cell)."""
+        if self._rows is None:
+            self._rows = [tuple(map(to_rdflib, row)) for row in self._engine_rows or ()]
+        return self._rows
+
+    @property
+    def _cells(self) -> list[Row]:
+        return self._engine_rows if self._engine_rows is not None else self.rows
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return self.columns == other.columns and self.rows == other.rows
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the list of rows it holds
+
+    def __repr__(self) -> str:
+        return f"<QueryResult columns={self.columns} rows={len(self)}>"
+
+    def records(self) -> list[dict[str, Value]]:
+        """Return the rows as dictionaries of Python values, keyed by column name."""
+        return [dict(zip(self.columns, map(to_value, row), strict=True)) for row in self._cells]
+
+    def column(self, name: str) -> list[Value]:
+        """Return one column as Python values."""
+        index = self.columns.index(name)
+        return [to_value(row[index]) for row in self._cells]
+
+    def render(self, output_format: OutputFormat = "table") -> str:
+        """Render as an aligned text table, CSV, TSV or JSON (a list of objects)."""
+        if output_format == "table":
+            return self._table()
+        if output_format in ("csv", "tsv"):
+            delimiter = "," if output_format == "csv" else "\t"
+            rows = [self.columns, *([_text(c, curies=False) for c in row] for row in self._cells)]
+            return "".join(_delimited(row, delimiter) for row in rows)
+        if output_format == "json":
+            records = [{k: _json_value(v) for k, v in record.items()} for record in self.records()]
+            return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        raise ValueError(f"unknown output format {output_format!r}")
+
+    def _table(self) -> str:
+        cells = [[_text(cell, curies=True) for cell in row] for row in self._cells]
+        widths = [len(c) for c in self.columns]
+        for row in cells:
+            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += [
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+        ]
+        count = len(cells)
+        lines.append(f"({count} row{'s' if count != 1 else ''})")
+        return "\n".join(lines) + "\n"
+
+
+def _delimited(row: Sequence[str], delimiter: str) -> str:
+    r"""One record, quoted as RFC 4180 says (a field with a delimiter, quote, CR or LF), then LF.
+
+    The csv module quotes only the characters of its line terminator: written with ``\r\n``, a
+    lone carriage return is quoted too; the record then ends with ``\n`` like every line we print.
+
+    >>> _delimited(["a\rb", 'a"b', "x,y", "plain"], ",")
+    '"a\rb","a""b","x,y",plain\n'
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(row)
+    return buffer.getvalue()[: -len("\r\n")] + "\n"

@@ -1,0 +1,295 @@
+"""Reading RDF files, with errors that name the file and the line: the one place that checks them.
+
+:func:`check_rdf` is what every reader of a user's file runs first (``query --data``, ``load
+--store``, ``validate``, ``ingest --into``), so a bad file is refused the same way everywhere, with
+the same ``file:line: reason``: a file cut short (in any of Turtle, N-Triples, N-Quads, TriG,
+JSON-LD, RDF/XML), bytes that are not UTF-8, a token over the parser's 16 MB limit, DTDs.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.sax
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import IO, TypeVar
+from urllib.parse import quote
+from xml.parsers import expat
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from xpo1kg.errors import InputError, ParseError
+from xpo1kg.rdf.namespaces import bind_prefixes
+from xpo1kg.resources import curated_roots
+
+__all__ = [
+    "OXIGRAPH_FORMATS",
+    "RDFSource",
+    "check_rdf",
+    "decode_text",
+    "display_name",
+    "format_for",
+    "graph_name",
+    "is_shipped",
+    "parse_into",
+    "read_graph",
+    "reporting_read_errors",
+]
+
+#: A file on disk or a file shipped in the package.
+RDFSource = Path | Traversable
+
+_Format = TypeVar("_Format")
+
+_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+_DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+#: Extension -> Oxigraph's format, for every RDF syntax a user's file may be in.
+OXIGRAPH_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+_BOM = b"\xef\xbb\xbf"
+#: Oxigraph's largest token (a literal or an IRI), in bytes.
+_TOKEN_LIMIT = 16 * 1024 * 1024
+_CHUNK = 1 << 20
+_OXIGRAPH_WHERE = re.compile(
+    r"^Parser error (?:at line (\d+) (?:column \d+|between columns \d+ and \d+)"
+    r"|between line (\d+) column \d+ and line \d+ column \d+): "
+)
+_OXIGRAPH_LINE_SUFFIX = re.compile(r" \(line \d+\)$")
+
+
+def is_shipped(source: RDFSource) -> bool:
+    """Whether a file is one of the package's own (importlib.resources gives Paths for those too)."""
+    return not isinstance(source, Path) or str(source).startswith(tuple(curated_roots()))
+
+
+def display_name(source: RDFSource) -> str:
+    """Name a file for messages: its path, or its place in the package for shipped files."""
+    if not is_shipped(source):
+        return str(source)
+    return f"xpo1kg/{Path(str(source)).parent.name}/{source.name}"
+
+
+def format_for(name: str, formats: Mapping[str, _Format]) -> _Format:
+    """Return the format that ``formats`` gives to the extension of ``name``, or a one-line error.
+
+    >>> format_for("data.TTL", {".ttl": "turtle"})
+    'turtle'
+    """
+    suffix = Path(name).suffix.lower()
+    try:
+        return formats[suffix]
+    except KeyError:
+        known = ", ".join(sorted(formats))
+        raise InputError(
+            f"{name}: unknown RDF file type {suffix!r} (expected one of {known})"
+        ) from None
+
+
+@contextmanager
+def reporting_read_errors(name: str) -> Iterator[None]:
+    """Turn a failure to open or read file ``name`` into a one-line :class:`InputError`."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not an RDF file") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def syntax_error(name: str, error: SyntaxError | ValueError) -> ParseError:
+    """Word an Oxigraph parser error as ``name:line: reason`` (the same for every reader)."""
+    text = " ".join(str(getattr(error, "msg", None) or error).split())
+    found = _OXIGRAPH_WHERE.match(text)
+    line = getattr(error, "lineno", None) or None
+    if found:
+        line = line or int(found.group(1) or found.group(2))
+        text = text[found.end() :]
+    text = _OXIGRAPH_LINE_SUFFIX.sub("", text) or "cannot parse"
+    return ParseError(name, line, text)
+
+
+class _Counting:
+    """A binary reader that remembers how many bytes were read (to place an error)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.offset += len(chunk)
+        return chunk
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """Return the line of byte ``offset`` in a file."""
+    lines, done = 1, 0
+    with path.open("rb") as stream:
+        while done < offset and (chunk := stream.read(min(_CHUNK, offset - done))):
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+    return lines
+
+
+def _check_xml(path: Path, name: str) -> None:
+    """Refuse RDF/XML that is not well-formed XML (a file cut short) or that declares a DTD."""
+
+    def refuse(*_: object) -> None:
+        raise ParseError(
+            name, parser.CurrentLineNumber, "DOCTYPE and ENTITY declarations are not accepted"
+        )
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        reason = expat.ErrorString(error.code)
+        if reason == "no element found":
+            reason = "unexpected end of file (an element is not closed)"
+        raise ParseError(name, error.lineno, f"not well-formed XML: {reason}") from None
+
+
+def check_rdf(path: Path, name: str | None = None) -> None:
+    """Parse a user's RDF file without keeping it; raise :class:`ParseError` if it is not valid.
+
+    The format comes from the extension (:data:`OXIGRAPH_FORMATS`). The file is read in chunks,
+    so a large file is never held in memory whole.
+    """
+    name = name or display_name(path)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not an RDF file")
+    rdf_format = format_for(name, OXIGRAPH_FORMATS)
+    with reporting_read_errors(name):
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            _check_xml(path, name)
+        with path.open("rb") as stream:
+            if stream.read(len(_BOM)) != _BOM:
+                stream.seek(0)
+            reader = _Counting(stream)
+            base = f"https://w3id.org/xpo1kg/file/{path.name}"
+            try:
+                for _ in ox.parse(reader, rdf_format, base_iri=base):  # type: ignore[arg-type]
+                    pass
+            except (SyntaxError, ValueError) as error:
+                raise syntax_error(name, error) from None
+            except MemoryError:
+                line = _line_at(path, max(reader.offset - _TOKEN_LIMIT, 0))
+                raise ParseError(
+                    name,
+                    line,
+                    "a single literal or IRI is longer than the 16 MB the parser accepts",
+                ) from None
+
+
+def _read_text(source: RDFSource, name: str) -> str:
+    with reporting_read_errors(name):
+        raw = source.read_bytes()
+    return decode_text(raw, name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Decode a text file that must be UTF-8 (a byte-order mark is skipped), or say why not.
+
+    >>> decode_text("\ufeffSELECT".encode(), "q.rq")
+    'SELECT'
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise ParseError(name, 1, "looks like UTF-16 text: save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ParseError(
+            name, line, "not valid UTF-8 (Latin-1 or another encoding?): save it as UTF-8"
+        ) from None
+
+
+def parse_into(graph: Graph, source: RDFSource) -> Graph:
+    """Parse one RDF file into ``graph``; raise :class:`ParseError` naming the file and line."""
+    name = display_name(source)
+    if isinstance(source, Path) and source.is_dir():
+        raise InputError(f"{name}: is a directory, not an RDF file")
+    rdf_format = format_for(name, _FORMATS)
+    if not is_shipped(source):
+        check_rdf(Path(str(source)), name)  # the same message as every other reader
+    text = _read_text(source, name)
+    if rdf_format == "xml" and _DTD.search(text):
+        # Entity declarations are the door to billion-laughs expansion; curated RDF never needs them.
+        line = text[: _DTD.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
+        raise ParseError(name, line, "DOCTYPE and ENTITY declarations are not accepted")
+    try:
+        graph.parse(data=text, format=rdf_format, publicID=_base_iri(source))
+    except BadSyntax as error:
+        raise ParseError(name, error.lines + 1, _why(error)) from None
+    except xml.sax.SAXParseException as error:
+        raise ParseError(name, error.getLineNumber(), error.getMessage()) from None
+    except IndexError:
+        # rdflib's Turtle parser runs off the end of a file that stops mid-statement.
+        line = text.rstrip().count("\n") + 1
+        raise ParseError(name, line, "unexpected end of file (unfinished statement?)") from None
+    except Exception as error:  # noqa: BLE001 - every parser failure becomes one readable line
+        raise ParseError(name, _line_in(str(error)), _first_line(str(error))) from None
+    return graph
+
+
+def read_graph(sources: Iterable[RDFSource]) -> Graph:
+    """Parse several RDF files into one new graph with the project prefixes bound."""
+    graph = bind_prefixes(Graph())
+    for source in sources:
+        parse_into(graph, source)
+    return graph
+
+
+def graph_name(source: RDFSource) -> URIRef:
+    """Return the IRI of the named graph that holds one source file in quad exports.
+
+    Shipped files become ``…/graph/ontology/xpo1kg`` or ``…/graph/data/proteins``; a user's file
+    becomes ``…/graph/user/<file name>``.
+    """
+    if not is_shipped(source):
+        return URIRef(f"https://w3id.org/xpo1kg/graph/user/{quote(source.name)}")
+    folder = Path(str(source)).parent.name
+    return URIRef(f"https://w3id.org/xpo1kg/graph/{folder}/{Path(source.name).stem}")
+
+
+def _base_iri(source: RDFSource) -> str:
+    # A stable base keeps relative IRIs (rare in curated data) independent of the working directory.
+    return f"https://w3id.org/xpo1kg/file/{source.name}"
+
+
+def _why(error: BadSyntax) -> str:
+    return str(getattr(error, "_why", error)).strip() or "bad syntax"
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "cannot parse"
+
+
+def _line_in(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,1 @@
+"""reason: see docs/architecture.md."""

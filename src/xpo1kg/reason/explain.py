@@ -1,0 +1,466 @@
+"""How the graph knows a statement: its evidence if asserted, its derivation if inferred.
+
+:func:`explain` resolves SUBJECT PREDICATE OBJECT (CURIEs, IRIs, labels, synonyms, identifiers,
+or the local names of ontology terms) and returns an :class:`Explanation`:
+
+- ``asserted``: the named graphs that hold it and the evidence of each ``owl:Axiom`` annotation
+  of it (one per source), or of the node itself for measurements and steps (source, primary
+  source, evidence type, knowledge level, agent type, modality and hedge, verbatim quote);
+- ``inferred``: the rule and the axiom's home recorded in the inferred graph
+  (:mod:`xpo1kg.reason.provenance`), and the explanation of each premise, down to asserted statements;
+- ``absent``: the closest statements the graph does hold (same subject and predicate, same
+  subject and object, same predicate and object).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from xpo1kg.errors import InputError
+from xpo1kg.rdf.namespaces import BIOLINK, XO, XR, compress, expand
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
+
+__all__ = ["Evidence", "Explanation", "Term", "explain", "render_text", "resolve_statement"]
+
+Status = Literal["asserted", "inferred", "absent"]
+#: Closest statements listed per pattern for a statement the graph does not hold.
+MAX_CLOSEST = 10
+
+_GRAPHS = "https://w3id.org/xpo1kg/graph/"
+# A node with one of these carries the evidence of its own statements (measurements, steps); the
+# dcterms:source of an ordinary entity is where it is described, not evidence for each statement.
+_OWN_EVIDENCE = (XO.supportingText, XO.evidenceType, XO.hasEndpoint)
+_PREDICATE_WORDS = {"a": str(RDF.type), "type": str(RDF.type), "is a": str(RDF.type)}
+
+
+@dataclass(frozen=True)
+class Term:
+    """An IRI with its label and CURIE, or a literal value (``iri`` is then None)."""
+
+    label: str
+    iri: str | None = None
+    curie: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form: ``iri``, ``curie``, ``label`` (or ``value`` for a literal)."""
+        if self.iri is None:
+            return {"value": self.label}
+        return {"iri": self.iri, "curie": self.curie, "label": self.label}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one annotation (or evidence-bearing node) says about how a statement is known."""
+
+    source: Term | None = None
+    citation: str | None = None
+    primary_sources: tuple[Term, ...] = ()
+    evidence_type: Term | None = None
+    knowledge_level: str | None = None
+    agent_type: str | None = None
+    modality: Term | None = None
+    hedge: str | None = None
+    quote: str | None = None
+    comment: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (every key present, None where the graph says nothing)."""
+        return {
+            "source": self.source.to_dict() if self.source else None,
+            "citation": self.citation,
+            "primary_sources": [p.to_dict() for p in self.primary_sources],
+            "evidence_type": self.evidence_type.to_dict() if self.evidence_type else None,
+            "knowledge_level": self.knowledge_level,
+            "agent_type": self.agent_type,
+            "modality": self.modality.to_dict() if self.modality else None,
+            "hedge": self.hedge,
+            "quote": self.quote,
+            "comment": self.comment,
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How the graph knows one statement (see the module docstring)."""
+
+    subject: Term
+    predicate: Term
+    object: Term
+    status: Status
+    graphs: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    rule: str | None = None
+    inferred_by: Term | None = None
+    premises: tuple[Explanation, ...] = ()
+    closest: tuple[Explanation, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the stable JSON form; premises and closest statements nest the same way."""
+        return {
+            "statement": {
+                "subject": self.subject.to_dict(),
+                "predicate": self.predicate.to_dict(),
+                "object": self.object.to_dict(),
+            },
+            "status": self.status,
+            "graphs": list(self.graphs),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "rule": self.rule,
+            "inferred_by": self.inferred_by.to_dict() if self.inferred_by else None,
+            "premises": [p.to_dict() for p in self.premises],
+            "closest": [c.to_dict() for c in self.closest],
+        }
+
+    def sentence(self) -> str:
+        """Return the statement in words: ``selinexor —causes nuclear retention of→ TP53``."""
+        return f"{self.subject.label} —{self.predicate.label}→ {self.object.label}"
+
+
+Node = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class _Reader:
+    """Look-ups on the store, restricted to the graphs the knowledge graph queries."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.store = kg.store.oxigraph
+        names = kg.store.graph_names()
+        self.inferred = kg.has_inferred
+        self.asserted = {g for g in names if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)}
+        self.visible = self.asserted | ({INFERRED_GRAPH_IRI} if self.inferred else set())
+        self.memo: dict[tuple[str, str, str], Explanation] = {}
+
+    def quads(self, s: Node | None, p: ox.NamedNode | None, o: Node | None) -> Iterator[ox.Quad]:
+        for quad in self.store.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in self.visible:
+                yield quad
+
+    def values(self, node: Node, prop: str) -> list[Node]:
+        found = {q.object for q in self.quads(node, ox.NamedNode(prop), None)}
+        return sorted(found, key=str)  # type: ignore[arg-type]
+
+    def value(self, node: Node, prop: str) -> Node | None:
+        found = self.values(node, prop)
+        return found[0] if found else None
+
+    def text(self, node: Node, prop: str) -> str | None:
+        found = self.value(node, prop)
+        return found.value if found is not None else None
+
+    def term(self, node: Node) -> Term:
+        if isinstance(node, ox.NamedNode):
+            label = self.kg.label(_uri(node))
+            curie = compress(node.value)
+            if node.value == str(RDF.type):
+                label = "is a"
+            return Term(curie if label == node.value else label, node.value, curie)
+        return Term(node.value)
+
+    def graphs_of(self, s: Node, p: ox.NamedNode, o: Node) -> set[str]:
+        return {q.graph_name.value for q in self.quads(s, p, o)}  # type: ignore[union-attr]
+
+    def annotations(self, s: Node, p: ox.NamedNode, o: Node, graphs: set[str]) -> list[Node]:
+        """Return the nodes in ``graphs`` that annotate (s, p, o), sorted."""
+        found = set()
+        for quad in self.quads(None, ox.NamedNode(str(OWL.annotatedSource)), s):
+            if quad.graph_name.value not in graphs:  # type: ignore[union-attr]
+                continue
+            node = cast(Node, quad.subject)
+            if p in self.values(node, str(OWL.annotatedProperty)) and o in self.values(
+                node, str(OWL.annotatedTarget)
+            ):
+                found.add(node)
+        return sorted(found, key=str)
+
+    def evidence(self, node: Node, own: Node | None = None) -> Evidence:
+        """Read the evidence fields of an annotation (or of ``own``, a node's own evidence)."""
+        source = self.value(node, str(DCTERMS.source))
+        return Evidence(
+            source=self.term(source) if source is not None else None,
+            citation=self.text(source, str(DCTERMS.bibliographicCitation)) if source else None,
+            primary_sources=tuple(
+                self._primary(p) for p in self.values(node, str(XO.primarySource))
+            ),
+            evidence_type=self._optional_term(node, str(XO.evidenceType)),
+            knowledge_level=self.text(node, str(BIOLINK.knowledge_level)),
+            agent_type=self.text(node, str(BIOLINK.agent_type)),
+            modality=self._optional_term(node, str(XO.modality)),
+            hedge=self.text(node, str(XO.hedge)),
+            quote=self.text(node, str(XO.supportingText)),
+            comment=self.text(node, str(RDFS.comment)) if node != own else None,
+        )
+
+    def _optional_term(self, node: Node, prop: str) -> Term | None:
+        found = self.value(node, prop)
+        return self.term(found) if found is not None else None
+
+    def _primary(self, node: Node) -> Term:
+        term = self.term(node)
+        found = self.values(node, str(DCTERMS.identifier)) or self.values(
+            node, str(SKOS.exactMatch)
+        )
+        # PubMed first: the identifier UniProt and GO cite evidence by.
+        identifiers = sorted((i.value for i in found), key=lambda i: (not i.startswith("PMID"), i))
+        if identifiers and identifiers[0] not in term.label:
+            return Term(f"{term.label} ({', '.join(identifiers)})", term.iri, term.curie)
+        return term
+
+
+def _uri(node: ox.NamedNode) -> URIRef:
+    return URIRef(node.value)
+
+
+def _explain(reader: _Reader, s: Node, p: ox.NamedNode, o: Node, *, closest: bool) -> Explanation:
+    key = (str(s), str(p), str(o))
+    if key in reader.memo:
+        return reader.memo[key]
+    terms = (reader.term(s), reader.term(p), reader.term(o))
+    graphs = reader.graphs_of(s, p, o)
+    asserted = graphs & reader.asserted
+    if asserted:
+        nodes = reader.annotations(s, p, o, reader.asserted)
+        evidence = [reader.evidence(n) for n in nodes]
+        if not evidence and any(reader.value(s, str(prop)) for prop in _OWN_EVIDENCE):
+            evidence = [reader.evidence(s, own=s)]  # a measurement or step carries its own
+        result = Explanation(*terms, "asserted", tuple(sorted(asserted)), tuple(evidence))
+    elif graphs:
+        result = _inferred(reader, s, p, o, terms)
+    else:
+        near = _closest(reader, s, p, o) if closest else ()
+        result = Explanation(*terms, "absent", closest=near)
+    reader.memo[key] = result
+    return result
+
+
+def _inferred(
+    reader: _Reader, s: Node, p: ox.NamedNode, o: Node, terms: tuple[Term, Term, Term]
+) -> Explanation:
+    nodes = reader.annotations(s, p, o, {INFERRED_GRAPH_IRI})
+    nodes = [n for n in nodes if reader.value(n, str(XO.inferenceRule)) is not None]
+    if not nodes:
+        return Explanation(*terms, "inferred", (INFERRED_GRAPH_IRI,))
+    node = nodes[0]
+    home = reader.value(node, str(XO.inferredBy))
+    premises = []
+    for premise in reader.values(node, str(XO.premise)):
+        ps = reader.value(premise, str(OWL.annotatedSource))
+        pp = reader.value(premise, str(OWL.annotatedProperty))
+        po = reader.value(premise, str(OWL.annotatedTarget))
+        if ps is not None and isinstance(pp, ox.NamedNode) and po is not None:
+            premises.append(_explain(reader, ps, pp, po, closest=False))
+    # RDF keeps no order: premises about the statement's subject first (a chain's first link).
+    subject = terms[0].iri
+    premises.sort(key=lambda e: (e.subject.iri != subject, e.sentence()))
+    return Explanation(
+        *terms,
+        "inferred",
+        (INFERRED_GRAPH_IRI,),
+        (reader.evidence(node),),
+        rule=reader.text(node, str(XO.inferenceRule)),
+        inferred_by=reader.term(home) if home is not None else None,
+        premises=tuple(premises),
+    )
+
+
+def _closest(reader: _Reader, s: Node, p: ox.NamedNode, o: Node) -> tuple[Explanation, ...]:
+    found: list[Explanation] = []
+    patterns: list[tuple[Node | None, ox.NamedNode | None, Node | None]] = [
+        (s, p, None),
+        (s, None, o),
+        (None, p, o),
+    ]
+    for pattern in patterns:
+        quads = sorted(
+            {(q.subject, q.predicate, q.object) for q in reader.quads(*pattern)},
+            key=lambda t: tuple(str(x) for x in t),
+        )
+        quads = [
+            t
+            for t in quads
+            if not isinstance(t[0], ox.BlankNode) and not isinstance(t[2], ox.BlankNode)
+        ]
+        for qs, qp, qo in quads[:MAX_CLOSEST]:
+            near = _explain(reader, qs, qp, qo, closest=False)  # type: ignore[arg-type]
+            if near not in found:
+                found.append(near)
+    return tuple(found)
+
+
+def _named(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def _iri_of(text: str, role: str) -> ox.NamedNode | None:
+    """Return the IRI written as a CURIE or an absolute IRI, or None for a name."""
+    iri = expand(text) or (text if text.startswith(("http://", "https://")) else None)
+    if iri is None:
+        return None
+    node = _named(iri)
+    if node is None:
+        raise InputError(f"{role} {text!r}: not a valid IRI")
+    return node
+
+
+def _held(kg: KnowledgeGraph, node: ox.NamedNode | None) -> bool:
+    return node is not None and bool(
+        next(kg.store.oxigraph.quads_for_pattern(node, None, None, None), None)
+    )
+
+
+def _resolve_entity(kg: KnowledgeGraph, text: str, role: str) -> ox.NamedNode:
+    named = _iri_of(text, role)
+    iri = named.value if named is not None else None
+    entities = kg.find(text)
+    if named is not None and not any(e.iri == iri for e in entities):
+        return named  # an IRI the graph may not hold: the statement is then absent
+    if not entities:
+        for namespace in (str(XO), str(XR)):
+            node = _named(namespace + text)
+            if node is not None and _held(kg, node):
+                return node
+        raise InputError(f"{role} {text!r}: nothing in the graph has this name")
+    exact = [e for e in entities if e.iri == iri] if iri else []
+    if len(entities) > 1 and not exact:
+        names = ", ".join(f"{e.label} ({compress(e.iri)})" for e in entities[:5])
+        raise InputError(f"{role} {text!r} is ambiguous: {names}; give a CURIE")
+    return ox.NamedNode((exact or entities)[0].iri)
+
+
+def _resolve_predicate(kg: KnowledgeGraph, text: str) -> ox.NamedNode:
+    if text.strip().casefold() in _PREDICATE_WORDS:
+        return ox.NamedNode(_PREDICATE_WORDS[text.strip().casefold()])
+    named = _iri_of(text, "predicate")
+    if named is not None:
+        return named
+    local = _named(str(XO) + text)
+    if local is not None and _held(kg, local):
+        return local
+    properties = [
+        e for e in kg.find(text) if any(t.endswith(("property", "Property")) for t in e.types)
+    ]
+    if len(properties) == 1:
+        return ox.NamedNode(properties[0].iri)
+    if properties:
+        names = ", ".join(compress(e.iri) for e in properties)
+        raise InputError(f"predicate {text!r} is ambiguous: {names}")
+    raise InputError(f"predicate {text!r}: no property has this name, label or CURIE")
+
+
+def resolve_statement(
+    kg: KnowledgeGraph, subject: str, predicate: str, obj: str
+) -> tuple[ox.NamedNode, ox.NamedNode, Node]:
+    """Resolve the three parts of a statement to store terms (a literal object by its text).
+
+    Raises :class:`~xpo1kg.errors.InputError` for a name that matches nothing or several things.
+    """
+    s = _resolve_entity(kg, subject, "subject")
+    p = _resolve_predicate(kg, predicate)
+    values = [q.object for q in kg.store.oxigraph.quads_for_pattern(s, p, None, None)]
+    literals = [v for v in values if isinstance(v, ox.Literal)]
+    matching = [v for v in literals if v.value == obj]
+    if matching:
+        return s, p, matching[0]
+    datatype = ox.NamedNode(str(OWL.DatatypeProperty))
+    declared = any(True for _ in kg.store.oxigraph.quads_for_pattern(p, None, datatype, None))
+    if literals or declared:
+        return s, p, ox.Literal(obj)  # a value the graph does not hold: absent, with the closest
+    return s, p, _resolve_entity(kg, obj, "object")
+
+
+def explain(kg: KnowledgeGraph, subject: str, predicate: str, obj: str) -> Explanation:
+    """Explain how ``kg`` knows SUBJECT PREDICATE OBJECT (see the module docstring)."""
+    s, p, o = resolve_statement(kg, subject, predicate, obj)
+    return _explain(_Reader(kg), s, p, o, closest=True)
+
+
+def render_text(explanation: Explanation) -> str:
+    """Return the explanation as an indented tree for people."""
+    lines: list[str] = []
+    _render(explanation, lines, "")
+    return "\n".join(lines) + "\n"
+
+
+def _render(e: Explanation, lines: list[str], indent: str) -> None:
+    curies = " ".join(t.curie or repr(t.label) for t in (e.subject, e.predicate, e.object))
+    if not indent:
+        lines.append(e.sentence())
+        lines.append(f"  ({curies})")
+        indent = "  "
+    if e.status == "absent":
+        lines.append(f"{indent}not in the graph")
+        if e.closest:
+            lines.append(f"{indent}closest statements it holds:")
+            for near in e.closest:
+                lines.append(f"{indent}- {near.sentence()}  [{near.status}]")
+        return
+    if e.status == "asserted":
+        where = ", ".join(g.removeprefix(_GRAPHS) for g in e.graphs)
+        lines.append(f"{indent}asserted in {where}")
+        if not e.evidence:
+            lines.append(f"{indent}(no evidence recorded for this statement)")
+        for number, evidence in enumerate(e.evidence, 1):
+            head = f"{indent}evidence {number}: " if len(e.evidence) > 1 else f"{indent}"
+            _render_evidence(evidence, lines, head, indent + ("  " if len(e.evidence) > 1 else ""))
+        return
+    rule = e.rule or "no recorded rule"
+    home = f"  [{e.inferred_by.curie}]" if e.inferred_by and e.inferred_by.curie else ""
+    lines.append(f"{indent}inferred: {rule}{home}")
+    for evidence in e.evidence:
+        parts = [evidence.knowledge_level, evidence.agent_type]
+        if evidence.evidence_type:
+            parts.append(_evidence_type(evidence.evidence_type))
+        lines.append(f"{indent}" + " · ".join(x for x in parts if x))
+    if e.premises:
+        lines.append(f"{indent}because:")
+    for number, premise in enumerate(e.premises, 1):
+        lines.append(f"{indent}{number}. {premise.sentence()}")
+        _render(premise, lines, indent + "   ")
+
+
+def _evidence_type(term: Term) -> str:
+    """Return an ECO class as "label (ECO:0000304)"."""
+    curie = term.curie or ""
+    if curie.startswith("obo:") and "_" in curie:
+        curie = curie.removeprefix("obo:").replace("_", ":", 1)
+    return f"{term.label} ({curie})" if curie and curie != term.label else term.label
+
+
+def _render_evidence(evidence: Evidence, lines: list[str], head: str, indent: str) -> None:
+    rows: list[tuple[str, str]] = []
+    if evidence.source is not None:
+        source = evidence.source.label
+        if evidence.citation:
+            source += f" — {evidence.citation}"
+        rows.append(("source", source))
+    for primary in evidence.primary_sources:
+        rows.append(("primary source", primary.label))
+    if evidence.evidence_type is not None:
+        rows.append(("evidence type", _evidence_type(evidence.evidence_type)))
+    level = " · ".join(x for x in (evidence.knowledge_level, evidence.agent_type) if x)
+    if level:
+        rows.append(("knowledge level", level))
+    if evidence.modality is not None:
+        hedge = f' ("{evidence.hedge}")' if evidence.hedge else ""
+        rows.append(("modality", evidence.modality.label + hedge))
+    elif evidence.hedge:
+        rows.append(("hedge", f'"{evidence.hedge}"'))
+    if evidence.quote:
+        rows.append(("quote", f'"{evidence.quote}"'))
+    if evidence.comment:
+        rows.append(("comment", evidence.comment))
+    for index, (name, value) in enumerate(rows):
+        prefix = head if index == 0 else indent
+        lines.append(f"{prefix}{name}: {value}")
+    if not rows:
+        lines.append(f"{head}(an annotation without evidence fields)")

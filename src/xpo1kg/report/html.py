@@ -1,0 +1,290 @@
+"""One self-contained HTML page about the graph: summary, figures, competency questions, validation.
+
+The page works offline: the figures are inline SVG, the style sheet is inline, there is no script,
+and nothing is fetched. The only links are to anchors in the page and to the cited sources.
+
+>>> page = build_report(inferred=False)
+>>> page.startswith("<!DOCTYPE html>") and "<script" not in page
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from html import escape
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+
+from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.figures.charts import Drawing, draw_figures
+from xpo1kg.query.catalog import CompetencyQuery, list_queries
+from xpo1kg.query.results import QueryResult, Value
+from xpo1kg.rdf.namespaces import XR, compress
+from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
+from xpo1kg.validate.pyshacl_engine import ValidationReport, validate
+
+__all__ = ["REPORT_NAME", "build_report", "write_report"]
+
+REPORT_NAME = "report.html"
+TITLE = "XPO1 inhibition and apoptosis in cancer cells: the xpo1kg knowledge graph"
+#: Tables longer than this are folded (a click shows them).
+FOLD_ROWS = 15
+#: Classes counted on the summary cards, in order (labels as in the ontology).
+CARDS = ("protein", "inhibitor", "cell line", "cancer type", "IC50 measurement", "source")
+
+_SOURCES = """
+SELECT ?label ?title ?publisher ?issued ?citation ?page WHERE {
+  ?source a xo:Source ; rdfs:label ?label .
+  OPTIONAL { ?source dcterms:title ?title }
+  OPTIONAL { ?source dcterms:publisher ?publisher }
+  OPTIONAL { ?source dcterms:issued ?issued }
+  OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
+  OPTIONAL { ?source foaf:page ?page }
+} ORDER BY LCASE(?label)
+"""
+
+
+def _cell(value: Value) -> tuple[str, bool]:
+    """Return a table cell as escaped text, and whether it is a number."""
+    if value is None:
+        return "", False
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), False
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return escape(text), True
+    if isinstance(value, int | float):
+        return escape(f"{value:g}" if isinstance(value, float) else str(value)), True
+    text = str(value)
+    if re.match(r"^https?://", text):
+        text = compress(text)
+    return escape(text), False
+
+
+# Said wherever an answer rests on inferred facts, so that they never read as a source's words.
+_INFERRED_NOTE = (
+    '<p class="note inferred"><b>Inferred</b>: these answers rest on facts an OWL reasoner '
+    "deduced from the ontology and the asserted statements (knowledge level: logical "
+    "entailment), not on statements of a source. <code>xpo1kg explain SUBJECT PREDICATE "
+    "OBJECT</code> shows the rule and the premises of each, down to the sources' quotes.</p>"
+)
+
+
+def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None) -> str:
+    """Render a query result as an HTML table, without the graph's own IRIs.
+
+    A column ``x`` is left out when an ``x_label`` column names the same things, or when it holds
+    only IRIs of the graph's resources (``xr:``); ``x_label`` is then headed ``x``.
+    """
+    records = result.records()
+
+    def internal(column: str) -> bool:
+        values = [str(r[column]) for r in records if r[column] is not None]
+        return f"{column}_label" in result.columns or (
+            bool(values) and all(v.startswith(str(XR)) for v in values)
+        )
+
+    columns = [c for c in result.columns if not internal(c)]
+    titles = [c.removesuffix("_label").replace("_", " ") for c in columns]
+    head = "".join(f"<th>{escape(title)}</th>" for title in titles)
+    rows = []
+    for record in records:
+        cells = []
+        for column in columns:
+            text, number = _cell(record[column])
+            cells.append(f'<td class="num">{text}</td>' if number else f"<td>{text}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    table = f'<div class="table-wrap"><table>{title}<thead><tr>{head}</tr></thead><tbody>'
+    table += "\n".join(rows) + "</tbody></table></div>"
+    if fold and len(rows) > FOLD_ROWS:
+        return f"<details><summary>Show all {len(rows)} rows</summary>{table}</details>"
+    return table
+
+
+def inline_svg(svg: bytes, prefix: str) -> str:
+    r"""Return SVG markup fit to sit inside HTML: no XML prolog, ids made unique with ``prefix``.
+
+    >>> inline_svg(b'<?xml version="1.0"?>\n<svg><g id="a"/><use xlink:href="#a"/></svg>', "f1")
+    '<svg><g id="f1-a"/><use xlink:href="#f1-a"/></svg>'
+    """
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg") :]
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+    return text.strip()
+
+
+def _summary(kg: KnowledgeGraph, data: Sequence[Path]) -> str:
+    counts = {str(r["class"]): r["instances"] for r in kg.stats().records()}
+    cards = [f'<div class="card"><b>{len(kg):,}</b><span>triples</span></div>']
+    for name in CARDS:
+        count = counts.get(name, 0)
+        label = name if count == 1 else (name + "s" if not name.endswith("s") else name)
+        cards.append(f'<div class="card"><b>{count}</b><span>{escape(label)}</span></div>')
+    inputs = "the bundled ontology and data"
+    if data:
+        inputs += " plus " + ", ".join(f"<code>{escape(str(f))}</code>" for f in data)
+    classes = QueryResult(
+        ["class", "instances"],
+        [row for row in kg.stats().rows if int(str(row[1])) > 0],
+    )
+    return (
+        '<h2 id="summary">Dataset summary</h2>'
+        f"<p>Built from {inputs}.</p>"
+        f'<div class="cards">{"".join(cards)}</div>'
+        f"<details><summary>Instances of every class</summary>{_table(classes, fold=False)}</details>"
+    )
+
+
+def _figures(drawings: Sequence[Drawing]) -> str:
+    parts = ['<h2 id="figures">Figures</h2>']
+    for index, drawing in enumerate(drawings, start=1):
+        svg = inline_svg(drawing.render("svg"), f"fig{index}")
+        parts.append(
+            f'<figure id="{drawing.name}">{svg}<figcaption><b>{escape(drawing.title)}.</b> '
+            f"{escape(drawing.caption)}</figcaption></figure>"
+        )
+    return "\n".join(parts)
+
+
+def _questions(kg: KnowledgeGraph, inferred: KnowledgeGraph | None, reason_error: str) -> str:
+    parts = [
+        '<h2 id="questions">Competency questions</h2>',
+        (
+            "<p>The questions the graph was built to answer, each with its answer as computed "
+            "now. Run any of them with <code>xpo1kg query NAME</code>.</p>"
+        ),
+    ]
+    for query in list_queries():
+        parts.append(_question(query, kg, inferred, reason_error))
+    return "\n".join(parts)
+
+
+def _question(
+    query: CompetencyQuery, kg: KnowledgeGraph, inferred: KnowledgeGraph | None, reason_error: str
+) -> str:
+    head = (
+        f'<h3 id="q-{escape(query.name)}">{escape(query.title)}</h3>'
+        f'<p class="question">{escape(query.question)}</p>'
+        f'<p class="answer">{escape(query.answer)} (<code>{escape(query.name)}</code>)</p>'
+    )
+    graph = kg
+    if query.requires_inference:
+        if inferred is None:
+            why = f": {reason_error}" if reason_error else ""
+            return (
+                head
+                + f'<p class="note">Not answered: this question needs OWL reasoning{escape(why)}.</p>'
+            )
+        graph = inferred
+    result = graph.query(query)
+    if not result.rows:
+        return head + '<p class="note">No answer in the current data.</p>'
+    if not query.requires_inference:
+        return head + _table(result)
+    return head + _INFERRED_NOTE + _table(result, caption="Inferred by the OWL reasoner")
+
+
+def _validation(report: ValidationReport, target: str) -> str:
+    if report.conforms:
+        status = '<span class="status ok">✓ conforms to the SHACL shapes</span>'
+        return (
+            f'<h2 id="validation">Validation</h2><p>{status}</p><p>Checked: {escape(target)}.</p>'
+        )
+    count = len(report.results)
+    status = f'<span class="status bad">✗ {count} violation{"s" if count != 1 else ""}</span>'
+    lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in report.lines())
+    return (
+        f'<h2 id="validation">Validation</h2><p>{status}</p><p>Checked: {escape(target)}.</p>'
+        f"<ul>{lines}</ul>"
+    )
+
+
+def _sources(kg: KnowledgeGraph) -> str:
+    items = []
+    for row in kg.query(_SOURCES).records():
+        label = escape(str(row["label"]))
+        page = str(row["page"] or "")
+        head = f'<a href="{escape(page)}">{label}</a>' if re.match(r"^https?://", page) else label
+        details = [str(row[k]) for k in ("title", "publisher", "issued") if row[k] is not None]
+        text = f"{head}" + (f". {escape(', '.join(details))}" if details else "")
+        if row["citation"] is not None:
+            text += f'<br><span class="note">{escape(str(row["citation"]))}</span>'
+        items.append(f"<li>{text}</li>")
+    return f'<h2 id="sources">Sources</h2><ol class="sources">{"".join(items)}</ol>'
+
+
+def build_report(data: Iterable[str | Path] = (), *, inferred: bool = True) -> str:
+    """Build the HTML page for the bundled graph plus ``data`` files.
+
+    With ``inferred`` the questions that need a reasoner are answered (Java, a few seconds the
+    first time); if reasoning fails, or ``inferred`` is false, they are listed with a note.
+    """
+    files_ = [Path(f) for f in data]
+    kg = load_graph(files_)
+    reasoned: KnowledgeGraph | None = None
+    reason_error = "" if inferred else "skipped (run without --no-inferred to answer it)"
+    if inferred and any(q.requires_inference for q in list_queries()):
+        try:
+            reasoned = load_graph(files_, inferred=True)
+        except (XPO1KGError, OSError, RuntimeError) as error:
+            reason_error = f"reasoning failed ({error})"
+    checked = "bundled data" + "".join(f", {f}" for f in files_)
+    report = validate(files_, with_bundled=True) if files_ else validate()
+    generator = f"xpo1kg {version('xpo1kg')}"
+    nav = "".join(
+        f'<a href="#{anchor}">{text}</a>'
+        for anchor, text in (
+            ("summary", "Summary"),
+            ("figures", "Figures"),
+            ("questions", "Questions"),
+            ("validation", "Validation"),
+            ("sources", "Sources"),
+        )
+    )
+    body = "\n".join(
+        [
+            f"<h1>{escape(TITLE)}</h1>",
+            (
+                '<p class="lead">How XPO1 (exportin-1, CRM1) inhibitors kill cancer cells: what '
+                "the graph records, drawn and tabulated from its own data with SPARQL. Every "
+                "figure and table below changes when the data does.</p>"
+            ),
+            f"<nav>{nav}</nav>",
+            _summary(kg, files_),
+            _figures(draw_figures(kg)),
+            _questions(kg, reasoned, reason_error),
+            _validation(report, checked),
+            _sources(kg),
+            (
+                f"<footer>Generated by {escape(generator)} (<code>xpo1kg report</code>). "
+                "Ontology, data and queries: CC BY 4.0. Facts are quoted from the sources listed "
+                "above; check them there before relying on them.</footer>"
+            ),
+        ]
+    )
+    template = Template(files("xpo1kg.report.html").joinpath("template.html").read_text("utf-8"))
+    return template.substitute(title=escape(TITLE), generator=escape(generator), body=body)
+
+
+def write_report(
+    directory: str | Path, data: Iterable[str | Path] = (), *, inferred: bool = True
+) -> Path:
+    """Build the page and write it to ``directory/report.html`` (the directory is created)."""
+    target = Path(directory)
+    page = build_report(data, inferred=inferred).encode("utf-8")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / REPORT_NAME
+        atomic_write(path, page)
+    except OSError as error:
+        raise InputError(f"{target}: cannot write ({error.strerror})") from None
+    return path

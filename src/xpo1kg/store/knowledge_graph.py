@@ -1,0 +1,343 @@
+"""The knowledge graph: ontology, curated data and user files in an Oxigraph store, queried with SPARQL.
+
+Queries run on the embedded Oxigraph engine. An rdflib view (:attr:`KnowledgeGraph.graph`) is built
+on demand for interoperability: pyshacl validation, exports, reasoning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import RDFS
+from rdflib.term import Literal, Node, URIRef
+
+from xpo1kg.errors import InputError
+from xpo1kg.query.catalog import CompetencyQuery, get_query
+from xpo1kg.query.results import QueryResult
+from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
+from xpo1kg.rdf.namespaces import bind_prefixes
+from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
+from xpo1kg.reason.reasoner import Mode, ReasonerName
+from xpo1kg.resources import data_files, ontology_file
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
+
+if TYPE_CHECKING:
+    from xpo1kg.store.search import Hit, SearchIndex
+
+if TYPE_CHECKING:
+    from xpo1kg.reason.explain import Explanation
+from xpo1kg.rdf.namespaces import XO
+
+__all__ = ["Binding", "Entity", "KnowledgeGraph", "load_graph"]
+
+ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing in the graph, as found by :meth:`KnowledgeGraph.find`."""
+
+    iri: str
+    label: str
+    types: tuple[str, ...]
+
+
+def _value(term: object) -> str:
+    """Return the lexical value of a pyoxigraph term (IRIs, blank nodes and literals alike)."""
+    return str(getattr(term, "value", term))
+
+
+class KnowledgeGraph:
+    """The ontology and instance data, ready for SPARQL.
+
+    >>> kg = load_graph()
+    >>> kg.find("KPT-330")[0].label
+    'selinexor'
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        inferred: bool = False,
+        sources: Mapping[str, RDFSource] | None = None,
+    ) -> None:
+        """Wrap a store; queries see every asserted named graph, plus the inferred one if asked.
+
+        ``sources`` maps named graphs to the files they were loaded from: the rdflib views are
+        then parsed from those files, keeping literals exactly as written (Oxigraph stores
+        numbers by value, so "100.0" comes back from the store as "100").
+        """
+        self._store = store
+        self._sources = dict(sources or {})
+        names = store.graph_names()
+        self._asserted = sorted(g for g in names if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI))
+        self._graphs = self._asserted + ([INFERRED_GRAPH_IRI] if inferred else [])
+        # The union of all graphs is faster to query than an explicit list; use it whenever the
+        # only graph left out would be the one-triple meta graph.
+        self._query_graphs: list[str] | None = (
+            None if inferred or INFERRED_GRAPH_IRI not in names else self._graphs
+        )
+        self._graph: Graph | None = None
+        self._index: SearchIndex | None = None
+
+    @property
+    def store(self) -> Store:
+        """The Oxigraph store behind the graph."""
+        return self._store
+
+    @property
+    def graph(self) -> Graph:
+        """The asserted triples as an :class:`rdflib.Graph` (built on first use, then kept)."""
+        if self._graph is None:
+            self._graph = self._rdflib(self._asserted)
+        return self._graph
+
+    @property
+    def ontology(self) -> Graph:
+        """The ontology alone, as an :class:`rdflib.Graph`."""
+        return self._rdflib([ONTOLOGY_GRAPH])
+
+    @property
+    def parts(self) -> tuple[tuple[URIRef, Graph], ...]:
+        """The asserted triples split by named graph (one per source file)."""
+        return tuple((URIRef(g), self._rdflib([g])) for g in self._asserted)
+
+    @property
+    def has_inferred(self) -> bool:
+        """Whether queries see the inferred graph (loaded with ``inferred=True``)."""
+        return INFERRED_GRAPH_IRI in self._graphs
+
+    @property
+    def inferred(self) -> Graph | None:
+        """The inferred triples, when the graph was loaded with ``inferred=True``."""
+        if INFERRED_GRAPH_IRI not in self._graphs:
+            return None
+        return self._rdflib([INFERRED_GRAPH_IRI])
+
+    def _rdflib(self, graphs: Iterable[str]) -> Graph:
+        graph = bind_prefixes(Graph())
+        for name in graphs:
+            if name in self._sources:
+                parse_into(graph, self._sources[name])
+            else:
+                graph.parse(data=self._store.dump(name), format="nt")
+        return graph
+
+    def __len__(self) -> int:
+        """Return the number of asserted triples."""
+        return self._store.count(self._asserted)
+
+    def query(
+        self,
+        query: str | CompetencyQuery,
+        bindings: Mapping[str, Binding] | None = None,
+    ) -> QueryResult:
+        """Run SPARQL text or a competency query, with optional variable bindings.
+
+        >>> kg = load_graph()
+        >>> kg.query("SELECT ?s WHERE { ?s xo:uniprotAccession ?acc }", {"acc": "P04637"}).column("s")
+        ['https://w3id.org/xpo1kg/resource/TP53']
+        """
+        text = query.sparql if isinstance(query, CompetencyQuery) else query
+        substitutions = (
+            {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()} if bindings else None
+        )
+        answer = self._store.query(text, graphs=self._query_graphs, substitutions=substitutions)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(["ask"], [(Literal(bool(answer)),)])
+        if isinstance(answer, ox.QueryTriples):
+            triples = [tuple(map(to_rdflib, (t.subject, t.predicate, t.object))) for t in answer]
+            triples.sort(key=lambda t: tuple(n.n3() if n is not None else "" for n in t))
+            return QueryResult(["subject", "predicate", "object"], triples)
+        columns = [v.value for v in answer.variables]
+        return QueryResult.from_oxigraph(columns, [tuple(solution) for solution in answer])
+
+    def run(self, name: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
+        """Run a shipped competency query by name."""
+        return self.query(get_query(name), bindings)
+
+    def label(self, node: Node) -> str:
+        """Return the label of a node, or its IRI when it has none."""
+        if isinstance(node, URIRef):
+            for quad in self._store.oxigraph.quads_for_pattern(
+                ox.NamedNode(str(node)), ox.NamedNode(str(RDFS.label)), None, None
+            ):
+                return str(_value(quad.object))
+        return str(node)
+
+    def find(self, text: str, limit: int | None = 20) -> list[Hit]:
+        """Find entities by label, synonym, identifier, CURIE or IRI, tolerating typos; best first.
+
+        See :mod:`xpo1kg.store.search` for how names match and rank.
+
+        >>> [(e.label, e.why) for e in load_graph().find("SKOV3")]
+        [('SK-OV-3', 'exact synonym'), ('IC50 of KPT-185 on SK-OV-3', 'normalised label')]
+        >>> [e.label for e in load_graph().find("uniprot:P04637")]
+        ['TP53']
+        """
+        return self.search_index.search(text, limit)
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The names of the graph's entities, indexed for :meth:`find` (built on first use)."""
+        if self._index is None:
+            from xpo1kg.store.search import SearchIndex
+
+            self._index = SearchIndex.from_graph(self)
+        return self._index
+
+    def explain(self, subject: str, predicate: str, obj: str) -> Explanation:
+        """Explain how the graph knows a statement: evidence if asserted, premises if inferred.
+
+        >>> kg = load_graph()
+        >>> kg.explain("selinexor", "inhibits", "XPO1").status
+        'asserted'
+        """
+        from xpo1kg.reason.explain import explain
+
+        return explain(self, subject, predicate, obj)
+
+    def stats(self) -> QueryResult:
+        """Count the instances of every class of the ontology (subclasses included).
+
+        >>> counts = {r["class"]: r["instances"] for r in load_graph().stats().records()}
+        >>> counts["IC50 measurement"]
+        6
+        """
+        return self.query(_STATS_QUERY)
+
+
+_STATS_QUERY = """
+SELECT ?class (COUNT(DISTINCT ?instance) AS ?instances) WHERE {
+  ?class_iri a owl:Class ; rdfs:label ?class .
+  FILTER(STRSTARTS(STR(?class_iri), "https://w3id.org/xpo1kg/ontology/"))
+  OPTIONAL { ?instance a/rdfs:subClassOf* ?class_iri . }
+}
+GROUP BY ?class
+ORDER BY DESC(?instances) ?class
+"""
+
+
+def load_graph(
+    extra_files: Iterable[str | Path] = (),
+    *,
+    bundled_data: bool = True,
+    inferred: bool = False,
+    reasoner: ReasonerName = "hermit",
+    mode: Mode = "auto",
+    store: str | Path | None = None,
+    writable: bool = False,
+) -> KnowledgeGraph:
+    """Load the ontology and the bundled data, plus any extra RDF files, into Oxigraph.
+
+    ``store`` opens a persistent store directory instead (made by ``xpo1kg load``; a path that is
+    not a store is refused). It is opened read-only, and nothing is written into it, unless
+    ``writable=True`` (which also refreshes its bundled graph) or the inferred graph has to be
+    added. With ``inferred=True`` the reasoner's conclusions are added for queries, in their own
+    graph; they are cached (in the store, for a store), so only the first call pays.
+
+    >>> len(load_graph()) > 1000
+    True
+    """
+    sources: list[RDFSource] = []
+    if store is not None:
+        if extra_files:
+            raise InputError("files cannot be added to a store on the fly: use `xpo1kg load`")
+        backend = Store(Path(store), create=False, read_only=not writable)
+        if writable:
+            ensure_bundled(backend)
+    else:
+        backend = Store()
+        sources = [ontology_file(), *(data_files() if bundled_data else [])]
+        sources += [Path(f) for f in extra_files]
+    loaded = [(backend.add_source(source), source) for source in sources]
+    names = [name for name, _ in loaded]
+    # Two files with one name share a graph: its rdflib view then comes from the store.
+    named = {name: source for name, source in loaded if names.count(name) == 1}
+    kg = KnowledgeGraph(backend, sources=named)
+    if not inferred:
+        return kg
+    if _stale_inferred(backend):
+        backend.drop(INFERRED_GRAPH_IRI)  # made before inferred facts carried their provenance
+    if not backend.has_graph(INFERRED_GRAPH_IRI):
+        from xpo1kg.reason.inferred import inferred_graph
+
+        if store is not None and backend.read_only:  # the store keeps it: open it for writing
+            backend = Store(Path(store), create=False)
+            kg = KnowledgeGraph(backend, sources=named)
+
+        # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
+        key = _sources_key(sources) if sources else None
+        graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
+        backend.add_rdf(
+            graph.serialize(format="nt", encoding="utf-8"), "inferred.nt", INFERRED_GRAPH_IRI
+        )
+        backend.flush()
+    return KnowledgeGraph(backend, inferred=True, sources=named)
+
+
+def _stale_inferred(store: Store) -> bool:
+    """Whether a stored inferred graph holds facts without provenance nodes (an older format)."""
+    if not store.has_graph(INFERRED_GRAPH_IRI):
+        return False
+    graph = ox.NamedNode(INFERRED_GRAPH_IRI)
+    rule = ox.NamedNode(str(XO.inferenceRule))
+    if next(store.oxigraph.quads_for_pattern(None, rule, None, graph), None) is not None:
+        return False
+    # Stale if it holds a fact; the triples describing the graph itself need no provenance.
+    return any(
+        isinstance(q.subject, ox.NamedNode) and q.subject != graph
+        for q in store.oxigraph.quads_for_pattern(None, None, None, graph)
+    )
+
+
+def _sources_key(sources: Iterable[RDFSource]) -> str:
+    """Return a digest of the input files (names and bytes)."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _bundle_digest() -> str:
+    digest = hashlib.sha256(version("xpo1kg").encode())
+    for source in [ontology_file(), *data_files()]:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+_BUNDLE = ox.NamedNode("https://w3id.org/xpo1kg/graph/meta#bundle")
+_DIGEST = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
+
+
+def ensure_bundled(store: Store) -> bool:
+    """Load (or refresh) the bundled ontology and data in a persistent store; True if it changed."""
+    wanted = _bundle_digest()
+    meta = ox.NamedNode(META_GRAPH_IRI)
+    current = [
+        _value(q.object) for q in store.oxigraph.quads_for_pattern(_BUNDLE, _DIGEST, None, meta)
+    ]
+    if current == [wanted]:
+        return False
+    for graph in store.graphs():
+        if (
+            graph.startswith(
+                ("https://w3id.org/xpo1kg/graph/ontology/", "https://w3id.org/xpo1kg/graph/data/")
+            )
+            or graph == INFERRED_GRAPH_IRI
+        ):
+            store.drop(graph)
+    for source in [ontology_file(), *data_files()]:
+        store.add_source(source)
+    store.oxigraph.remove_graph(meta) if store.has_graph(META_GRAPH_IRI) else None
+    store.oxigraph.add(ox.Quad(_BUNDLE, _DIGEST, ox.Literal(wanted), meta))
+    store.flush()
+    return True

@@ -1,0 +1,115 @@
+"""Persistent stores: bulk loading with progress, listing and dropping user graphs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.rdf.loading import check_rdf, display_name, graph_name
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, Store
+from xpo1kg.store.knowledge_graph import ensure_bundled
+
+__all__ = ["USER_GRAPH_PREFIX", "check_files", "drop_graph", "load_files", "open_store"]
+
+USER_GRAPH_PREFIX = "https://w3id.org/xpo1kg/graph/user/"
+_BOM = b"\xef\xbb\xbf"
+
+
+def open_store(path: str | Path, *, create: bool = False) -> Store:
+    """Open a store directory for writing, with the bundled graph present and current.
+
+    Only ``create=True`` (``xpo1kg load``) makes a new store; otherwise a path that is not a
+    store is refused. Commands that only read open ``Store(path, read_only=True)`` instead.
+    """
+    store = Store(Path(path), create=create)
+    ensure_bundled(store)
+    return store
+
+
+def check_files(files: Iterable[Path]) -> list[Path]:
+    """Check that every file exists and parses (:func:`~xpo1kg.loading.check_rdf`); return them."""
+    paths = list(files)
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{display_name(path)}: no such file")
+    for path in paths:
+        check_rdf(path)
+    return paths
+
+
+class _CountingReader:
+    """A binary reader that reports how many bytes the parser has consumed."""
+
+    def __init__(self, stream: IO[bytes], advance: Callable[[int], None]) -> None:
+        self._stream = stream
+        self._advance = advance
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self._advance(len(chunk))
+        return chunk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def load_files(
+    store: Store,
+    files: Iterable[Path],
+    *,
+    advance: Callable[[int], None] = lambda _: None,
+    checked: bool = False,
+    stop: Callable[[], bool] = lambda: False,
+) -> list[str]:
+    """Bulk-load files into their user graphs (replacing a graph loaded from the same file name).
+
+    Every file is parsed once before the store is touched, so a malformed file leaves the store
+    as it was (and a graph is never left half-written). ``advance`` is called with byte counts as
+    the parser reads, for a progress bar. The inferred graph is dropped, since it no longer
+    matches the data. ``checked=True`` skips the check when :func:`check_files` already ran.
+    ``stop`` is asked before each file: when it says True, the files left are not loaded (a
+    file being loaded is always finished: a bulk load cannot be undone halfway).
+    """
+    paths = list(files) if checked else check_files(files)
+    if paths and store.has_graph(INFERRED_GRAPH_IRI):
+        store.drop(INFERRED_GRAPH_IRI)
+    loaded = []
+    for path in paths:
+        if stop():
+            break
+        graph = str(graph_name(path))
+        try:
+            if store.has_graph(graph):
+                store.drop(graph)
+            with path.open("rb") as stream:
+                reader = _CountingReader(_skip_bom(stream, advance), advance)
+                store.add_rdf(reader, display_name(path), graph, bulk=True)  # type: ignore[arg-type]
+        except XPO1KGError:
+            if store.has_graph(graph):
+                store.drop(graph)
+            raise
+        loaded.append(graph)
+    store.flush()
+    return loaded
+
+
+def _skip_bom(stream: IO[bytes], advance: Callable[[int], None]) -> IO[bytes]:
+    """Skip a UTF-8 byte order mark (as :meth:`Store.add_rdf` does for in-memory loads)."""
+    if stream.read(len(_BOM)) == _BOM:
+        advance(len(_BOM))
+    else:
+        stream.seek(0)
+    return stream
+
+
+def drop_graph(store: Store, graph: str) -> None:
+    """Drop a user graph (bundled graphs stay: they are part of every store)."""
+    iri = graph if "://" in graph else USER_GRAPH_PREFIX + graph
+    if not iri.startswith(USER_GRAPH_PREFIX) and iri != INFERRED_GRAPH_IRI:
+        raise InputError(f"{graph}: only user graphs and the inferred graph can be dropped")
+    store.drop(iri)
+    if iri.startswith(USER_GRAPH_PREFIX) and store.has_graph(INFERRED_GRAPH_IRI):
+        store.drop(INFERRED_GRAPH_IRI)
+    store.flush()
