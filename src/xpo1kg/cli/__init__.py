@@ -14,6 +14,7 @@ from rdflib.namespace import RDF
 from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
 from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import list_queries, resolve_query
+from xpo1kg.query.checks import QueryCheckError, check_query
 from xpo1kg.query.results import OutputFormat, QueryResult
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.serialize import (
@@ -86,9 +87,27 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
     for value in values:
         name, sep, term = value.partition("=")
         if not sep or not name:
-            raise InputError(f"--bind expects NAME=VALUE, got {value!r}")
+            raise InputError(
+                f"--bind {value!r}: expected NAME=VALUE (for example --bind acc=P04637)"
+            )
         bindings[name] = term
     return bindings
+
+
+def _check(
+    kg: KnowledgeGraph | None, text: str, bindings: Sequence[str], allow_unknown_terms: bool
+) -> None:
+    """Refuse a query with problems (unknown terms only warned about if allowed)."""
+    problems = check_query(text, None, bindings) if kg is None else kg.check(text, bindings)
+    allowed = [p for p in problems if p.kind == "unknown-term" and allow_unknown_terms]
+    for problem in allowed:
+        click.echo(f"warning: {problem.message}", err=True)
+    refused = [p for p in problems if p not in allowed]
+    if refused:
+        error = QueryCheckError(refused)
+        if any(p.kind == "unknown-term" for p in refused):
+            error.args = (f"{error} (add --allow-unknown-terms to run it anyway)",)
+        raise error
 
 
 @main.command()
@@ -101,6 +120,11 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
     metavar="NAME=VALUE",
     help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
 )
+@click.option(
+    "--allow-unknown-terms",
+    is_flag=True,
+    help="Run a query that names xo:/xr: terms the graph does not know (a warning, not an error).",
+)
 @DATA_OPTION
 @STORE_OPTION
 @ENDPOINT_OPTION
@@ -111,19 +135,26 @@ def query(
     name: str | None,
     sparql: str | None,
     binds: Sequence[str],
+    allow_unknown_terms: bool,
     data: Sequence[Path],
     store: Path | None,
     endpoint: str | None,
     inferred: bool,
     output_format: OutputFormat,
 ) -> None:
-    """Run a competency query by NAME, a .rq file, or --sparql TEXT."""
+    """Run a competency query by NAME, a .rq file, or --sparql TEXT.
+
+    The query is checked first: an xo:/xr: term the graph does not know is an error (with the
+    closest known terms) unless --allow-unknown-terms; so are a --bind of a variable the query
+    does not have and a selected variable that nothing binds.
+    """
+    bindings = _parse_bindings(binds)  # first: `--bind acc P04637` makes P04637 the NAME
     if (name is None) == (sparql is None):
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
     text = sparql if sparql is not None else resolve_query(cast(str, name))
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
-    bindings = _parse_bindings(binds)
+    sparql_text = text if isinstance(text, str) else text.sparql
     if endpoint is not None:
         if data or store or inferred:
             raise InputError(
@@ -131,10 +162,12 @@ def query(
             )
         from xpo1kg.store.remote import RemoteEndpoint
 
-        sparql_text = text if isinstance(text, str) else text.sparql
+        _check(None, sparql_text, list(bindings), allow_unknown_terms)
         result = RemoteEndpoint(endpoint).query(sparql_text, bindings)
     else:
-        result = load_graph(data, inferred=inferred, store=store).query(text, bindings)
+        kg = load_graph(data, inferred=inferred, store=store)
+        _check(kg, sparql_text, list(bindings), allow_unknown_terms)
+        result = kg.query(text, bindings, check="ignore")
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
     click.echo(result.render(output_format), nl=False)
