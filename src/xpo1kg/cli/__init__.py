@@ -19,12 +19,14 @@ from xpo1kg.query.results import OutputFormat, QueryResult
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
+    FORMAT_ALIASES,
     QUAD_FORMATS,
     ExportFormat,
     atomic_write,
     serialize,
     serialize_dataset,
 )
+from xpo1kg.rdf.serialize import export_format as resolve_export_format
 from xpo1kg.reason.reasoner import INFERRED_GRAPH, Mode, ReasonerName
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
@@ -55,7 +57,7 @@ MODE_OPTION = click.option(
 FORMAT_OPTION = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json"], case_sensitive=False),
     default="table",
     show_default=True,
     help="How to print results: an aligned table for people, CSV/TSV/JSON for programs.",
@@ -213,19 +215,22 @@ def validate_command(
         if fast:
             from xpo1kg.rdf.loading import RDFSource, read_graph
             from xpo1kg.validate.fast_engine import validate_fast
+            from xpo1kg.validate.vocabulary import check_vocabulary
 
             sources: list[RDFSource] = [Path(f) for f in files]
             if not sources or with_bundled:
                 sources = [*data_files(), *sources]
-            report = validate_fast(read_graph(sources))
+            data = read_graph(sources)
+            report = check_vocabulary(validate_fast(data), data, sources)
         else:
             report = validate(files, with_bundled=with_bundled)
     if report.conforms:
         click.echo(f"{target}: conforms")
         return
-    for line in report.lines():
+    lines = report.lines()
+    for line in lines:
         click.echo(line)
-    count = len(report.results)
+    count = len(lines)
     click.echo(f"{target}: {count} violation{'s' if count != 1 else ''}", err=True)
     dangling = any(r.constraint_component == "sh:ClassConstraintComponent" for r in report.results)
     if files and not with_bundled and dangling:
@@ -237,11 +242,12 @@ def validate_command(
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(sorted([*EXPORT_FORMATS, *FORMAT_ALIASES]), case_sensitive=False),
     default="ttl",
     show_default=True,
-    help="Serialisation: Turtle, N-Triples, JSON-LD, RDF/XML, or (with named graphs: one per "
-    "source file, one for inferred facts) N-Quads and TriG.",
+    callback=lambda _context, _option, value: resolve_export_format(value),
+    help="Serialisation: Turtle, N-Triples, JSON-LD, RDF/XML (xml, rdf or rdfxml), or (with "
+    "named graphs: one per source file, one for inferred facts) N-Quads and TriG. Any case.",
 )
 @click.option(
     "--output",
