@@ -157,10 +157,11 @@ def test_one_bad_value_gives_one_line_showing_the_value(
 ) -> None:
     _, lines = bad_lines
     about_value = [line for line in lines if line.startswith("IC50 with a unit")]
-    assert about_value == [
+    expected = (
         "IC50 with a unit in its value (xr:IC50_Bad) xo:value: A measurement has at most one "
         'xo:value, an xsd:decimal greater than 0 (found "12 nM")'
-    ]
+    )
+    assert about_value == [expected]
 
 
 def test_no_line_has_a_dangling_dash(bad_lines: tuple[Path, list[str]]) -> None:
