@@ -13,7 +13,7 @@ from rdflib.namespace import RDF
 
 from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
 from xpo1kg.errors import InputError
-from xpo1kg.query.catalog import list_queries, resolve_query
+from xpo1kg.query.catalog import CompetencyQuery, list_queries, resolve_query
 from xpo1kg.query.checks import QueryCheckError, check_query
 from xpo1kg.query.results import OutputFormat, QueryResult
 from xpo1kg.rdf.loading import graph_name
@@ -97,10 +97,19 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
 
 
 def _check(
-    kg: KnowledgeGraph | None, text: str, bindings: Sequence[str], allow_unknown_terms: bool
+    kg: KnowledgeGraph | None,
+    query: str | CompetencyQuery,
+    bindings: Sequence[str],
+    allow_unknown_terms: bool,
 ) -> None:
     """Refuse a query with problems (unknown terms only warned about if allowed)."""
-    problems = check_query(text, None, bindings) if kg is None else kg.check(text, bindings)
+    if kg is not None:
+        problems = kg.check(query, bindings)
+    elif isinstance(query, CompetencyQuery) and query.shipped and not bindings:
+        problems = []  # checked by the test-suite
+    else:
+        text = query.sparql if isinstance(query, CompetencyQuery) else query
+        problems = check_query(text, None, bindings)
     allowed = [p for p in problems if p.kind == "unknown-term" and allow_unknown_terms]
     for problem in allowed:
         click.echo(f"warning: {problem.message}", err=True)
@@ -156,7 +165,6 @@ def query(
     text = sparql if sparql is not None else resolve_query(cast(str, name))
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
-    sparql_text = text if isinstance(text, str) else text.sparql
     if endpoint is not None:
         if data or store or inferred:
             raise InputError(
@@ -164,11 +172,12 @@ def query(
             )
         from xpo1kg.store.remote import RemoteEndpoint
 
-        _check(None, sparql_text, list(bindings), allow_unknown_terms)
+        _check(None, text, list(bindings), allow_unknown_terms)
+        sparql_text = text if isinstance(text, str) else text.sparql
         result = RemoteEndpoint(endpoint).query(sparql_text, bindings)
     else:
         kg = load_graph(data, inferred=inferred, store=store)
-        _check(kg, sparql_text, list(bindings), allow_unknown_terms)
+        _check(kg, text, list(bindings), allow_unknown_terms)
         result = kg.query(text, bindings, check="ignore")
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
