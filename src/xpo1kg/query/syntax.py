@@ -280,20 +280,41 @@ def _rdflib_position(sparql: str) -> tuple[int, int] | None:
     return None
 
 
+_PUNCTUATION = (".", ",", ";", "{", "}", "(", ")", "*", "=", "|", "/", "^")
+_QUOTES = ("'", "'''", '"', '"""', '\\"', '\\"\\"\\"')
+_INTERNAL = ("LATERAL", "SERVICE", "PREDICATE")  # Oxigraph extensions, not worth suggesting
+_CHARACTER_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)+)"')
+
+
 def _plain(expected: str) -> str:
-    """Say what the engine expected, keeping its quoted tokens and keywords (no character classes)."""
-    items = re.findall(
-        r'"((?:[^"\\]|\\.)+)"|\b([A-Z][A-Za-z]+)\b', expected.split("expected", 1)[-1]
-    )
-    tokens = [
-        quoted or word for quoted, word in items if (quoted or word) not in ("LATERAL", "SERVICE")
+    r"""Say what the engine expected in words: a variable, an IRI, punctuation, keywords.
+
+    >>> _plain('error at 1:5: expected one of "$", "(", "?", "<", ABS, [_], [\'0\'..=\'9\']')
+    "expected a variable, an IRI, '(' or ABS"
+    """
+    text = expected.split("expected", 1)[-1]
+    text = _CHARACTER_CLASS.sub("", text).split("[", 1)[0]  # character classes say nothing here
+    quoted = _QUOTED.findall(text)
+    keywords = [
+        word
+        for word in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z]\b", _QUOTED.sub(" ", text))
+        if word not in _INTERNAL
     ]
-    if not tokens:
+    things = []
+    if "?" in quoted or "$" in quoted:
+        things.append("a variable")
+    if "<" in quoted:
+        things.append("an IRI")
+    if any(q in _QUOTES for q in quoted):
+        things.append("a literal")
+    things += [f"'{q}'" for q in dict.fromkeys(quoted) if q in _PUNCTUATION]
+    things += list(dict.fromkeys(keywords))[:6]
+    if not things:
         return "this is not valid SPARQL here"
-    shown = ", ".join(f"'{t}'" for t in dict.fromkeys(tokens[:8]))
-    return (
-        f"expected {'one of ' if len(tokens) > 1 else ''}{shown}{'...' if len(tokens) > 8 else ''}"
-    )
+    if len(things) == 1:
+        return f"expected {things[0]}"
+    return f"expected {', '.join(things[:-1])} or {things[-1]}"
 
 
 def explain(sparql: str, engine_message: str) -> SyntaxExplanation:
