@@ -234,3 +234,11 @@ def test_server_warns_in_a_header_and_on_the_page(server: RunningServer) -> None
     assert page.status_code == 200
     assert "did you mean xr:XPO1?" in page.text
     assert "X-XPO1KG-Warning" in page.headers
+
+
+def test_very_long_queries_are_not_parsed(kg: KnowledgeGraph) -> None:
+    # The parser is slow pure Python: a hostile 1 MB query must not occupy the server.
+    padding = "# " + "x" * 10_000 + "\n"
+    assert analyse(padding + WRONG_CASE) is None
+    assert kg.check(padding + WRONG_CASE) == []
+    assert kg.check(WRONG_CASE) != []

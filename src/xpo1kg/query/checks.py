@@ -11,9 +11,12 @@ variable it mentions, and the projected variables that nothing in its WHERE clau
   it beside the query, and every row would come back);
 * a projected variable that nothing in the WHERE clause binds is an **unbound projection**.
 
-Each check costs a dictionary look-up (parse cached) plus a few index look-ups per term; the known
-terms of a namespace are listed only to suggest corrections, once per store. Text that rdflib
-cannot parse (or SPARQL 1.2 that it does not know) is not checked: the engine reports it.
+Cost: parsing is pure Python (rdflib; tens of milliseconds per KB), so it is cached by text, and
+the shipped competency queries (checked by the test-suite) are not parsed at run time unless
+bindings are given; a cached check costs a dictionary look-up plus a few index look-ups per term.
+The known terms of a namespace are listed only to suggest corrections, once per store. Text that
+rdflib cannot parse (or SPARQL 1.2 that it does not know) is not checked: the engine reports it;
+nor is text longer than :data:`MAX_CHECKED_CHARS` (the server must not wait on the parser).
 
 Every face uses this module: :meth:`KnowledgeGraph.query` and :func:`xpo1kg.run_query`
 (``check="error" | "warn" | "ignore"``), ``xpo1kg query`` (an error unless
@@ -87,9 +90,20 @@ class QueryShape:
 # --- the parse tree ------------------------------------------------------------------------------
 
 
+#: Longer texts are not checked: rdflib's parser (pure Python) takes about 0.1 s per KB, and the
+#: server runs the check in its own process. The shipped queries are about 2 KB.
+MAX_CHECKED_CHARS = 10_000
+
+
 @functools.lru_cache(maxsize=512)  # the same query texts come back again and again
 def analyse(sparql: str) -> QueryShape | None:
-    """Parse ``sparql`` with rdflib and return its shape, or None if rdflib cannot parse it."""
+    """Parse ``sparql`` with rdflib and return its shape, or None if it is not checked.
+
+    None when rdflib cannot parse it (the engine will say why) or it is longer than
+    :data:`MAX_CHECKED_CHARS`.
+    """
+    if len(sparql) > MAX_CHECKED_CHARS:
+        return None
     from rdflib.plugins.sparql.algebra import traverse
     from rdflib.plugins.sparql.parser import parseQuery
 
