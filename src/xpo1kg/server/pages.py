@@ -87,8 +87,8 @@ def _downloads(sparql: str) -> tuple[tuple[str, str, str], ...]:
 
 async def _answer(request: Request, sparql: str) -> Answer:
     runner: QueryRunner = request.app.state.runner
-    warnings = await query_warnings(request, sparql)
     answer = await runner.select(sparql, max_rows=PAGE_ROWS)
+    warnings = await query_warnings(request, sparql)
     table = table_from_bindings(request.app.state.kg, answer.variables, answer.rows)
     return Answer(table, answer.truncated, _downloads(sparql), tuple(warnings))
 

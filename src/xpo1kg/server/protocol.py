@@ -146,9 +146,9 @@ async def sparql_endpoint(request: Request) -> Response:
         default_graphs=_graph_iris(params, "default-graph-uri"),
         named_graphs=_graph_iris(params, "named-graph-uri"),
     )
-    warnings = await query_warnings(request, query)
     reply = await runner.execute(job)
     assert isinstance(reply, Payload)  # jobs sent without bindings=True always get bytes
+    warnings = await query_warnings(request, query)  # after: a refused query costs no parse
     headers = {"Vary": "Accept"}
     if warnings:
         headers[WARNING_HEADER] = warning_header(warnings)
