@@ -103,3 +103,16 @@ def test_a_term_in_full_iri_form_is_found_on_its_line(tmp_path: Path) -> None:
     [result] = vocabulary_results(read_graph([path]), [path])
     assert (result.source_file, result.source_line) == (str(path), 2)
     assert "did you mean xo:inhibits" in result.message
+
+
+def test_a_store_is_checked_by_graph(tmp_path: Path) -> None:
+    path = write(tmp_path, "xo:hasCelLine", "prop")
+    store = tmp_path / "store"
+    assert run("load", path, "--store", store).exit_code == 0
+    outcome = run("validate", "--store", store)
+    assert outcome.exit_code == 1
+    [line] = [x for x in outcome.stdout.splitlines() if "xo:hasCelLine" in x]
+    assert line.startswith("https://w3id.org/xpo1kg/graph/user/mine.ttl: xr:IC50_New")
+    assert "did you mean xo:hasCellLine?" in line
+    assert run("drop", "mine.ttl", "--store", store).exit_code == 0
+    assert run("validate", "--store", store).exit_code == 0

@@ -219,6 +219,11 @@ def validate_command(
             from xpo1kg.validate.pyshacl_engine import validate_graph
 
             report = validate_graph(kg.graph)
+        from xpo1kg.store.knowledge_graph import ONTOLOGY_GRAPH
+        from xpo1kg.validate.vocabulary import merge, store_vocabulary_results
+
+        found = store_vocabulary_results(kg.store.oxigraph, skip_graphs=[ONTOLOGY_GRAPH])
+        report = merge(report, found)
     else:
         target = ", ".join(str(f) for f in files) or "bundled data"
         if fast:

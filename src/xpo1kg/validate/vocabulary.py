@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.plugins.stores.memory import Memory
@@ -28,10 +29,17 @@ from rdflib.term import Node
 
 from xpo1kg.query.checks import closest
 from xpo1kg.rdf.loading import RDFSource, display_name
-from xpo1kg.rdf.namespaces import XO, XR, compress
+from xpo1kg.rdf.namespaces import PREFIXES, XO, XR, compress
 from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult, _ontology
 
-__all__ = ["CLOSED_VOCABULARY", "DefinedTerms", "check_vocabulary", "merge", "vocabulary_results"]
+__all__ = [
+    "CLOSED_VOCABULARY",
+    "DefinedTerms",
+    "check_vocabulary",
+    "merge",
+    "store_vocabulary_results",
+    "vocabulary_results",
+]
 
 #: The constraint component named in the results of this check.
 CLOSED_VOCABULARY = "xpo1kg:ClosedVocabulary"
@@ -249,3 +257,54 @@ def check_vocabulary(
 ) -> ValidationReport:
     """Add the closed-vocabulary violations of ``data`` (read from ``sources``) to a report."""
     return merge(report, vocabulary_results(data, sources))
+
+
+_STORE_QUERY = """
+SELECT ?g ?role ?term (MIN(STR(?s)) AS ?subject) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  BIND(IF(?p = rdf:type, "class", "property") AS ?role)
+  BIND(IF(?p = rdf:type, ?o, ?p) AS ?term)
+  FILTER(isIRI(?term) && (STRSTARTS(STR(?term), STR(xo:)) || STRSTARTS(STR(?term), STR(xr:))))
+}
+GROUP BY ?g ?role ?term
+ORDER BY ?g ?role ?term
+"""
+
+
+def store_vocabulary_results(
+    store: ox.Store, skip_graphs: Iterable[str] = (), defined: DefinedTerms | None = None
+) -> list[ValidationResult]:
+    """Return the closed-vocabulary violations of a store's named graphs (properties and classes).
+
+    A store keeps no file text, so each violation names the graph (the file it was loaded from,
+    see ``xpo1kg graphs``) instead of a file and line. ``skip_graphs`` (the ontology's) are not read.
+    """
+    defined = _bundled_terms() if defined is None else defined
+    skipped = set(skip_graphs)
+    solutions = store.query(_STORE_QUERY, prefixes=PREFIXES)
+    assert isinstance(solutions, ox.QuerySolutions)
+    results = []
+    for row in solutions:
+        graph, role, term, subject = (
+            str(getattr(row[n], "value", "")) for n in ("g", "role", "term", "subject")
+        )
+        if graph in skipped:
+            continue
+        pool = defined.properties if role == "property" else defined.classes
+        if term.startswith(str(XO)) and term in pool:
+            continue
+        misuse = _Misuse(term, role, subject)
+        results.append(
+            ValidationResult(
+                focus_node=subject,
+                focus_label=compress(subject),
+                path=term if role == "property" else None,
+                value=None,
+                message=_message(misuse, defined),
+                severity="sh:Violation",
+                constraint_component=CLOSED_VOCABULARY,
+                source_shape=str(XO)[:-1],
+                source_file=graph,
+            )
+        )
+    return results
