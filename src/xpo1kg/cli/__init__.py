@@ -103,13 +103,7 @@ def _check(
     allow_unknown_terms: bool,
 ) -> None:
     """Refuse a query with problems (unknown terms only warned about if allowed)."""
-    if kg is not None:
-        problems = kg.check(query, bindings)
-    elif isinstance(query, CompetencyQuery) and query.shipped and not bindings:
-        problems = []  # checked by the test-suite
-    else:
-        text = query.sparql if isinstance(query, CompetencyQuery) else query
-        problems = check_query(text, None, bindings)
+    problems = check_query(query, None if kg is None else kg.vocabulary, bindings)
     allowed = [p for p in problems if p.kind == "unknown-term" and allow_unknown_terms]
     for problem in allowed:
         click.echo(f"warning: {problem.message}", err=True)

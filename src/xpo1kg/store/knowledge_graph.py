@@ -196,11 +196,6 @@ class KnowledgeGraph:
         >>> [p.message for p in load_graph().check("SELECT ?p WHERE { ?p xo:exportedby xr:XPO1 }")]
         ['unknown term xo:exportedby (the ontology does not define it); did you mean xo:exportedBy?']
         """
-        if isinstance(query, CompetencyQuery):
-            if query.shipped and not bindings:
-                # Shipped queries are checked by the test-suite: no parse on the benchmarked path.
-                return []
-            query = query.sparql
         return check_query(query, self.vocabulary, bindings)
 
     def query(
