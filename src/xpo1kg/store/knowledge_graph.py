@@ -181,9 +181,13 @@ class KnowledgeGraph:
         oxigraph = self._store.oxigraph
         if namespace == str(XO) and self._store.has_graph(ONTOLOGY_GRAPH):
             quads = oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))
-            nodes = (term for q in quads for term in (q.subject, q.predicate, q.object))
-        else:
-            nodes = (q.subject for q in oxigraph.quads_for_pattern(None, None, None, None))
+            nodes = [term for q in quads for term in (q.subject, q.predicate, q.object)]
+        else:  # every subject: DISTINCT in the engine, not a Python loop over every quad
+            solutions = oxigraph.query(
+                "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+                f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{namespace}")) }}'
+            )
+            nodes = [solution[0] for solution in solutions]  # type: ignore[union-attr]
         return {
             n.value for n in nodes if isinstance(n, ox.NamedNode) and n.value.startswith(namespace)
         }
