@@ -15,10 +15,11 @@ import pytest
 from cli_runs import run
 from rdflib import Literal
 
-from xpo1kg import export, run_query
+from xpo1kg import run_query
 from xpo1kg.errors import QuerySyntaxError
 from xpo1kg.query.results import QueryResult
 from xpo1kg.query.syntax import explain
+from xpo1kg.rdf import serialize as export
 from xpo1kg.validate.pyshacl_engine import validate
 
 # --- SPARQL syntax errors --------------------------------------------------------------------------
