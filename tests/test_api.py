@@ -526,9 +526,9 @@ def test_result_json_of_a_real_query() -> None:
 
 def package_modules() -> list[str]:
     names = ["xpo1kg"]
-    for module in pkgutil.iter_modules(xpo1kg.__path__):
-        if module.name != "__main__":  # importing it would run the command line
-            names.append(f"xpo1kg.{module.name}")
+    for module in pkgutil.walk_packages(xpo1kg.__path__, prefix="xpo1kg."):
+        if not module.name.endswith(".__main__"):  # importing it would run the command line
+            names.append(module.name)
     return sorted(names)
 
 

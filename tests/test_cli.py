@@ -259,14 +259,27 @@ def test_unknown_query_name_suggests_the_closest() -> None:
     assert "ic50_table" in message
 
 
+def syntax_error(result: Result) -> str:
+    """Like input_error, for invalid SPARQL: the one line is followed by the query line, a caret
+    under the column and the parser's own message (issue 14); return the first line."""
+    assert no_traceback(result), f"uncaught {result.exception!r}"
+    assert result.exit_code == 2, f"exit {result.exit_code}\n{result.output}"
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4, result.stderr
+    assert lines[0].startswith("error: invalid SPARQL")
+    assert lines[2].strip() == "^" and lines[3].startswith("  (parser: ")
+    return lines[0].removeprefix("error: ")
+
+
 def test_invalid_sparql() -> None:
-    message = input_error(run("query", "--sparql", "SELECT ?s WHERE { ?s ?p }"))
+    message = syntax_error(run("query", "--sparql", "SELECT ?s WHERE { ?s ?p }"))
     assert "invalid SPARQL" in message
     assert "line 1" in message
 
 
 def test_undefined_prefix_in_sparql() -> None:
-    message = input_error(run("query", "--sparql", "SELECT ?s WHERE { ?s nope:x ?o }"))
+    message = syntax_error(run("query", "--sparql", "SELECT ?s WHERE { ?s nope:x ?o }"))
     assert "nope" in message
 
 

@@ -90,9 +90,9 @@ def test_deep_nesting_refused_by_the_cli_in_a_real_process() -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr == (
+    assert done.stderr.splitlines()[0] == (
         f"error: invalid SPARQL at line 1, column {10 + MAX_NESTING}: nesting deeper than "
-        f"{MAX_NESTING} levels of brackets, braces or parentheses\n"
+        f"{MAX_NESTING} levels of brackets, braces or parentheses"
     )
 
 
@@ -165,9 +165,18 @@ def test_service_in_strings_iris_comments_and_names_is_not_code(query: str) -> N
 @pytest.mark.parametrize(
     ("query", "reason"),
     [
-        ("SELECT * { ?s ?p 'abc }", "line 1, column 18: unterminated string"),
-        ("SELECT * { ?s ?p '''abc }", "line 1, column 18: unterminated string"),
-        ('SELECT * {\n ?s ?p "a\nb" }', "line 2, column 8: unterminated string"),
+        (
+            "SELECT * { ?s ?p 'abc }",
+            "line 1, column 18: the string that starts here is never closed",
+        ),
+        (
+            "SELECT * { ?s ?p '''abc }",
+            "line 1, column 18: the string that starts here is never closed",
+        ),
+        (
+            'SELECT * {\n ?s ?p "a\nb" }',
+            "line 2, column 8: the string that starts here is never closed",
+        ),
         ("SELECT * { ?s ?p 'a\\qb' }", "line 1, column 20: invalid escape sequence in a string"),
         ("SELECT * { ?s <http://x ?o }", "line 1, column 15: unterminated or malformed IRI"),
         ("SELECT * { ?s <http://x/{y}> ?o }", "line 1, column 15: unterminated or malformed IRI"),

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from xpo1kg.query.catalog import CompetencyQuery, resolve_query
+from xpo1kg.query.checks import CheckMode
 from xpo1kg.query.results import QueryResult
 from xpo1kg.rdf.serialize import ExportFormat, atomic_write, serialize
 from xpo1kg.store.knowledge_graph import Binding, load_graph
@@ -19,8 +20,16 @@ def run_query(
     bindings: Mapping[str, Binding] | None = None,
     *,
     extra_files: Iterable[str | Path] = (),
+    check: CheckMode = "error",
 ) -> QueryResult:
     """Run a competency query (by name or ``.rq`` path) or SPARQL text on the bundled graph.
+
+    The query is checked before it runs (see :meth:`KnowledgeGraph.query`): with ``check="error"``
+    (the default) an unknown ``xo:``/``xr:`` term, a binding of a variable the query does not
+    have or a projected variable that nothing binds raises
+    :class:`~xpo1kg.query.checks.QueryCheckError` (an :class:`~xpo1kg.errors.InputError`) with the
+    closest known terms; ``"warn"`` warns (:class:`~xpo1kg.query.checks.QueryCheckWarning`) and
+    runs; ``"ignore"`` runs unchecked.
 
     >>> [r["cargo_label"] for r in run_query("cargo_triggering_apoptosis").records()][:2]
     ['TP53', 'CDKN1A']
@@ -29,7 +38,7 @@ def run_query(
     """
     if isinstance(query, str) and not _looks_like_sparql(query):
         query = resolve_query(query)
-    return load_graph(extra_files).query(query, bindings)
+    return load_graph(extra_files).query(query, bindings, check=check)
 
 
 def find_entity(

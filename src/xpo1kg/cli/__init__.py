@@ -14,17 +14,20 @@ from rdflib.namespace import RDF
 
 from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
 from xpo1kg.errors import InputError
-from xpo1kg.query.catalog import list_queries, resolve_query
+from xpo1kg.query.catalog import CompetencyQuery, list_queries, resolve_query
+from xpo1kg.query.checks import QueryCheckError, check_query
 from xpo1kg.query.results import OutputFormat, QueryResult
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
+    FORMAT_ALIASES,
     QUAD_FORMATS,
     ExportFormat,
     atomic_write,
     serialize,
     serialize_dataset,
 )
+from xpo1kg.rdf.serialize import export_format as resolve_export_format
 from xpo1kg.reason.reasoner import INFERRED_GRAPH, Mode, ReasonerName
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
@@ -61,7 +64,7 @@ MODE_OPTION = click.option(
 FORMAT_OPTION = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json"], case_sensitive=False),
     default="table",
     show_default=True,
     help="How to print results: an aligned table for people, CSV/TSV/JSON for programs.",
@@ -96,7 +99,9 @@ def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
     for value in values:
         name, sep, term = _utf8(value, "--bind").partition("=")
         if not sep or not name:
-            raise InputError(f"--bind expects NAME=VALUE, got {value!r}")
+            raise InputError(
+                f"--bind {value!r}: expected NAME=VALUE (for example --bind acc=P04637)"
+            )
         try:
             ox.Variable(name.lstrip("?$"))
         except ValueError:
@@ -118,6 +123,25 @@ def _utf8(text: str, option: str) -> str:
     return text
 
 
+def _check(
+    kg: KnowledgeGraph | None,
+    query: str | CompetencyQuery,
+    bindings: Sequence[str],
+    allow_unknown_terms: bool,
+) -> None:
+    """Refuse a query with problems (unknown terms only warned about if allowed)."""
+    problems = check_query(query, None if kg is None else kg.vocabulary, bindings)
+    allowed = [p for p in problems if p.kind == "unknown-term" and allow_unknown_terms]
+    for problem in allowed:
+        click.echo(f"warning: {problem.message}", err=True)
+    refused = [p for p in problems if p not in allowed]
+    if refused:
+        error = QueryCheckError(refused)
+        if any(p.kind == "unknown-term" for p in refused):
+            error.args = (f"{error} (add --allow-unknown-terms to run it anyway)",)
+        raise error
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--sparql", help="SPARQL text to run instead of a named query or a .rq file.")
@@ -127,6 +151,11 @@ def _utf8(text: str, option: str) -> str:
     multiple=True,
     metavar="NAME=VALUE",
     help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
+)
+@click.option(
+    "--allow-unknown-terms",
+    is_flag=True,
+    help="Run a query that names xo:/xr: terms the graph does not know (a warning, not an error).",
 )
 @DATA_OPTION
 @STORE_OPTION
@@ -139,6 +168,7 @@ def query(
     name: str | None,
     sparql: str | None,
     binds: Sequence[str],
+    allow_unknown_terms: bool,
     data: Sequence[Path],
     store: Path | None,
     endpoint: str | None,
@@ -146,13 +176,18 @@ def query(
     inferred: bool,
     output_format: OutputFormat,
 ) -> None:
-    """Run a competency query by NAME, a .rq file, or --sparql TEXT."""
+    """Run a competency query by NAME, a .rq file, or --sparql TEXT.
+
+    The query is checked first: an xo:/xr: term the graph does not know is an error (with the
+    closest known terms) unless --allow-unknown-terms; so are a --bind of a variable the query
+    does not have and a selected variable that nothing binds.
+    """
+    bindings = _parse_bindings(binds)  # first: `--bind acc P04637` makes P04637 the NAME
     if (name is None) == (sparql is None):
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
     text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
-    bindings = _parse_bindings(binds)
     if endpoint is None and user is not None:
         raise InputError("--user is for an --endpoint server")
     if endpoint is not None:
@@ -162,11 +197,14 @@ def query(
             )
         from xpo1kg.store.remote import RemoteEndpoint, credentials
 
+        _check(None, text, list(bindings), allow_unknown_terms)
         sparql_text = text if isinstance(text, str) else text.sparql
         server = RemoteEndpoint(endpoint, auth=credentials(endpoint, user))
         result = server.query(sparql_text, bindings)
     else:
-        result = load_graph(data, inferred=inferred, store=store).query(text, bindings)
+        kg = load_graph(data, inferred=inferred, store=store)
+        _check(kg, text, list(bindings), allow_unknown_terms)
+        result = kg.query(text, bindings, check="ignore")
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
         if text.requires_inference and inferred:
@@ -209,9 +247,10 @@ def validate_command(
     if report.conforms:
         click.echo(f"{target}: conforms")
         return
-    for line in report.lines():
+    lines = report.lines()
+    for line in lines:
         click.echo(line)
-    count = len(report.results)
+    count = len(lines)
     click.echo(f"{target}: {count} violation{'s' if count != 1 else ''}", err=True)
     dangling = any(r.constraint_component == "sh:ClassConstraintComponent" for r in report.results)
     if files and not with_bundled and dangling:
@@ -223,11 +262,12 @@ def validate_command(
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(sorted([*EXPORT_FORMATS, *FORMAT_ALIASES]), case_sensitive=False),
     default="ttl",
     show_default=True,
-    help="Serialisation: Turtle, N-Triples, JSON-LD, RDF/XML, or (with named graphs: one per "
-    "source file, one for inferred facts) N-Quads and TriG.",
+    callback=lambda _context, _option, value: resolve_export_format(value),
+    help="Serialisation: Turtle, N-Triples, JSON-LD, RDF/XML (xml, rdf or rdfxml), or (with "
+    "named graphs: one per source file, one for inferred facts) N-Quads and TriG. Any case.",
 )
 @click.option(
     "--output",

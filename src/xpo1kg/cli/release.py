@@ -48,7 +48,7 @@ def release_command(output: Path, data: Sequence[Path], store: Path | None, infe
 @click.option(
     "--format",
     "description_format",
-    type=click.Choice(["ttl", "jsonld", "xml"]),
+    type=click.Choice(["ttl", "jsonld", "xml", "rdf", "rdfxml"], case_sensitive=False),
     default="ttl",
     show_default=True,
     help="Serialisation of the description: Turtle, JSON-LD or RDF/XML.",

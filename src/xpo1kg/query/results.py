@@ -155,7 +155,8 @@ class QueryResult:
         return [to_value(row[index]) for row in self._cells]
 
     def render(self, output_format: OutputFormat = "table") -> str:
-        """Render as an aligned text table, CSV, TSV or JSON (a list of objects)."""
+        """Render as an aligned text table, CSV, TSV or JSON (a list of objects); any case."""
+        output_format = output_format.lower()  # type: ignore[assignment]
         if output_format == "table":
             return self._table()
         if output_format in ("csv", "tsv"):

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from xpo1kg.errors import QuerySyntaxError
 
-__all__ = ["MAX_NESTING", "QueryShape", "Token", "scan", "tokens"]
+__all__ = ["MAX_NESTING", "QueryShape", "Token", "masked", "scan", "tokens"]
 
 #: Deepest accepted nesting of braces, parentheses, brackets and ``<<`` (documented in README).
 MAX_NESTING = 64
@@ -143,9 +143,19 @@ class _Scanner:
         self.dataset = False
 
     def fail(self, position: int, reason: str) -> QuerySyntaxError:
-        line = self.text.count("\n", 0, position) + 1
-        column = position - (self.text.rfind("\n", 0, position) + 1) + 1
-        return QuerySyntaxError(f"invalid SPARQL at line {line}, column {column}: {reason}")
+        """Return the refusal: where and why, then the query line with a caret (as syntax.py)."""
+        text = self.text
+        line = text.count("\n", 0, position) + 1
+        line_start = text.rfind("\n", 0, position) + 1
+        column = position - line_start + 1
+        line_end = text.find("\n", position)
+        source = text[line_start : len(text) if line_end == -1 else line_end]
+        lines = [f"invalid SPARQL at line {line}, column {column}: {reason}"]
+        if source.strip():
+            skip = max(0, column - 60)  # a long line is shown around the column
+            shown = source[skip : skip + 120].expandtabs(1)
+            lines += [f"  {shown}", "  " + " " * (min(column - skip, len(shown) + 1) - 1) + "^"]
+        return QuerySyntaxError("\n".join(lines))
 
     def in_expression(self) -> bool:
         """Whether a '<' here could be a comparison (inside parentheses, but not VALUES data)."""
@@ -310,7 +320,7 @@ class _Scanner:
         if not text.startswith(closing, end):
             if text.startswith("\\", end):
                 raise self.fail(end, "invalid escape sequence in a string")
-            raise self.fail(start, "unterminated string")
+            raise self.fail(start, "the string that starts here is never closed")
         self.pos = end + len(closing)
         return self.emit("string", start)
 
@@ -401,3 +411,44 @@ def scan(sparql: str) -> QueryShape:
     """
     # Only short texts are cached: a cache of megabyte-long texts would be a memory leak.
     return _scan_cached(sparql) if len(sparql) <= 8192 else _scan(sparql)
+
+
+def masked(sparql: str) -> str:
+    """Blank out strings, IRIs and comments, keeping every offset and line break.
+
+    Text after a point the tokenizer cannot read is left as it is.
+
+    >>> masked("SELECT ?x { ?x ?p 'a b' } # c")
+    'SELECT ?x { ?x ?p       }    '
+    """
+    chars = list(sparql)
+    scanner = _Scanner(sparql)
+    end = 0
+
+    def blank(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            if chars[i] != "\n":
+                chars[i] = " "
+
+    try:
+        while (kind := scanner.next_token()) is not None:
+            scanner.note(kind)
+            gap = sparql.find("#", end, scanner.start)
+            while gap != -1:  # comments between two tokens
+                stop = _SKIP.match(sparql, gap).end()  # type: ignore[union-attr]
+                stop = min(stop, scanner.start)
+                line_end = min(x for x in (sparql.find("\n", gap, stop), stop) if x != -1)
+                blank(gap, line_end)
+                gap = sparql.find("#", line_end, scanner.start)
+            if kind in ("iri", "string"):
+                blank(scanner.start, scanner.pos)
+            end = scanner.pos
+        gap = sparql.find("#", end)
+        while gap != -1:
+            line_end = sparql.find("\n", gap)
+            line_end = len(sparql) if line_end == -1 else line_end
+            blank(gap, line_end)
+            gap = sparql.find("#", line_end)
+    except QuerySyntaxError:
+        pass
+    return "".join(chars)

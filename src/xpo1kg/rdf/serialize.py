@@ -15,9 +15,11 @@ from xpo1kg.rdf.safefile import atomic_write
 
 __all__ = [
     "EXPORT_FORMATS",
+    "FORMAT_ALIASES",
     "QUAD_FORMATS",
     "ExportFormat",
     "atomic_write",
+    "export_format",
     "serialize",
     "serialize_dataset",
 ]
@@ -35,6 +37,42 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 #: Formats that keep named graphs (one per source file, one for inferred facts).
 QUAD_FORMATS = ("nq", "trig")
+#: Other names of the formats. Names are case-insensitive: ``RDF``, ``rdfxml`` and ``xml`` all name
+#: RDF/XML (``release`` writes it as ``xpo1kg.rdf``).
+FORMAT_ALIASES: dict[str, ExportFormat] = {
+    "rdf": "xml",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+    "turtle": "ttl",
+    "json-ld": "jsonld",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nquads": "nq",
+    "n-quads": "nq",
+}
+
+
+def export_format(name: str) -> ExportFormat:
+    """Return the export format a name means (any case, aliases allowed), or raise ValueError.
+
+    >>> export_format("RDF"), export_format("rdfxml"), export_format("TTL")
+    ('xml', 'xml', 'ttl')
+    """
+    folded = name.strip().lower()
+    if folded in EXPORT_FORMATS:
+        return folded  # type: ignore[return-value]
+    if folded in FORMAT_ALIASES:
+        return FORMAT_ALIASES[folded]
+    known = ", ".join(sorted([*EXPORT_FORMATS, *FORMAT_ALIASES]))
+    raise ValueError(f"unknown export format {name!r} (expected one of {known})")
+
+
+def _named(name: str) -> ExportFormat:
+    """Resolve a format name, leaving an unknown one for the caller's message."""
+    try:
+        return export_format(name)
+    except ValueError:
+        return name  # type: ignore[return-value]
 
 
 def _sort_key(node: Any) -> tuple[str, str]:
@@ -74,6 +112,7 @@ def serialize(
     >>> serialize(g, "nt") == serialize(g, "nt")
     True
     """
+    export_format = _named(export_format)
     if export_format not in EXPORT_FORMATS or export_format in QUAD_FORMATS:
         raise ValueError(f"unknown export format {export_format!r} for one graph")
     ordered = canonical(graph, prefixes)
@@ -96,6 +135,7 @@ def serialize_dataset(parts: Sequence[tuple[URIRef, Graph]], export_format: Expo
     >>> serialize_dataset([(URIRef("urn:g"), g)], "nq")
     b'<urn:a> <urn:b> <urn:c> <urn:g> .\n'
     """
+    export_format = _named(export_format)
     if export_format not in QUAD_FORMATS:
         raise ValueError(f"unknown export format {export_format!r} for named graphs")
     ordered = sorted(parts, key=lambda part: str(part[0]))

@@ -21,6 +21,7 @@ from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
+from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
 from xpo1kg.server.runner import QueryRunner
 from xpo1kg.server.tables import Table, local_href, table_from_bindings
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
@@ -73,6 +74,7 @@ class Answer:
     table: Table
     truncated: bool
     downloads: tuple[tuple[str, str, str], ...]
+    warnings: tuple[str, ...] = ()
 
 
 def _downloads(sparql: str) -> tuple[tuple[str, str, str], ...]:
@@ -86,8 +88,9 @@ def _downloads(sparql: str) -> tuple[tuple[str, str, str], ...]:
 async def _answer(request: Request, sparql: str) -> Answer:
     runner: QueryRunner = request.app.state.runner
     answer = await runner.select(sparql, max_rows=PAGE_ROWS)
+    warnings = await query_warnings(request, sparql)
     table = table_from_bindings(request.app.state.kg, answer.variables, answer.rows)
-    return Answer(table, answer.truncated, _downloads(sparql))
+    return Answer(table, answer.truncated, _downloads(sparql), tuple(warnings))
 
 
 def error_page(status: int, message: str, title: str | None = None) -> HTMLResponse:
@@ -168,12 +171,17 @@ async def query_page(
         "error": None,
     }
     status = 200
+    headers: dict[str, str] = {}
     if run and query is not None:
         try:
-            context["answer"] = await _answer(request, query)
+            context["answer"] = answer = await _answer(request, query)
         except XPO1KGError as error:
             context["error"], status = one_line(str(error)), status_of(error)
-    return HTMLResponse(render("query.html", **context), status_code=status)
+        else:
+            if answer.warnings:
+                headers[WARNING_HEADER] = warning_header(list(answer.warnings))
+    page = render("query.html", **context)
+    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 def alternates(iri: str) -> tuple[tuple[str, str, str], ...]:

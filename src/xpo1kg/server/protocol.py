@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from xpo1kg.server.description import service_description
 from xpo1kg.server.problems import ClientError, checked_iri, shown
@@ -14,7 +15,7 @@ from xpo1kg.server.serializers import spreadsheet_csv
 from xpo1kg.server.settings import ServerSettings
 from xpo1kg.server.worker import BYTES_LIMIT, Job, Payload
 
-__all__ = ["error_response", "router"]
+__all__ = ["WARNING_HEADER", "error_response", "query_warnings", "router"]
 
 router = APIRouter()
 
@@ -35,6 +36,33 @@ FORMAT_PARAMETER = {
     # CSV for spreadsheets (the pages' download link): formula-looking cells are neutralised.
     "csv-excel": "text/csv",
 }
+
+
+#: The response header that carries the query checks' warnings (see :mod:`xpo1kg.query.checks`).
+WARNING_HEADER = "X-XPO1KG-Warning"
+_WARNING_CHARS = 2000
+
+
+async def query_warnings(request: Request, sparql: str) -> list[str]:
+    """Return what the query checks find in ``sparql`` (unknown terms, unbound variables).
+
+    The server answers anyway: these are warnings shown with the results. The check parses the
+    query, so it runs in a thread, off the event loop.
+    """
+    kg = request.app.state.kg
+    problems = await run_in_threadpool(kg.check, sparql)
+    return [problem.message for problem in problems]
+
+
+def warning_header(warnings: list[str]) -> str:
+    """Return the warnings as one header value (ASCII, bounded).
+
+    >>> warning_header(["unknown term xr:XP01", "?x is selected but nothing binds it"])
+    'unknown term xr:XP01 | ?x is selected but nothing binds it'
+    """
+    text = " | ".join(" ".join(w.split()) for w in warnings)
+    text = text.encode("ascii", "backslashreplace").decode("ascii")
+    return text if len(text) <= _WARNING_CHARS else text[: _WARNING_CHARS - 3] + "..."
 
 
 def error_response(status: int, message: str) -> PlainTextResponse:
@@ -120,7 +148,10 @@ async def sparql_endpoint(request: Request) -> Response:
     )
     reply = await runner.execute(job)
     assert isinstance(reply, Payload)  # jobs sent without bindings=True always get bytes
+    warnings = await query_warnings(request, query)  # after: a refused query costs no parse
     headers = {"Vary": "Accept"}
+    if warnings:
+        headers[WARNING_HEADER] = warning_header(warnings)
     if reply.truncated:
         cap = settings.max_response_bytes if reply.limit == BYTES_LIMIT else settings.max_rows
         headers["X-SPARQL-Truncated"] = f"true; {reply.limit}={cap}"

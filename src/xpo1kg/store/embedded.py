@@ -274,22 +274,7 @@ ProgressCallback = Callable[[str], None]
 
 
 def _describe_syntax_error(sparql: str, error: str) -> str:
-    """Turn Oxigraph's parser error into one line naming the position and the offending token."""
-    found = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
-    if not found:
-        return "invalid SPARQL: " + " ".join(error.split())
-    line, column, message = int(found.group(1)), int(found.group(2)), found.group(3)
-    text = sparql.splitlines()[line - 1] if 0 < line <= len(sparql.splitlines()) else ""
-    start = end = min(max(column - 1, 0), len(text))
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    token = text[start:end]
-    if "Prefix not found" in message:
-        summary = "undefined prefix"
-    else:
-        summary = " ".join(message.split())
-        summary = summary if len(summary) <= 100 else summary[:97] + "..."
-    near = f" near {token!r}" if token else ""
-    return f"invalid SPARQL at line {line}, column {column}{near}: {summary}"
+    """Turn Oxigraph's parser error into plain words, the line with a caret, and its own words."""
+    from xpo1kg.query.syntax import explain  # here: that module uses this one's mask
+
+    return explain(sparql, error).text()

@@ -20,6 +20,7 @@ from rdflib.term import Literal, Node, URIRef
 
 from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
+from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query, enforce
 from xpo1kg.query.results import QueryResult
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
 from xpo1kg.rdf.namespaces import bind_prefixes
@@ -87,6 +88,7 @@ class KnowledgeGraph:
         )
         self._graph: Graph | None = None
         self._index: SearchIndex | None = None
+        self._vocabulary: Vocabulary | None = None
 
     @property
     def store(self) -> Store:
@@ -135,17 +137,75 @@ class KnowledgeGraph:
         """Return the number of asserted triples."""
         return self._store.count(self._asserted)
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The terms the graph knows, for :mod:`xpo1kg.query.checks` (looked up lazily)."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(self._mentions, self._terms_of)
+        return self._vocabulary
+
+    def _mentions(self, iri: str) -> bool:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return True  # not an IRI Oxigraph accepts: the query itself will say so
+        find = self._store.oxigraph.quads_for_pattern
+        return any(
+            next(quads, None) is not None
+            for quads in (
+                find(node, None, None, None),
+                find(None, node, None, None),
+                find(None, None, node, None),
+            )
+        )
+
+    def _terms_of(self, namespace: str) -> set[str]:
+        """Return the namespace's IRIs: from the ontology for xo:, else every subject of the store."""
+        oxigraph = self._store.oxigraph
+        if namespace == str(XO) and self._store.has_graph(ONTOLOGY_GRAPH):
+            quads = oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))
+            nodes = [term for q in quads for term in (q.subject, q.predicate, q.object)]
+        else:  # every subject: DISTINCT in the engine, not a Python loop over every quad
+            solutions = oxigraph.query(
+                "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+                f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{namespace}")) }}'
+            )
+            nodes = [solution[0] for solution in solutions]  # type: ignore[union-attr]
+        return {
+            n.value for n in nodes if isinstance(n, ox.NamedNode) and n.value.startswith(namespace)
+        }
+
+    def check(
+        self, query: str | CompetencyQuery, bindings: Iterable[str] = ()
+    ) -> list[QueryProblem]:
+        """Return what is wrong with a query before it runs (see :mod:`xpo1kg.query.checks`).
+
+        >>> [p.message for p in load_graph().check("SELECT ?p WHERE { ?p xo:exportedby xr:XPO1 }")]
+        ['unknown term xo:exportedby (the ontology does not define it); did you mean xo:exportedBy?']
+        """
+        return check_query(query, self.vocabulary, bindings)
+
     def query(
         self,
         query: str | CompetencyQuery,
         bindings: Mapping[str, Binding] | None = None,
+        *,
+        check: CheckMode = "error",
     ) -> QueryResult:
         """Run SPARQL text or a competency query, with optional variable bindings.
+
+        Before it runs, the query is checked (:meth:`check`): terms of the project's namespaces
+        that the graph does not know, bindings of variables the query does not have, projected
+        variables that nothing binds. ``check="error"`` (the default) raises
+        :class:`~xpo1kg.query.checks.QueryCheckError`, ``"warn"`` issues a
+        :class:`~xpo1kg.query.checks.QueryCheckWarning` per problem, ``"ignore"`` skips the check.
 
         >>> kg = load_graph()
         >>> kg.query("SELECT ?s WHERE { ?s xo:uniprotAccession ?acc }", {"acc": "P04637"}).column("s")
         ['https://w3id.org/xpo1kg/resource/TP53']
         """
+        if check != "ignore":
+            enforce(self.check(query, bindings or ()), check)
         text = query.sparql if isinstance(query, CompetencyQuery) else query
         substitutions = (
             {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()} if bindings else None
@@ -160,9 +220,15 @@ class KnowledgeGraph:
         columns = [v.value for v in answer.variables]
         return QueryResult.from_oxigraph(columns, [tuple(solution) for solution in answer])
 
-    def run(self, name: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
+    def run(
+        self,
+        name: str,
+        bindings: Mapping[str, Binding] | None = None,
+        *,
+        check: CheckMode = "error",
+    ) -> QueryResult:
         """Run a shipped competency query by name."""
-        return self.query(get_query(name), bindings)
+        return self.query(get_query(name), bindings, check=check)
 
     def label(self, node: Node) -> str:
         """Return the label of a node, or its IRI when it has none."""

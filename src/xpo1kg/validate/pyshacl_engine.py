@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -44,13 +46,45 @@ class ValidationResult:
     severity: str
     constraint_component: str
     source_shape: str
+    #: Where in the input the problem is written, when a check knows it (the closed vocabulary).
+    source_file: str | None = None
+    source_line: int | None = None
 
     def line(self) -> str:
-        """Render as one line: focus node label, property, message."""
-        where = compress(self.path) if self.path else "-"
+        """Render as one line: [file:line:] focus node, property, message, and the value found.
+
+        >>> ValidationResult("https://w3id.org/xpo1kg/resource/M", "M", XO_VALUE, "12 nM",
+        ...     "A measurement has one xo:value", "sh:Violation", "sh:DatatypeConstraintComponent",
+        ...     "_:s").line()
+        'M (xr:M) xo:value: A measurement has one xo:value (found "12 nM")'
+        """
         node = compress(self.focus_node)
         name = node if self.focus_label == node else f"{self.focus_label} ({node})"
-        return f"{name} {where}: {self.message}"
+        where = f"{name} {compress(self.path)}" if self.path else name
+        shown = _shown(self.value) if self.value not in (None, self.focus_node) else None
+        found = f" (found {shown})" if shown is not None else ""
+        place = ""
+        if self.source_file is not None:
+            place = (
+                f"{self.source_file}:{self.source_line}: "
+                if self.source_line
+                else f"{self.source_file}: "
+            )
+        return f"{place}{where}: {self.message}{found}"
+
+
+XO_VALUE = "https://w3id.org/xpo1kg/ontology/value"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>]+$")
+
+
+def _shown(value: str | None) -> str | None:
+    """Show a value as found: an IRI as a CURIE (or itself), anything else quoted."""
+    if value is None:
+        return None
+    curie = compress(value)
+    if curie != value or (_SCHEME.match(value) and "://" in value):
+        return curie
+    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -65,8 +99,12 @@ class ValidationReport:
         return self.conforms
 
     def lines(self) -> list[str]:
-        """Return one readable line per violation."""
-        return [result.line() for result in self.results]
+        """Return one readable line per violation, each once.
+
+        Two constraints of one shape may reject the same value with the same message
+        (``sh:datatype`` and ``sh:minExclusive`` for ``xo:value "12 nM"``): one line says it.
+        """
+        return list(dict.fromkeys(result.line() for result in self.results))
 
 
 @cache
@@ -132,6 +170,10 @@ def validate(
 ) -> ValidationReport:
     """Validate RDF files, a persistent store, or (when neither is given) the bundled data.
 
+    Besides the SHACL shapes, the closed vocabulary is checked (:mod:`xpo1kg.validate.vocabulary`):
+    an ``xo:`` property or class that the ontology does not define is a violation naming the file,
+    the line and the closest defined terms.
+
     ``with_bundled`` adds the bundled data as context, so that a file of new measurements may refer
     to the inhibitors and cell lines already in the graph. ``engine`` picks pyshacl (the reference)
     or the fast engine of :mod:`xpo1kg.validate.fast_engine`; both give the same report. ``store`` validates
@@ -146,11 +188,14 @@ def validate(
         raise InputError(
             f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}"
         )
+    from xpo1kg.validate.vocabulary import check_vocabulary, merge, store_vocabulary_results
+
     sources: list[RDFSource] = [Path(f) for f in files]
     if store is not None:
         if sources:
             raise InputError("give FILES or --store, not both")
         from xpo1kg.store.knowledge_graph import (
+            ONTOLOGY_GRAPH,
             load_graph,  # imported here: graph imports this module's users
         )
 
@@ -158,15 +203,19 @@ def validate(
         if engine == "fast":
             from xpo1kg.validate.fast_engine import validate_store  # fastshacl imports this module
 
-            return validate_store(kg.store.oxigraph)
-        return validate_graph(kg.graph)
+            report = validate_store(kg.store.oxigraph)
+        else:
+            report = validate_graph(kg.graph)
+        found = store_vocabulary_results(kg.store.oxigraph, skip_graphs=[ONTOLOGY_GRAPH])
+        return merge(report, found)
     if not sources or with_bundled:
         sources = [*data_files(), *sources]
+    data = read_graph(sources)
     if engine == "fast":
         from xpo1kg.validate.fast_engine import validate_fast
 
-        return validate_fast(read_graph(sources))
-    return validate_graph(read_graph(sources))
+        return check_vocabulary(validate_fast(data), data, sources)
+    return check_vocabulary(validate_graph(data), data, sources)
 
 
 def _flatten(report: Graph, labels: Graph) -> Iterable[ValidationResult]:
