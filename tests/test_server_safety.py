@@ -235,7 +235,7 @@ def test_deep_nesting_refused_with_one_line(big_server: RunningServer) -> None:
     query = "SELECT * " + "{" * 3000 + "}" * 3000
     for answer in each_way(big_server, query)[:3]:
         assert answer.status_code == 400
-        assert answer.text.splitlines()[0] == (
+        assert answer.text.startswith(
             "invalid SPARQL at line 1, column 74: nesting deeper than 64 levels of brackets, "
             "braces or parentheses"
         )
@@ -278,7 +278,7 @@ def test_megabyte_adversarial_query_does_not_block_other_clients(
     sender.join()
     assert answered_meanwhile > 0, outcome
     assert outcome[0].startswith("400 invalid SPARQL at line 1, column ")
-    assert outcome[0].splitlines()[0].endswith(": the string that starts here is never closed")
+    assert ": the string that starts here is never closed" in outcome[0]
 
 
 def test_memory_hungry_query_gets_503_and_the_server_stays_up(big_server: RunningServer) -> None:
