@@ -12,7 +12,17 @@ import click
 
 from xpo1kg.errors import InputError, XPO1KGError
 
-__all__ = ["DATA_OPTION", "INFERRED_OPTION", "STORE_OPTION", "reports_errors"]
+__all__ = [
+    "DATA_OPTION",
+    "ENDPOINT_OPTION",
+    "FORMAT_OPTION",
+    "INFERRED_OPTION",
+    "MODE_OPTION",
+    "REASONER_OPTION",
+    "STORE_OPTION",
+    "USER_OPTION",
+    "reports_errors",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,3 +61,39 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
 
     return cast(F, wrapper)
+
+
+ENDPOINT_OPTION = click.option(
+    "--endpoint",
+    metavar="URL",
+    help="The SPARQL query URL of a SPARQL 1.1 server to use instead of the embedded store.",
+)
+USER_OPTION = click.option(
+    "--user",
+    metavar="NAME",
+    help="User name for the --endpoint server (Basic or Digest, as it asks); the password is "
+    "read from $XPO1KG_PASSWORD or a netrc file.",
+)
+REASONER_OPTION = click.option(
+    "--reasoner",
+    type=click.Choice(["hermit", "pellet"]),
+    default="hermit",
+    show_default=True,
+    help="OWL 2 DL reasoner (run through owlready2 on Java).",
+)
+MODE_OPTION = click.option(
+    "--mode",
+    type=click.Choice(["auto", "dl", "rl"]),
+    default="auto",
+    show_default=True,
+    help="dl: the DL reasoner on everything; rl: the DL reasoner on the ontology and OWL 2 RL on "
+    "the data; auto: rl above 50,000 triples.",
+)
+FORMAT_OPTION = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "tsv", "json"], case_sensitive=False),
+    default="table",
+    show_default=True,
+    help="How to print results: an aligned table for people, CSV/TSV/JSON for programs.",
+)

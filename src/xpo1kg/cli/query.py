@@ -1,0 +1,207 @@
+"""The query commands: list and run the competency queries, find entities, count instances."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+import click
+from rdflib import Literal
+
+from xpo1kg.cli.options import (
+    DATA_OPTION,
+    ENDPOINT_OPTION,
+    FORMAT_OPTION,
+    INFERRED_OPTION,
+    STORE_OPTION,
+    USER_OPTION,
+    reports_errors,
+)
+from xpo1kg.errors import InputError
+from xpo1kg.query.catalog import CompetencyQuery, list_queries, resolve_query
+from xpo1kg.query.checks import QueryCheckError, check_query
+from xpo1kg.query.results import OutputFormat, QueryResult
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
+
+__all__ = ["find", "queries", "query", "stats"]
+
+
+@click.command()
+@FORMAT_OPTION
+@reports_errors
+def queries(output_format: OutputFormat) -> None:
+    """List the competency queries."""
+    rows = [(Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_queries()]
+    result = QueryResult(["name", "title", "question"], rows)
+    if output_format == "table":
+        for query in list_queries():
+            click.echo(f"{query.name}\n    {query.title}\n    {query.question}")
+        return
+    click.echo(result.render(output_format), nl=False)
+
+
+def _parse_bindings(values: Sequence[str]) -> dict[str, str]:
+    """Split ``NAME=VALUE`` options; refuse a name that is not a SPARQL variable name."""
+    import pyoxigraph as ox
+
+    bindings: dict[str, str] = {}
+    for value in values:
+        name, sep, term = _utf8(value, "--bind").partition("=")
+        if not sep or not name:
+            raise InputError(
+                f"--bind {value!r}: expected NAME=VALUE (for example --bind acc=P04637)"
+            )
+        try:
+            ox.Variable(name.lstrip("?$"))
+        except ValueError:
+            raise InputError(
+                f"--bind {value!r}: {name!r} is not a SPARQL variable name (letters, digits, _)"
+            ) from None
+        bindings[name] = term
+    return bindings
+
+
+def _utf8(text: str, option: str) -> str:
+    """Refuse text that came from bytes which are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"{option}: not valid UTF-8 at character {error.start + 1}: give UTF-8 text"
+        ) from None
+    return text
+
+
+def _check(
+    kg: KnowledgeGraph | None,
+    query: str | CompetencyQuery,
+    bindings: Sequence[str],
+    allow_unknown_terms: bool,
+) -> None:
+    """Refuse a query with problems (unknown terms only warned about if allowed)."""
+    problems = check_query(query, None if kg is None else kg.vocabulary, bindings)
+    allowed = [p for p in problems if p.kind == "unknown-term" and allow_unknown_terms]
+    for problem in allowed:
+        click.echo(f"warning: {problem.message}", err=True)
+    refused = [p for p in problems if p not in allowed]
+    if refused:
+        error = QueryCheckError(refused)
+        if any(p.kind == "unknown-term" for p in refused):
+            error.args = (f"{error} (add --allow-unknown-terms to run it anyway)",)
+        raise error
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="SPARQL text to run instead of a named query or a .rq file.")
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
+)
+@click.option(
+    "--allow-unknown-terms",
+    is_flag=True,
+    help="Run a query that names xo:/xr: terms the graph does not know (a warning, not an error).",
+)
+@DATA_OPTION
+@STORE_OPTION
+@ENDPOINT_OPTION
+@USER_OPTION
+@INFERRED_OPTION
+@FORMAT_OPTION
+@reports_errors
+def query(
+    name: str | None,
+    sparql: str | None,
+    binds: Sequence[str],
+    allow_unknown_terms: bool,
+    data: Sequence[Path],
+    store: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    inferred: bool,
+    output_format: OutputFormat,
+) -> None:
+    """Run a competency query by NAME, a .rq file, or --sparql TEXT.
+
+    The query is checked first: an xo:/xr: term the graph does not know is an error (with the
+    closest known terms) unless --allow-unknown-terms; so are a --bind of a variable the query
+    does not have and a selected variable that nothing binds.
+    """
+    bindings = _parse_bindings(binds)  # first: `--bind acc P04637` makes P04637 the NAME
+    if (name is None) == (sparql is None):
+        raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
+    text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
+    if not isinstance(text, str) and text.requires_inference and not inferred:
+        click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
+    if endpoint is None and user is not None:
+        raise InputError("--user is for an --endpoint server")
+    if endpoint is not None:
+        if data or store or inferred:
+            raise InputError(
+                "--endpoint queries the server's data: drop --data, --store, --inferred"
+            )
+        from xpo1kg.store.remote import RemoteEndpoint, credentials
+
+        _check(None, text, list(bindings), allow_unknown_terms)
+        sparql_text = text if isinstance(text, str) else text.sparql
+        server = RemoteEndpoint(endpoint, auth=credentials(endpoint, user))
+        result = server.query(sparql_text, bindings)
+    else:
+        kg = load_graph(data, inferred=inferred, store=store)
+        _check(kg, text, list(bindings), allow_unknown_terms)
+        result = kg.query(text, bindings, check="ignore")
+    if output_format == "table" and not isinstance(text, str):
+        click.echo(f"{text.title}\n{text.question}\n")
+        if text.requires_inference and inferred:
+            click.echo(
+                "Inferred: these answers rest on facts the OWL reasoner deduced; see why "
+                "with `xpo1kg explain SUBJECT PREDICATE OBJECT`.\n"
+            )
+    click.echo(result.render(output_format), nl=False)
+
+
+@click.command()
+@DATA_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@reports_errors
+def stats(data: Sequence[Path], store: Path | None, output_format: OutputFormat) -> None:
+    """Count the instances of every class (subclasses included)."""
+    kg = load_graph(data, store=store)
+    result = kg.stats()
+    click.echo(result.render(output_format), nl=False)
+    if output_format == "table":
+        click.echo(f"{len(kg):,} triples")
+
+
+@click.command()
+@click.argument("text")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many."
+)
+@DATA_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@reports_errors
+def find(
+    text: str, limit: int, data: Sequence[Path], store: Path | None, output_format: OutputFormat
+) -> None:
+    """Find entities by name, synonym, identifier, CURIE or IRI; prefixes, words and typos match.
+
+    Prints CURIE, label, type, the name that matched and why, best match first. When nothing
+    matches, the closest names are suggested and the exit code is 2 (as for an unknown query).
+    """
+    index = load_graph(data, store=store).search_index
+    hits = index.search(text, limit)
+    if not hits:
+        close = ", ".join(f"{h.matched} ({h.curie})" for h in index.suggest(text, 5))
+        hint = f"; did you mean: {close}?" if close else ""
+        raise InputError(f"nothing matches {text!r}{hint}")
+    columns = ["CURIE", "label", "type", "matched", "why"]
+    rows = [tuple(Literal(v) for v in (h.curie, h.label, h.type, h.matched, h.why)) for h in hits]
+    click.echo(QueryResult(columns, rows).render(output_format), nl=False)

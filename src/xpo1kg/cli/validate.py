@@ -1,0 +1,61 @@
+"""The validate command: SHACL shapes and the closed vocabulary, with either engine."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from xpo1kg.cli.options import (
+    STORE_OPTION,
+    reports_errors,
+)
+from xpo1kg.errors import InputError
+from xpo1kg.validate.pyshacl_engine import validate
+
+__all__ = ["validate_command"]
+
+
+@click.command(name="validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--with-bundled",
+    is_flag=True,
+    help="Validate the files together with the bundled data they may refer to.",
+)
+@STORE_OPTION
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "fast", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="fast: the shapes compiled to SPARQL on Oxigraph (same results, much faster on big "
+    "data); pyshacl: the reference; auto: fast for --store, pyshacl for files.",
+)
+@reports_errors
+def validate_command(
+    files: Sequence[Path], with_bundled: bool, store: Path | None, engine: str
+) -> None:
+    """Validate FILES (or the bundled data) with the SHACL shapes: exit 0 conforms, 1 violations."""
+    if store is not None and files:
+        raise InputError("give FILES or --store, not both")
+    fast = engine == "fast" or (engine == "auto" and store is not None)
+    target = str(store) if store is not None else ", ".join(str(f) for f in files)
+    report = validate(
+        files, with_bundled=with_bundled, engine="fast" if fast else "pyshacl", store=store
+    )
+    target = target or "bundled data"
+    if report.conforms:
+        click.echo(f"{target}: conforms")
+        return
+    lines = report.lines()
+    for line in lines:
+        click.echo(line)
+    count = len(lines)
+    click.echo(f"{target}: {count} violation{'s' if count != 1 else ''}", err=True)
+    dangling = any(r.constraint_component == "sh:ClassConstraintComponent" for r in report.results)
+    if files and not with_bundled and dangling:
+        click.echo("hint: links to things the file does not describe; try --with-bundled", err=True)
+    sys.exit(1)
