@@ -30,7 +30,11 @@ xr:IC50_New a {cls} ;
     {prop} xr:A2780 ;
     xo:hasCancerType xr:OvarianCancer ;
     xo:value 12.0 ;
+    xo:pIC50 7.92 ;
     xo:hasUnit obo:UO_0000065 ;
+    xo:evidenceType <http://purl.obolibrary.org/obo/ECO_0000303> ; xo:modality xo:Established ;
+    <https://w3id.org/biolink/vocab/knowledge_level> "knowledge_assertion" ;
+    <https://w3id.org/biolink/vocab/agent_type> "manual_agent" ;
     dcterms:source xr:BenchChemGuide2025 .
 """
 TYPO_LINE = 12  # the line of {prop} (6 header lines, then the comment, the subject, 3 more)

@@ -352,7 +352,7 @@ def test_query_table_says_inferred_when_answers_are_inferred() -> None:
 def test_figures_draw_asserted_statements_only(
     kg: KnowledgeGraph, inferred_kg: KnowledgeGraph
 ) -> None:
-    from xpo1kg.figures.charts import data as figure_data
+    from xpo1kg.figures import data as figure_data
 
     for build in (
         figure_data.mechanism_data,

@@ -20,8 +20,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SKOS
 
-from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.rdf import serialize as export
+from xpo1kg import KnowledgeGraph, export, load_graph
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,

@@ -15,11 +15,10 @@ import pytest
 from cli_runs import run
 from rdflib import Literal
 
-from xpo1kg import run_query
+from xpo1kg import export, run_query
 from xpo1kg.errors import QuerySyntaxError
 from xpo1kg.query.results import QueryResult
 from xpo1kg.query.syntax import explain
-from xpo1kg.rdf import serialize as export
 from xpo1kg.validate.pyshacl_engine import validate
 
 # --- SPARQL syntax errors --------------------------------------------------------------------------
@@ -141,6 +140,9 @@ xr:IC50_Bad a xo:IC50Measurement ;
     xo:hasCancerType xr:OvarianCancer ;
     xo:value "12 nM" ;
     xo:hasUnit obo:UO_0000065 ;
+    xo:evidenceType <http://purl.obolibrary.org/obo/ECO_0000303> ; xo:modality xo:Established ;
+    <https://w3id.org/biolink/vocab/knowledge_level> "knowledge_assertion" ;
+    <https://w3id.org/biolink/vocab/agent_type> "manual_agent" ;
     dcterms:source xr:NewSource .
 xr:NewSource a xo:Source ; rdfs:label "a source without a page" .
 """

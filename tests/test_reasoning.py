@@ -326,8 +326,13 @@ def test_a_stored_inferred_graph_without_provenance_is_recomputed(tmp_path: Path
 
     from xpo1kg.store.embedded import INFERRED_GRAPH_IRI
 
+    from xpo1kg.store.persistent import open_store
+
     store = tmp_path / "store"
-    kg = load_graph(store=store)
+    created = open_store(store, create=True)  # what `xpo1kg load` makes
+    del created
+    gc.collect()
+    kg = load_graph(store=store, writable=True)
     fact = "<https://w3id.org/xpo1kg/resource/selinexor> <https://w3id.org/xpo1kg/ontology/causesNuclearRetentionOf> <https://w3id.org/xpo1kg/resource/TP53> .\n"
     kg.store.add_rdf(fact.encode(), "old.nt", INFERRED_GRAPH_IRI)  # as stored by an older version
     kg.store.flush()
@@ -350,7 +355,12 @@ def test_validating_a_store_leaves_its_inferred_graph_out(tmp_path: Path) -> Non
 
     from cli_runs import run
 
+    from xpo1kg.store.persistent import open_store
+
     store = tmp_path / "store"
+    created = open_store(store, create=True)  # what `xpo1kg load` makes
+    del created
+    gc.collect()
     kg = load_graph(store=store, inferred=True)
     assert kg.has_inferred
     del kg

@@ -321,7 +321,7 @@ def _held(kg: KnowledgeGraph, node: ox.NamedNode | None) -> bool:
 def _resolve_entity(kg: KnowledgeGraph, text: str, role: str) -> ox.NamedNode:
     named = _iri_of(text, role)
     iri = named.value if named is not None else None
-    entities = kg.find(text)
+    entities = kg.search_index.named(text)  # whole names only: a resolver never guesses
     if named is not None and not any(e.iri == iri for e in entities):
         return named  # an IRI the graph may not hold: the statement is then absent
     if not entities:
@@ -347,7 +347,9 @@ def _resolve_predicate(kg: KnowledgeGraph, text: str) -> ox.NamedNode:
     if local is not None and _held(kg, local):
         return local
     properties = [
-        e for e in kg.find(text) if any(t.endswith(("property", "Property")) for t in e.types)
+        e
+        for e in kg.search_index.named(text)
+        if any(t.endswith(("property", "Property")) for t in e.types)
     ]
     if len(properties) == 1:
         return ox.NamedNode(properties[0].iri)

@@ -271,7 +271,7 @@ def build_report(data: Iterable[str | Path] = (), *, inferred: bool = True) -> s
             ),
         ]
     )
-    template = Template(files("xpo1kg.report.html").joinpath("template.html").read_text("utf-8"))
+    template = Template(files("xpo1kg.report").joinpath("template.html").read_text("utf-8"))
     return template.substitute(title=escape(TITLE), generator=escape(generator), body=body)
 
 

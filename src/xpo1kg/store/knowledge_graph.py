@@ -18,7 +18,7 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 from rdflib.term import Literal, Node, URIRef
 
-from xpo1kg.errors import InputError
+from xpo1kg.errors import InputError, QuerySyntaxError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
 from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query, enforce
 from xpo1kg.query.results import QueryResult
@@ -207,9 +207,17 @@ class KnowledgeGraph:
         if check != "ignore":
             enforce(self.check(query, bindings or ()), check)
         text = query.sparql if isinstance(query, CompetencyQuery) else query
-        substitutions = (
-            {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()} if bindings else None
-        )
+        substitutions = None
+        if bindings:
+            # One meaning of a binding on every engine: a VALUES block joined at the start of the
+            # WHERE clause (Oxigraph's own substitution leaves a variable inside OPTIONAL unbound
+            # instead of filtering on it, so `--bind inhibitor_label=selinexor` kept every row).
+            from xpo1kg.store.remote import place_bindings
+
+            try:
+                text = place_bindings(text, bindings)
+            except QuerySyntaxError:  # CONSTRUCT/DESCRIBE, or text the engine will explain
+                substitutions = {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()}
         answer = self._store.query(text, graphs=self._query_graphs, substitutions=substitutions)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(["ask"], [(Literal(bool(answer)),)])
