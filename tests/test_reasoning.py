@@ -325,7 +325,6 @@ def test_a_stored_inferred_graph_without_provenance_is_recomputed(tmp_path: Path
     import pyoxigraph as ox
 
     from xpo1kg.store.embedded import INFERRED_GRAPH_IRI
-
     from xpo1kg.store.persistent import open_store
 
     store = tmp_path / "store"
