@@ -11,6 +11,7 @@ import ctypes
 import os
 import re
 import resource
+import signal
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -283,6 +284,9 @@ def serve_jobs(connection: Connection, spec: GraphSpec, max_memory: int = 0) -> 
     exits, so that the parent starts a fresh one (an allocation failure inside the engine
     aborts the process instead: the parent answers the same 503).
     """
+    # Ctrl-C in a terminal reaches the whole process group: the server shuts its workers down
+    # itself, so a worker ignores it instead of printing a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     not_isolated = isolate_network()
     limit_memory(max_memory)
     try:
