@@ -360,3 +360,25 @@ def test_csv_download_link_neutralises_formulas(server: RunningServer) -> None:
 def json_string(value: str) -> str:
     """A SPARQL string literal (JSON escapes are valid SPARQL escapes for these characters)."""
     return json.dumps(value)
+
+
+@pytest.mark.slow
+def test_a_question_answered_from_inferred_facts_says_so() -> None:
+    """Nothing inferred reads as asserted: the page of an inference-only question is marked."""
+    from serving import running_server
+
+    with running_server("--inferred") as inferred_server:
+        page = get(inferred_server, "/questions/nuclear_retention_by_inhibitor")
+    assert page.status_code == 200
+    assert "<strong>Inferred.</strong>" in page.text
+    assert "not stated by any source" in page.text
+    assert "TP53" in page.text  # the answer itself is there
+
+
+def test_a_question_needing_inference_on_a_plain_server_says_what_is_missing(
+    server: RunningServer,
+) -> None:
+    page = get(server, "/questions/nuclear_retention_by_inhibitor")
+    assert page.status_code == 200
+    assert "needs a reasoner's inferences" in page.text
+    assert "<strong>Inferred.</strong>" not in page.text

@@ -132,7 +132,8 @@ async def question(request: Request, name: str) -> HTMLResponse:
         answer = await _answer(request, query.sparql)
     except XPO1KGError as error:
         return error_page(status_of(error), str(error), "The question could not be answered")
-    return HTMLResponse(render("question.html", query=query, answer=answer))
+    inferred = request.app.state.kg.has_inferred
+    return HTMLResponse(render("question.html", query=query, answer=answer, inferred=inferred))
 
 
 def _example(name: str | None) -> CompetencyQuery | None:
