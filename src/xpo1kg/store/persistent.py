@@ -13,6 +13,7 @@ from xpo1kg.errors import InputError, ParseError, XPO1KGError
 from xpo1kg.rdf.loading import display_name, graph_name
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, Store, rdf_format_of
 from xpo1kg.store.knowledge_graph import ensure_bundled
+from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
 
 __all__ = ["USER_GRAPH_PREFIX", "drop_graph", "load_files", "open_store"]
 
@@ -63,7 +64,11 @@ def load_files(
             raise InputError(f"{display_name(path)}: no such file")
     for path in paths:
         _check_syntax(path)
-    if paths and store.has_graph(INFERRED_GRAPH_IRI):
+    if not paths:
+        return []
+    previous = previous_files(store) if store.path is not None else {}
+    invalidate(store)
+    if store.has_graph(INFERRED_GRAPH_IRI):
         store.drop(INFERRED_GRAPH_IRI)
     loaded = []
     for path in paths:
@@ -80,6 +85,8 @@ def load_files(
             raise
         loaded.append(graph)
     store.flush()
+    if store.path is not None:
+        write_snapshot(store, previous, dict(zip(loaded, paths, strict=True)))
     return loaded
 
 
@@ -117,7 +124,13 @@ def drop_graph(store: Store, graph: str) -> None:
     iri = graph if "://" in graph else USER_GRAPH_PREFIX + graph
     if not iri.startswith(USER_GRAPH_PREFIX) and iri != INFERRED_GRAPH_IRI:
         raise InputError(f"{graph}: only user graphs and the inferred graph can be dropped")
+    if not store.has_graph(iri):
+        store.drop(iri)  # raises the one-line error
+    previous = previous_files(store) if store.path is not None else {}
+    invalidate(store)
     store.drop(iri)
     if iri.startswith(USER_GRAPH_PREFIX) and store.has_graph(INFERRED_GRAPH_IRI):
         store.drop(INFERRED_GRAPH_IRI)
     store.flush()
+    if store.path is not None:
+        write_snapshot(store, previous)
