@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from xpo1kg.rdf.loading import display_name
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
 
@@ -111,7 +110,7 @@ def write_snapshot(
     for graph in graphs:
         key = hashlib.sha256(graph.encode()).hexdigest()[:16]
         if graph in added:
-            target = folder / f"{key}-{token}" / display_name(added[graph])
+            target = folder / f"{key}-{token}" / added[graph].name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(added[graph], target)
         elif graph in previous:
