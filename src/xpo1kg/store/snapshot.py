@@ -198,11 +198,12 @@ def open_in_memory(path: Path, *, inferred: bool = False) -> Store | None:
     for source in [ontology_file(), *data_files()]:
         memory.add_source(source)
     for graph, file in sorted(files.items()):
-        # Checked when it was loaded: parsed leniently (IRIs not validated again), 2.5× faster.
+        # Checked when it was loaded: parsed leniently (IRIs not validated again). `load`, not
+        # `bulk_load`: small queries run 2× slower on a memory store filled by the bulk loader.
         with file.open("rb") as stream:
             if stream.read(3) != b"\xef\xbb\xbf":
                 stream.seek(0)
-            memory.oxigraph.bulk_load(
+            memory.oxigraph.load(
                 stream,
                 rdf_format_of(file.name),
                 base_iri=f"https://w3id.org/xpo1kg/file/{file.name}",
