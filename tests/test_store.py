@@ -188,6 +188,8 @@ def test_synthetic_rows_reach_the_queries(
 
 
 def test_reopening_does_not_parse_again(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On disk (without the snapshot, which is parsed into memory: test_store_snapshot.py)."""
+    monkeypatch.setenv("XPO1KG_STORE_IN_MEMORY", "0")
     kg = load_graph(store=store)  # the bundled graph is current: nothing to load
     del kg
     gc.collect()

@@ -136,7 +136,14 @@ class QueryEngine:
     @classmethod
     def open(cls, spec: GraphSpec) -> QueryEngine:
         """Load the bundled graph and data files, or open a persistent store read-only."""
+        in_memory = None
         if spec.store is not None:
+            from xpo1kg.store.snapshot import open_in_memory
+
+            in_memory = open_in_memory(Path(spec.store), inferred=spec.inferred)
+        if in_memory is not None:
+            store = in_memory.oxigraph
+        elif spec.store is not None:
             store = ox.Store.read_only(spec.store)
         else:
             from xpo1kg.store.knowledge_graph import load_graph

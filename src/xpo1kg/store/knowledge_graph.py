@@ -325,6 +325,13 @@ def load_graph(
     if store is not None:
         if extra_files:
             raise InputError("files cannot be added to a store on the fly: use `xpo1kg load`")
+        if not writable:
+            from xpo1kg.store.snapshot import open_in_memory
+
+            # Queried from memory when the store's snapshot is current and fits (store.snapshot).
+            in_memory = open_in_memory(Path(store), inferred=inferred)
+            if in_memory is not None:
+                return KnowledgeGraph(in_memory, inferred=inferred)
         backend = Store(Path(store), create=False, read_only=not writable)
         if writable:
             ensure_bundled(backend)
@@ -351,10 +358,17 @@ def load_graph(
         # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
         key = _sources_key(sources) if sources else None
         graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
+        if backend.path is not None:
+            from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
+
+            previous = previous_files(backend)
+            invalidate(backend)
         backend.add_rdf(
             graph.serialize(format="nt", encoding="utf-8"), "inferred.nt", INFERRED_GRAPH_IRI
         )
         backend.flush()
+        if backend.path is not None:
+            write_snapshot(backend, previous)
     return KnowledgeGraph(backend, inferred=True, sources=named)
 
 
@@ -381,7 +395,8 @@ def _sources_key(sources: Iterable[RDFSource]) -> str:
     return digest.hexdigest()
 
 
-def _bundle_digest() -> str:
+def bundle_digest() -> str:
+    """Return the digest of the package version and the bundled files (kept in the meta graph)."""
     digest = hashlib.sha256(version("xpo1kg").encode())
     for source in [ontology_file(), *data_files()]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
@@ -392,16 +407,25 @@ _BUNDLE = ox.NamedNode("https://w3id.org/xpo1kg/graph/meta#bundle")
 _DIGEST = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
 
 
+def bundle_marker() -> tuple[ox.NamedNode, ox.NamedNode]:
+    """Return the subject and predicate of the bundle digest's quad in the meta graph."""
+    return _BUNDLE, _DIGEST
+
+
 def ensure_bundled(store: Store) -> bool:
     """Load (or refresh) the bundled ontology and data in a persistent store; True if it changed."""
-    wanted = _bundle_digest()
+    from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
+
+    wanted = bundle_digest()
     meta = ox.NamedNode(META_GRAPH_IRI)
     current = [
         _value(q.object) for q in store.oxigraph.quads_for_pattern(_BUNDLE, _DIGEST, None, meta)
     ]
     if current == [wanted]:
         return False
-    for graph in store.graphs():
+    previous = previous_files(store)
+    invalidate(store)
+    for graph in store.graph_names():
         if (
             graph.startswith(
                 ("https://w3id.org/xpo1kg/graph/ontology/", "https://w3id.org/xpo1kg/graph/data/")
@@ -414,4 +438,5 @@ def ensure_bundled(store: Store) -> bool:
     store.oxigraph.remove_graph(meta) if store.has_graph(META_GRAPH_IRI) else None
     store.oxigraph.add(ox.Quad(_BUNDLE, _DIGEST, ox.Literal(wanted), meta))
     store.flush()
+    write_snapshot(store, {g: f for g, f in previous.items() if g != INFERRED_GRAPH_IRI})
     return True
