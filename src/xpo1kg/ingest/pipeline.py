@@ -54,6 +54,7 @@ from xpo1kg.rdf.text import (
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.store.persistent import USER_GRAPH_PREFIX
+from xpo1kg.store.snapshot import invalidate
 from xpo1kg.validate.pyshacl_engine import ValidationReport
 
 __all__ = [
@@ -291,6 +292,7 @@ def _ingest(
         quads += [(record, t) for t in provenance(plan, name, started, clock())]
         text = "".join(f"{s} {p} {o} <{g}> .\n" for g, (s, p, o) in quads)
         with writing_store(str(store)):  # a full disk: one line naming the store
+            invalidate(kg.store)  # the snapshot no longer matches: readers use the disk
             kg.store.oxigraph.load(text.encode(), ox.RdfFormat.N_QUADS)  # one transaction
             if kg.store.has_graph(INFERRED_GRAPH_IRI):
                 kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
