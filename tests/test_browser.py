@@ -98,11 +98,13 @@ def test_from_a_question_to_p53_to_selinexor_ic50(
     expect(page).to_have_title("XPO1 inhibition and apoptosis: a knowledge graph · xpo1kg")
     expect(page.locator(".card", has_text="proteins")).to_contain_text("18")
 
-    page.get_by_role("link", name="XPO1 cargo whose nuclear retention triggers apoptosis").click()
+    page.get_by_role(
+        "link", name="XPO1 cargo whose nuclear retention triggers, or can induce, apoptosis"
+    ).click()
     expect(page).to_have_url(server.base + "/questions/cargo_triggering_apoptosis")
     results = page.locator("table#results")
     expect(results.locator("thead th").first).to_have_text("cargo")
-    expect(results.locator("tbody tr")).to_have_count(6)
+    expect(results.locator("tbody tr")).to_have_count(7)
     expect(results.locator("tbody tr").first).to_contain_text("P04637")
 
     results.get_by_role("link", name="TP53", exact=True).click()

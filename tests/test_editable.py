@@ -66,7 +66,7 @@ def test_edits_to_data_ontology_and_queries_are_seen_without_reinstalling(
     venv: Path, checkout: Path, tmp_path: Path
 ) -> None:
     before = xpo1kg(venv, tmp_path, "query", "cargo_triggering_apoptosis")
-    assert before.splitlines()[-1] == "(6 rows)"
+    assert before.splitlines()[-1] == "(7 rows)"
     assert "edited_question" not in xpo1kg(venv, tmp_path, "queries")
 
     proteins = checkout / "data" / "proteins.ttl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ def test_store_validation_uses_the_fast_engine_and_catches_errors(
     runner = CliRunner()
     store = tmp_path / "store"
     assert runner.invoke(main, ["load", str(broken), "--store", str(store)]).exit_code == 0
+    gc.collect()  # close the writer's store: an Oxigraph directory is opened once per process
     result = runner.invoke(main, ["validate", "--store", str(store)])
     assert result.exit_code == 1
     assert any("xo:value" in line for line in result.stdout.splitlines())

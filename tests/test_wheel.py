@@ -64,8 +64,8 @@ def test_installed_command_answers_the_main_question(venv: Path, tmp_path: Path)
     result = run([str(venv / BIN / "xpo1kg"), "query", "cargo_triggering_apoptosis"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "TP53" in result.stdout
-    assert "(6 rows)" in result.stdout
-    assert result.stdout.splitlines()[-1] == "(6 rows)"
+    assert "(7 rows)" in result.stdout
+    assert result.stdout.splitlines()[-1] == "(7 rows)"
 
 
 def test_installed_package_validates(venv: Path, tmp_path: Path) -> None:
