@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.cli.options import reports_errors
 from xpo1kg.ingest.pipeline import IngestResult, ingest
 from xpo1kg.ingest.values import IngestError, read_table
 from xpo1kg.rdf.namespaces import compress
@@ -112,6 +112,7 @@ def _report(result: IngestResult, dry_run: bool) -> None:
     help="With --allow-new: the target that new inhibitors inhibit, as the source states it.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@reports_errors
 def ingest_command(
     file: Path,
     source: str | None,
@@ -144,15 +145,9 @@ def ingest_command(
                 progress=advance,
                 note=(lambda text: click.echo(text, err=True)) if large else lambda _: None,
             )
-    except IngestError as problems:
+    except IngestError as problems:  # every bad row first, then the one-line summary
         for line in problems.lines():
             click.echo(line, err=True)
         click.echo(f"error: {problems}", err=True)
         sys.exit(problems.exit_code)
-    except InputError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    except XPO1KGError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
     _report(result, dry_run)
