@@ -1,6 +1,6 @@
 """Whether the browser tests can run: Debian's Chromium is there, or why it is not.
 
-``scripts/test.sh`` (the README's test command) installs Chromium when it can (root or passwordless
+``scripts/install-test-tools.sh`` (part of the README's test command) installs Chromium when it can (root or passwordless
 sudo). Where it could not, the browser tests are skipped with the reason, except under ``CI=true``:
 CI must run them, so there a missing browser fails the run.
 """
@@ -34,7 +34,7 @@ def browser_decision(chromium: Path, env: Mapping[str, str]) -> BrowserDecision:
         return BrowserDecision("run", f"browser: {chromium}")
     missing = (
         f"{chromium} is missing (install it with `apt-get install -y --no-install-recommends "
-        "chromium`, as root; scripts/test.sh does when it can)"
+        "chromium`, as root; scripts/install-test-tools.sh does when it can)"
     )
     if on_ci(env):
         return BrowserDecision("fail", f"browser: {missing}; CI=true requires the browser tests")

@@ -1,6 +1,6 @@
 """A biologist's path through the pages, in a real headless Chromium (Debian's, driven by Playwright).
 
-The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``scripts/test.sh`` installs it
+The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``scripts/install-test-tools.sh`` installs it
 when it can). Without it the tests are skipped with the reason, except under ``CI=true``, where
 they fail: CI must run them (``tests/browser_setup.py``).
 """

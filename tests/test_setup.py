@@ -50,16 +50,15 @@ def test_a_directory_is_not_a_browser(tmp_path: Path) -> None:
     assert browser_decision(tmp_path, {}).action == "skip"
 
 
-def test_test_script_is_valid_bash_and_installs_debians_chromium() -> None:
-    script = ROOT / "scripts" / "test.sh"
+def test_test_tools_script_is_valid_bash_and_installs_debians_packages() -> None:
+    script = ROOT / "scripts" / "install-test-tools.sh"
     checked = subprocess.run(
         ["bash", "-n", str(script)], check=False, capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stderr
     text = script.read_text(encoding="utf-8")
     assert "apt-get install -y -qq --no-install-recommends chromium" in text
-    assert 'pip install --quiet ".[test]"' in text
-    assert 'exec .venv/bin/pytest "$@"' in text
+    assert "bash scripts/install-virtuoso.sh" in text
 
 
 def test_xdist_groups_table_matches_the_modules_marks() -> None:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: install the project with its test tools into .venv, install what the
-# suite needs from the system (Debian's Chromium, for the browser tests) when it can, and run the
-# tests. Arguments are passed to pytest, e.g. `bash scripts/test.sh -m "not slow"`.
+# The system packages the test suite needs, for the README's test command: Debian's Chromium (the
+# browser tests) and Virtuoso (tests against a second SPARQL server), installed when it can be
+# (root or passwordless sudo). It says in one line what it could not install; those tests are then
+# skipped (and fail under CI=true).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,3 @@ install_chromium
 # Debian's Virtuoso, for tests/test_virtuoso.py (never started as a system service); the script
 # says in one line when it cannot install it, and those tests are then skipped (or fail under CI).
 bash scripts/install-virtuoso.sh || echo "virtuoso: could not be installed: the Virtuoso tests will be skipped"
-python3 -m venv .venv
-.venv/bin/pip install --quiet ".[test]"
-exec .venv/bin/pytest "$@"
