@@ -106,3 +106,24 @@ def one_worker_server() -> Iterator[RunningServer]:
     """One ``xpo1kg serve --workers 1``, for the page tests that only read from it."""
     with running_server("--workers", "1") as running:
         yield running
+
+
+# A measurement that breaks several shapes (wrong inhibitor type, value 0, no unit, no evidence):
+# the validation tests' shared bad file.
+BROKEN = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .
+@prefix xr: <https://w3id.org/xpo1kg/resource/> .
+@prefix bao: <http://www.bioassayontology.org/bao#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+xr:IC50_broken a xo:IC50Measurement ; rdfs:label "broken" ; xo:hasEndpoint bao:BAO_0000190 ;
+    xo:hasInhibitor xr:TP53 ; xo:hasCellLine xr:A2780 ; xo:value 0.0 ;
+    dcterms:source xr:BenchChemGuide2025 .
+"""
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A Turtle file with one broken IC50 measurement."""
+    path = tmp_path / "broken.ttl"
+    path.write_text(BROKEN, encoding="utf-8")
+    return path

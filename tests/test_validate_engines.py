@@ -5,27 +5,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from xpo1kg.cli import main
-
-BROKEN = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .
-@prefix xr: <https://w3id.org/xpo1kg/resource/> .
-@prefix bao: <http://www.bioassayontology.org/bao#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-xr:IC50_broken a xo:IC50Measurement ; rdfs:label "broken" ; xo:hasEndpoint bao:BAO_0000190 ;
-    xo:hasInhibitor xr:TP53 ; xo:hasCellLine xr:A2780 ; xo:value 0.0 ;
-    dcterms:source xr:BenchChemGuide2025 .
-"""
-
-
-@pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    path = tmp_path / "broken.ttl"
-    path.write_text(BROKEN, encoding="utf-8")
-    return path
 
 
 def test_engines_agree_on_a_broken_file(broken: Path) -> None:
