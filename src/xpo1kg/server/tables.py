@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from rdflib.term import URIRef
 
 from xpo1kg.rdf.namespaces import XO, XR, compress
+from xpo1kg.server.xrefs import xref_from_property
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
@@ -71,13 +72,23 @@ def local_href(iri: str) -> str | None:
     return None
 
 
-def column_title(variable: str) -> str:
-    """Turn a query variable into a column heading.
+#: Identifier columns of the competency queries (by variable) and the property whose database
+#: pages they link to (through :mod:`xpo1kg.server.xrefs`).
+IDENTIFIER_COLUMNS = {"uniprot": str(XO.uniprotAccession), "cellosaurus": str(XO.cellosaurusId)}
 
-    >>> column_title("cell_line_label")
-    'cell line'
+
+def column_title(variable: str) -> str:
+    """Turn a query variable into a column heading, with its unit in brackets.
+
+    >>> column_title("cell_line_label"), column_title("ic50_nM"), column_title("mean_pIC50")
+    ('cell line', 'IC50 (nM)', 'mean pIC50')
     """
-    return variable.removesuffix("_label").replace("_", " ")
+    words = variable.removesuffix("_label")
+    unit = ""
+    if words.endswith("_nM"):
+        words, unit = words.removesuffix("_nM"), " (nM)"
+    title = words.replace("_", " ").replace("ic50", "IC50")
+    return title + unit if title else unit.strip(" ()")
 
 
 def _describes(kg: KnowledgeGraph, iri: str) -> bool:
@@ -137,6 +148,9 @@ def table_from_bindings(
 
     A column ``x`` that has an ``x_label`` companion shows the labels as links to ``x``, and the
     ``x_label`` column is left out.
+    An ``x_label`` column without its ``x`` links each label to the one entity of the graph with
+    that label (if exactly one has it); identifier columns (:data:`IDENTIFIER_COLUMNS`) link to
+    the database's page.
     """
     paired = {v for v in variables if f"{v}_label" in variables}
     shown = [v for v in variables if not (v.endswith("_label") and v[: -len("_label")] in paired)]
@@ -146,6 +160,27 @@ def table_from_bindings(
         for variable in shown:
             label_term = row.get(f"{variable}_label") if variable in paired else None
             label = label_term.get("value") if label_term else None
-            cells.append(_json_cell(kg, row.get(variable), label))
+            cell = _json_cell(kg, row.get(variable), label)
+            if cell.href is None and cell.text:
+                if variable in IDENTIFIER_COLUMNS:
+                    cell = _identifier_cell(IDENTIFIER_COLUMNS[variable], cell)
+                elif variable.endswith("_label"):
+                    cell = _labelled_cell(kg, cell)
+            cells.append(cell)
         body.append(tuple(cells))
     return Table(tuple(column_title(v) for v in shown), tuple(body))
+
+
+def _identifier_cell(prop: str, cell: Cell) -> Cell:
+    xref = xref_from_property(prop, cell.text)
+    return Cell(cell.text, xref.href, external=bool(xref.href), hint=xref.database)
+
+
+def _labelled_cell(kg: KnowledgeGraph, cell: Cell) -> Cell:
+    """Link a label to the one entity of the graph whose label it is exactly."""
+    owners = {h.iri for h in kg.search_index.named(cell.text) if h.label == cell.text}
+    if len(owners) != 1:
+        return cell
+    (iri,) = owners
+    href = local_href(iri) or "/resource?" + urlencode({"iri": iri})
+    return Cell(cell.text, href, hint=iri)
