@@ -109,7 +109,7 @@ def test_from_a_question_to_p53_to_selinexor_ic50(
 
     results.get_by_role("link", name="TP53", exact=True).click()
     expect(page).to_have_url(server.base + "/resource/TP53")
-    expect(page.locator("h1")).to_have_text("TP53")
+    expect(page.locator("h1")).to_have_text("p53 TP53")  # the common name, the symbol beside
     expect(page.locator(".synonyms")).to_contain_text("p53")
     uniprot = page.get_by_role("link", name="P04637")
     expect(uniprot).to_have_attribute("href", "https://www.uniprot.org/uniprotkb/P04637/entry")

@@ -556,7 +556,7 @@ def _page(request: Request, path: str) -> HTMLResponse:
 
 
 def _route(path: str) -> None:
-    def show(request: Request) -> HTMLResponse:
+    async def show(request: Request) -> HTMLResponse:
         return _page(request, path)
 
     show.__doc__ = f"The browse page {path}: a table that can be filtered and sorted."

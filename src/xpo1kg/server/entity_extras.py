@@ -318,7 +318,7 @@ def entity_extras(kg: KnowledgeGraph, iri: str, label: str) -> Extras:
 
 
 @router.get("/resource/{local:path}/neighbourhood.cyjs")
-def neighbourhood_json(request: Request, local: str) -> JSONResponse:
+async def neighbourhood_json(request: Request, local: str) -> JSONResponse:
     """Return the entity's neighbourhood as Cytoscape JSON."""
     iri = checked_iri(str(XR) + local, "entity")
     near = neighbourhood(request.app.state.kg, iri)
@@ -332,7 +332,7 @@ def neighbourhood_json(request: Request, local: str) -> JSONResponse:
 
 
 @router.get("/figures/{name}.svg")
-def figure(request: Request, name: str) -> Response:
+async def figure(request: Request, name: str) -> Response:
     """Return a figure of the graph as SVG (drawn on the first request, then kept)."""
     state = request.app.state
     if getattr(state, "figure_svgs", None) is None:

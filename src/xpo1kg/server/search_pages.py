@@ -145,7 +145,7 @@ def unknown_entity_page(kg: KnowledgeGraph, iri: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "") -> HTMLResponse:
+async def search_page(request: Request, q: str = "") -> HTMLResponse:
     """Show the entities whose names match ``q`` (labels, synonyms, identifiers; typos allowed)."""
     kg: KnowledgeGraph = request.app.state.kg
     results = _search(kg, q, RESULTS)
@@ -157,6 +157,6 @@ def search_page(request: Request, q: str = "") -> HTMLResponse:
 
 
 @router.get("/search/complete")
-def complete(request: Request, q: str = "") -> JSONResponse:
+async def complete(request: Request, q: str = "") -> JSONResponse:
     """Completion for the header's search box: up to 10 entities as JSON."""
     return JSONResponse(completions(request.app.state.kg, q))
