@@ -84,7 +84,7 @@ def test_completion_answers_json_in_rank_order(server: RunningServer) -> None:
         "url": "/resource/selinexor",
         "matched": "selinexor",
     }
-    assert [f["label"] for f in get(server, "/search/complete", q="SKOV3").json()][0] == "SK-OV-3"
+    assert get(server, "/search/complete", q="SKOV3").json()[0]["label"] == "SK-OV-3"
     assert get(server, "/search/complete", q="").json() == []
     assert len(get(server, "/search/complete", q="c").json()) == 10  # at most ten
 
@@ -147,7 +147,7 @@ def test_home_lists_the_main_question_first_and_links_the_counts(server: Running
     for name, path in [("proteins", "/proteins"), ("cell lines", "/cell-lines"),
                        ("measurements", "/measurements"), ("cancer types", "/cancers")]:  # fmt: skip
         assert any(h == path and t.endswith(name) for h, t in page.links), name
-    assert [q.name for q in ordered_questions()][0] == MAIN_QUESTION
+    assert ordered_questions()[0].name == MAIN_QUESTION
     assert sorted(q.name for q in ordered_questions()) == sorted(q.name for q in list_queries())
 
 
@@ -249,7 +249,7 @@ def test_entity_page_shows_the_common_name_first(server: RunningServer, kg: Know
 
 def test_inhibitor_page_has_an_ic50_chart_and_inferred_links(server: RunningServer) -> None:
     text = get(server, "/resource/selinexor").text
-    chart = re.search(r'<svg class="ic50-chart".*?</svg>', text, re.S)
+    chart = re.search(r'<svg class="ic50-chart".*?</svg>', text, re.DOTALL)
     assert chart is not None
     svg = chart.group()
     assert svg.count("<circle") == 2 and svg.count("<rect") == 1  # two values, one range
@@ -262,7 +262,7 @@ def test_neighbourhood_view_and_cytoscape_export(server: RunningServer, kg: Know
     assert '<svg class="neighbourhood"' in text
     assert (
         'href="/resource/TP53"'
-        in re.search(r'<svg class="neighbourhood".*?</svg>', text, re.S).group()
+        in re.search(r'<svg class="neighbourhood".*?</svg>', text, re.DOTALL).group()
     )  # type: ignore[union-attr]
     page = Page(text)
     assert page.href_of("Export as Cytoscape JSON") == "/resource/BBC3/neighbourhood.cyjs"
