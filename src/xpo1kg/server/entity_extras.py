@@ -11,6 +11,7 @@ Cytoscape desktop or cytoscape.js) and ``/figures/{name}.svg`` (a figure of
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
@@ -63,17 +64,41 @@ def _names(kg: KnowledgeGraph) -> dict[str, figure_data.Named]:
     return figure_data.names(kg)
 
 
+_SYMBOL_QUOTES = """
+SELECT ?e ?symbol ?quote WHERE {
+  ?e xo:geneSymbol ?symbol ; rdfs:label ?symbol .
+  OPTIONAL { ?axiom owl:annotatedSource|owl:annotatedTarget ?e ; xo:supportingText ?quote }
+}
+"""
+
+
+@lru_cache(maxsize=8)
+def _symbols(kg: KnowledgeGraph) -> frozenset[str]:
+    """Return the entities labelled by their gene symbol that their sources' quotes never use."""
+    labelled: set[str] = set()
+    quoted: set[str] = set()
+    for e, symbol, quote in kg.query(_SYMBOL_QUOTES).rows:
+        labelled.add(str(e))
+        if quote is not None and re.search(rf"(?<!\w){re.escape(str(symbol))}(?!\w)", str(quote)):
+            quoted.add(str(e))
+    return frozenset(labelled - quoted)
+
+
 def common_name(kg: KnowledgeGraph, iri: str) -> str:
-    """Return the name the sources use for an entity when it differs from its label, else ''.
+    """Return the name biologists use for a gene product labelled by its symbol, else ''.
 
     It is the synonym (``skos:altLabel``) that the entity's supporting quotes use most (see
-    :func:`xpo1kg.figures.data.names`): p53 for TP53, PUMA for BBC3.
+    :func:`xpo1kg.figures.data.names`): p53 for TP53, PUMA for BBC3. Only entities labelled
+    by their gene symbol get one (a drug's brand name is not its common name), and only when
+    the quotes never write the symbol itself (they call XPO1 "XPO1", not only "CRM1").
 
     >>> from xpo1kg import load_graph
     >>> kg = load_graph()
-    >>> common_name(kg, "https://w3id.org/xpo1kg/resource/TP53"), common_name(kg, str(XR.XPO1))
-    ('p53', '')
+    >>> [common_name(kg, str(XR) + n) for n in ("TP53", "XPO1", "selinexor")]
+    ['p53', '', '']
     """
+    if iri not in _symbols(kg):
+        return ""
     named = _names(kg).get(iri)
     return named.alias if named is not None else ""
 
@@ -220,8 +245,10 @@ def neighbourhood(kg: KnowledgeGraph, iri: str) -> Neighbourhood | None:
     return Neighbourhood(tuple(nodes), tuple(edges), truncated)
 
 
-_SIZE = 640
-_RADIUS = 235
+_SIZE = 560
+_RADIUS = 200
+#: Longest node label drawn (longer ones are cut with "…"; the full label is the tooltip).
+_LABEL_CHARS = 30
 
 
 def neighbourhood_svg(near: Neighbourhood) -> str:
@@ -235,8 +262,8 @@ def neighbourhood_svg(near: Neighbourhood) -> str:
         places[n.iri] = (middle + _RADIUS * math.cos(angle), middle + _RADIUS * math.sin(angle))
     parts = [
         (
-            f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="-90 0 '
-            f'{_SIZE + 180} {_SIZE}" role="img" aria-labelledby="neighbourhood-title">'
+            f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="-200 0 '
+            f'{_SIZE + 400} {_SIZE}" role="img" aria-labelledby="neighbourhood-title">'
         ),
         (
             f'<title id="neighbourhood-title">{escape(centre.label)} and the '
@@ -263,13 +290,23 @@ def neighbourhood_svg(near: Neighbourhood) -> str:
         body = (
             f'<circle class="node{" centre" if n.centre else ""}" cx="{x:.1f}" cy="{y:.1f}" '
             f'r="{11 if n.centre else 7}"/>'
-            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(n.label)}</text>'
+            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
+            f"<title>{escape(n.label)}</title>{escape(_short(n.label))}</text>"
         )
         if n.href and not n.centre:
             body = f'<a class="node-link" href="{escape(n.href)}" data-node="{escape(n.iri)}">{body}</a>'
         parts.append(body)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _short(label: str) -> str:
+    """Cut a long label for drawing.
+
+    >>> _short("IC50 range of selinexor over bladder cancer cell lines (various)")
+    'IC50 range of selinexor over …'
+    """
+    return label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1].rstrip() + " …"
 
 
 def _label(near: Neighbourhood, iri: str) -> str:

@@ -177,12 +177,14 @@ def chart_svg(rows: list[ChartRow], title: str) -> str:
         return ""
     low, high = _decades(drawn)
     span = high - low
+    # Room for the longest label (about 7.5 px a character at the chart's 13 px text).
+    label_width = min(_LABEL_WIDTH, max(80, round(7.5 * max(len(r.label) for r in drawn)) + 16))
 
     def x(value: float) -> float:
-        return _LABEL_WIDTH + (math.log10(value) - low) / span * _PLOT_WIDTH
+        return label_width + (math.log10(value) - low) / span * _PLOT_WIDTH
 
     height = _TOP + _ROW * len(drawn) + _BOTTOM
-    width = _LABEL_WIDTH + _PLOT_WIDTH + 30
+    width = label_width + _PLOT_WIDTH + 60
     parts = [
         (
             f'<svg class="ic50-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
@@ -193,20 +195,20 @@ def chart_svg(rows: list[ChartRow], title: str) -> str:
     ]
     bottom = _TOP + _ROW * len(drawn)
     for decade in range(low, high + 1):
-        gx = _LABEL_WIDTH + (decade - low) / span * _PLOT_WIDTH
+        gx = label_width + (decade - low) / span * _PLOT_WIDTH
         parts.append(
             f'<line class="grid" x1="{gx:.1f}" y1="{_TOP - 6}" x2="{gx:.1f}" y2="{bottom}"/>'
             f'<text class="tick" x="{gx:.1f}" y="{bottom + 16}" text-anchor="middle">'
             f"{escape(_number(10.0**decade))}</text>"
         )
     parts.append(
-        f'<text class="axis" x="{_LABEL_WIDTH + _PLOT_WIDTH / 2:.1f}" y="{bottom + 34}" '
+        f'<text class="axis" x="{label_width + _PLOT_WIDTH / 2:.1f}" y="{bottom + 34}" '
         'text-anchor="middle">IC50 (nM, log scale)</text>'
     )
     for i, row in enumerate(drawn):
         y = _TOP + _ROW * i + _ROW / 2
         label = escape(row.label)
-        text = f'<text class="label" x="{_LABEL_WIDTH - 8}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
+        text = f'<text class="label" x="{label_width - 8}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
         if row.href:
             text = f'<a href="{escape(row.href)}">{text}</a>'
         parts.append(text)
