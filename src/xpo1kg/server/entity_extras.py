@@ -35,6 +35,7 @@ __all__ = [
     "Neighbourhood",
     "common_name",
     "entity_extras",
+    "figure_caption",
     "figures_of",
     "neighbourhood",
     "router",
@@ -121,6 +122,17 @@ def _iris(value: Any) -> Iterator[str]:
 @lru_cache(maxsize=8)
 def _figure_members(kg: KnowledgeGraph) -> dict[str, frozenset[str]]:
     return {name: frozenset(_iris(read(kg))) for name, read in FIGURES.items()}
+
+
+def figure_caption(name: str) -> str:
+    """Return a short caption for a figure's file name.
+
+    >>> figure_caption("figure2_p53_pathway")
+    'Figure 2: p53 pathway'
+    """
+    head, _, rest = name.partition("_")
+    number = head.removeprefix("figure")
+    return f"Figure {number}: {rest.replace('_', ' ')}" if number.isdigit() else name
 
 
 def figures_of(kg: KnowledgeGraph, iri: str) -> list[str]:

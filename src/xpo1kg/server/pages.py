@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
-from xpo1kg.server.entity_extras import entity_extras
+from xpo1kg.server.entity_extras import entity_extras, figure_caption
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
 from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
@@ -252,7 +252,13 @@ def entity_html(kg: KnowledgeGraph, iri: str) -> str | None:
     if view is None:
         return None
     extras = entity_extras(kg, iri, view.label)
-    return render("entity.html", view=view, extras=extras, alternates=alternates(iri))
+    return render(
+        "entity.html",
+        view=view,
+        extras=extras,
+        alternates=alternates(iri),
+        figure_caption=figure_caption,
+    )
 
 
 def install(app: FastAPI) -> None:
