@@ -190,7 +190,7 @@ def test_browse_pages_are_served(server: RunningServer, path: str) -> None:
 
 def test_proteins_filtered_by_role_and_sorted(server: RunningServer) -> None:
     page = Page(get(server, "/proteins", role="BH3-only protein").text)
-    assert [r[0] for r in page.tables["browse"]] == ["BBC3", "PMAIP1"]
+    assert [r[:2] for r in page.tables["browse"]] == [["BBC3", "PUMA"], ["PMAIP1", "Noxa"]]
     assert page.href_of("Q9BXH1") == "https://www.uniprot.org/uniprotkb/Q9BXH1/entry"
     down = Page(get(server, "/proteins", sort="-protein").text).tables["browse"]
     up = Page(get(server, "/proteins", sort="protein").text).tables["browse"]

@@ -24,6 +24,7 @@ from rdflib.term import Node, URIRef
 
 from xpo1kg.query.catalog import list_queries
 from xpo1kg.rdf.namespaces import PREFIXES, XO, XR
+from xpo1kg.server.entity_extras import common_name
 from xpo1kg.server.ic50 import measurements
 from xpo1kg.server.pages import ordered_questions, render
 from xpo1kg.server.tables import Cell, iri_cell
@@ -168,6 +169,7 @@ def _proteins(kg: KnowledgeGraph) -> Listing:
     g = _Graph(kg)
     columns = (
         Column("protein", "protein"),
+        Column("common", "name in the sources"),
         Column("names", "also known as"),
         Column("role", "role"),
         Column("cargo", "XPO1 cargo"),
@@ -190,6 +192,7 @@ def _proteins(kg: KnowledgeGraph) -> Listing:
                 columns,
                 [
                     (g.link(iri),),
+                    (Cell(common_name(kg, iri)),),
                     _texts(v[str(SKOS.altLabel)]),
                     roles,
                     (Cell("yes" if is_cargo else ""),),

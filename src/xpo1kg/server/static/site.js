@@ -18,6 +18,7 @@
     list.textContent = "";
     active = -1;
     input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
   }
 
   function mark(index) {
@@ -27,6 +28,7 @@
     links.forEach(function (link, i) {
       link.parentNode.setAttribute("aria-selected", i === active ? "true" : "false");
     });
+    input.setAttribute("aria-activedescendant", links[active].parentNode.id);
   }
 
   function show(found) {
@@ -103,9 +105,22 @@
       rows.forEach(function (row) { body.appendChild(row); });
       headings.forEach(function (other) { other.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      var order = (descending ? "-" : "") + th.getAttribute("data-key");
       var url = new URL(window.location.href);
-      url.searchParams.set("sort", (descending ? "-" : "") + th.getAttribute("data-key"));
+      url.searchParams.set("sort", order);
       window.history.replaceState(null, "", url.toString());
+      // The filter form keeps the order when it is submitted next.
+      var form = document.querySelector("form.filters");
+      if (form) {
+        var kept = form.querySelector('input[name="sort"]');
+        if (!kept) {
+          kept = document.createElement("input");
+          kept.type = "hidden";
+          kept.name = "sort";
+          form.appendChild(kept);
+        }
+        kept.value = order;
+      }
     });
   });
 })();
