@@ -58,7 +58,8 @@ def test_search_with_completion_from_the_header(
     traffic = Traffic(page)
     page.goto(server.base + "/")
     box = page.get_by_role("searchbox", name="Search the graph")
-    box.press_sequentially("puma", delay=30)
+    with page.expect_response(lambda answer: answer.url.endswith("/search/complete?q=puma")):
+        box.press_sequentially("puma", delay=30)
     suggestions = page.locator("#site-search-list li")
     expect(suggestions.first).to_contain_text("BBC3")
     expect(suggestions.first).to_contain_text("PUMA")
@@ -73,7 +74,10 @@ def test_search_with_completion_from_the_header(
     box.press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q=selinexr$"))
     expect(page.locator("#search-results tbody tr").first).to_contain_text("selinexor")
-    assert traffic.remote() == [] and traffic.failed == []
+    # A request still under way when the page changes (a completion, a figure still being drawn)
+    # is cancelled by the browser: that is not a failure.
+    failed = [f for f in traffic.failed if not f.endswith("net::ERR_ABORTED")]
+    assert traffic.remote() == [] and failed == []
 
 
 def test_unknown_entity_suggests_the_closest(

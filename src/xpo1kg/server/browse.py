@@ -183,7 +183,6 @@ def _proteins(kg: KnowledgeGraph) -> Listing:
     for iri in iris:
         v = found[iri]
         roles = g.types(v[str(RDF.type)])
-        xrefs = [xref_from_curie(str(c)) for c in v[_XREF]]
         uniprot = [xref_from_property(str(XO.uniprotAccession), str(a)) for a in
                    v[str(XO.uniprotAccession)]]  # fmt: skip
         is_cargo = any(str(o) == str(XR.XPO1) for o in v[exported])
@@ -197,7 +196,9 @@ def _proteins(kg: KnowledgeGraph) -> Listing:
                     roles,
                     (Cell("yes" if is_cargo else ""),),
                     _xref_cells(uniprot),
-                    _xref_cells([x for x in xrefs if x.accession and "HGNC" in x.database]),
+                    _xref_cells(
+                        [xref_from_curie(str(c)) for c in v[_XREF] if str(c).startswith("HGNC:")]
+                    ),
                 ],
                 {
                     "role": frozenset(c.text for c in roles),

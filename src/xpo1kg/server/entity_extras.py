@@ -257,25 +257,33 @@ def neighbourhood(kg: KnowledgeGraph, iri: str) -> Neighbourhood | None:
     return Neighbourhood(tuple(nodes), tuple(edges), truncated)
 
 
-_SIZE = 560
-_RADIUS = 200
+_WIDTH = 560
+_SPREAD = 220  # horizontal distance of the two columns of neighbours from the entity
+_ROW = 26
 #: Longest node label drawn (longer ones are cut with "…"; the full label is the tooltip).
 _LABEL_CHARS = 30
 
 
 def neighbourhood_svg(near: Neighbourhood) -> str:
-    """Draw the neighbourhood: the entity in the middle, linked nodes around it (links)."""
+    """Draw the neighbourhood: the entity in the middle, linked nodes in two columns (links).
+
+    Labels face outwards, one row each, so that none overlaps another whatever the count.
+    """
     centre = next(n for n in near.nodes if n.centre)
     around = [n for n in near.nodes if not n.centre]
-    middle = _SIZE / 2
-    places = {centre.iri: (middle, middle)}
-    for i, n in enumerate(around):
-        angle = 2 * math.pi * i / len(around) - math.pi / 2
-        places[n.iri] = (middle + _RADIUS * math.cos(angle), middle + _RADIUS * math.sin(angle))
+    left = around[: (len(around) + 1) // 2]
+    right = around[len(left) :]
+    height = max(160, _ROW * len(left) + 40)
+    middle = _WIDTH / 2
+    places = {centre.iri: (middle, height / 2)}
+    for column, side in ((left, -1), (right, 1)):
+        top = (height - _ROW * (len(column) - 1)) / 2
+        for i, n in enumerate(column):
+            places[n.iri] = (middle + side * _SPREAD, top + _ROW * i)
     parts = [
         (
-            f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="-200 0 '
-            f'{_SIZE + 400} {_SIZE}" role="img" aria-labelledby="neighbourhood-title">'
+            f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="-180 0 '
+            f'{_WIDTH + 360} {height}" role="img" aria-labelledby="neighbourhood-title">'
         ),
         (
             f'<title id="neighbourhood-title">{escape(centre.label)} and the '
@@ -296,9 +304,9 @@ def neighbourhood_svg(near: Neighbourhood) -> str:
         )
     for n in near.nodes:
         x, y = places[n.iri]
-        anchor = "middle" if n.centre or abs(x - middle) < 40 else "start" if x > middle else "end"
+        anchor = "middle" if n.centre else "start" if x > middle else "end"
         dx = 0 if anchor == "middle" else 12 if anchor == "start" else -12
-        dy = -14 if n.centre else (4 if anchor != "middle" else (-12 if y < middle else 22))
+        dy = -16 if n.centre else 4
         body = (
             f'<circle class="node{" centre" if n.centre else ""}" cx="{x:.1f}" cy="{y:.1f}" '
             f'r="{11 if n.centre else 7}"/>'
