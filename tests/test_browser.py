@@ -131,7 +131,9 @@ def test_from_a_question_to_p53_to_selinexor_ic50(
     assert shot.stat().st_size > 10_000
 
     assert len(traffic.requests) >= 8  # pages, style sheets and scripts were really fetched
-    assert traffic.failed == []
+    # An entity page's figure still being drawn when the next page opens is cancelled by the
+    # browser (net::ERR_ABORTED): that is not a failure.
+    assert [f for f in traffic.failed if not f.endswith("net::ERR_ABORTED")] == []
     assert traffic.remote() == []
 
 
