@@ -139,8 +139,8 @@ class CompetencyQuery:
     parameters: tuple[QueryParameter, ...] = field(default=())
 
     def __repr__(self) -> str:
-        params = "".join(f" {p.name}=" for p in self.parameters)
-        return f"<CompetencyQuery {self.name}: {self.title!r}{params and ' params:' + params}>"
+        params = ", ".join(p.name for p in self.parameters)
+        return f"<CompetencyQuery {self.name}({params}): {self.title!r}>"
 
     def parameter(self, name: str) -> QueryParameter:
         """Return the parameter called ``name``; an unknown name is an :class:`InputError`."""

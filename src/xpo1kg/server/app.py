@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xpo1kg.errors import XPO1KGError
-from xpo1kg.server import dereference, explain_page, pages, protocol
+from xpo1kg.server import api_routes, dereference, editor, explain_page, openapi, pages, protocol
 from xpo1kg.server.limits import RequestSizeLimit
 from xpo1kg.server.negotiation import parse_accept
 from xpo1kg.server.problems import one_line, phrase, shown, status_of
@@ -186,6 +186,9 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
     app.state.runner = runner
     app.state.settings = settings
     app.include_router(protocol.router)
+    app.include_router(api_routes.router)
+    app.include_router(editor.router)
+    openapi.install(app)
     app.include_router(dereference.router)
     pages.install(app)
     app.add_exception_handler(XPO1KGError, _library_error)
