@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.server.negotiation import parse_accept
 from xpo1kg.server.pages import _answer as answer_of
 from xpo1kg.server.pages import render
@@ -40,6 +41,12 @@ DOWNLOADS = (
     ("CSV for Excel", "csv-excel"),
 )
 _HTML = ("text/html", "application/xhtml+xml")
+#: Prefixes the results table abbreviates IRIs with, besides those the query declares.
+_DISPLAY_PREFIXES = {
+    name: PREFIXES[name]
+    for name in ("xo", "xr", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "obo", "uniprot")
+    if name in PREFIXES
+}
 
 
 def _example(name: str | None) -> CompetencyQuery | None:
@@ -73,7 +80,8 @@ async def editor_page(
         "example_data": {q.name: {"title": q.title, "sparql": q.sparql} for q in questions},
         "chosen": chosen.name if chosen else "",
         "text": query or "",
-        "downloads": DOWNLOADS,
+        "downloads": _downloads(query or ""),
+        "display_prefixes": _DISPLAY_PREFIXES,
         "answer": None,
         "error": None,
     }
@@ -103,8 +111,11 @@ async def query_page(
 
 
 def browser_wants_editor(request: Request, params: dict[str, list[str]]) -> bool:
-    """Return True for a browser's GET of ``/sparql``: HTML first in Accept, no ``format=``."""
-    if request.method not in ("GET", "HEAD") or "format" in params:
+    """Return True for a browser's GET of ``/sparql``: HTML first in Accept, only ``query=``.
+
+    Any other parameter (``format=``, graph IRIs...) keeps the protocol's answer (or its error).
+    """
+    if request.method not in ("GET", "HEAD") or not set(params) <= {"query"}:
         return False
     ranges = parse_accept(request.headers.get("accept"))
     return bool(ranges) and ranges[0][0] in _HTML

@@ -11,6 +11,7 @@
   if (!root || !mount || typeof Yasgui === "undefined") return;
   var endpoint = new URL(root.getAttribute("data-endpoint"), window.location.href).href;
   var examples = JSON.parse(document.getElementById("example-queries").textContent);
+  var displayPrefixes = JSON.parse(document.getElementById("display-prefixes").textContent);
   var Yasqe = Yasgui.Yasqe;
 
   // The graph's terms and prefixes, fetched once from this server.
@@ -87,7 +88,10 @@
     Table.defaults.openIriInNewWindow = false;
     var link = Table.prototype.getUriLinkFromBinding;
     Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
-      return link.call(this, binding, prefixes).split("href='https://w3id.org/xpo1kg/").join("href='/");
+      var html = link.call(this, binding, prefixes);
+      if (binding.value.indexOf("https://w3id.org/xpo1kg/") !== 0) return html;
+      return html.replace(/href=(["'])https:\/\/w3id\.org\/xpo1kg\//, "href=$1/")
+        .replace(/ target=(["'])_blank\1/, "").replace(/ rel=(["'])noopener noreferrer\1/, "");
     };
     var literal = Table.prototype.formatLiteral;
     Table.prototype.formatLiteral = function (binding, prefixes) {
@@ -117,7 +121,7 @@
       prefixCcApi: null,
       value: "SELECT ?protein ?label WHERE {\n  ?protein xo:exportedBy xr:XPO1 ;\n           rdfs:label ?label .\n}\nORDER BY ?label\n"
     },
-    yasr: { prefixes: {} }
+    yasr: { prefixes: displayPrefixes }  // with the query's own PREFIX lines
   });
   document.documentElement.classList.add("editor-ready");
 
