@@ -15,6 +15,8 @@ from pathlib import Path
 
 from xpo1kg.errors import InputError
 from xpo1kg.publish.description import DESCRIPTION_PREFIXES, describe_dataset, distribution
+from xpo1kg.publish.kgx import kgx_tables
+from xpo1kg.publish.sparql_examples import EXAMPLE_PREFIXES, EXAMPLES_FILE, sparql_examples
 from xpo1kg.rdf.safefile import commit
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
@@ -66,8 +68,13 @@ def build_release(kg: KnowledgeGraph, progress: Progress = _quiet) -> dict[str, 
             files[name] = serialize_dataset(parts, export_format)
         else:
             files[name] = serialize(kg.graph, export_format)
+    progress(f"writing the competency queries as SPARQL examples in {EXAMPLES_FILE}")
+    files[EXAMPLES_FILE] = serialize(sparql_examples(), "ttl", EXAMPLE_PREFIXES)
+    progress("writing the KGX tables")
+    kgx = {f"{STEM}_{name}": content for name, content in kgx_tables(kg).items()}
     progress(f"describing the dataset in {DESCRIPTION_FILE}")
     described = [distribution(name, content) for name, content in files.items()]
+    files.update(kgx)  # in SHA256SUMS; the description lists the RDF files
     description = describe_dataset(kg, described)
     files[DESCRIPTION_FILE] = serialize(description, "ttl", DESCRIPTION_PREFIXES)
     files[CHECKSUMS_FILE] = checksums(files)
