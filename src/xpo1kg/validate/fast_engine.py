@@ -14,11 +14,19 @@ Stores must be filled through :func:`add_graph` (or :func:`to_store`): Oxigraph'
 normalise literals (``"1.50"^^xsd:decimal`` becomes ``"1.5"``, ``xsd:positiveInteger`` becomes
 ``xsd:integer``) and rename blank nodes, which would change what ``sh:datatype`` sees and what the
 results report. The SHACL subset compiled is described in :mod:`xpo1kg.validate.compiler`.
+
+Other shapes (``validate_fast(data, shapes=graph)``) are compiled shape by shape: a targeted shape
+that uses SHACL the compiler does not support is validated by pyshacl instead, over the same data
+graph, and the two reports are merged (sorted, each result once). The report's ``fallback`` names
+those shapes and why, and a :class:`FallbackWarning` says so once per validation: never a partial
+result in silence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -38,14 +46,23 @@ from xpo1kg.validate.compiler import (
     SKOLEM,
     TYPED,
     CompiledConstraint,
+    CompiledShapes,
     UnsupportedShapeError,
     compile_shapes,
     expand,
+    split_shapes,
 )
-from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult, _ontology, _shapes
+from xpo1kg.validate.pyshacl_engine import (
+    ValidationReport,
+    ValidationResult,
+    _ontology,
+    _shapes,
+    validate_graph,
+)
 
 __all__ = [
     "CompiledConstraint",
+    "FallbackWarning",
     "UnsupportedShapeError",
     "add_graph",
     "compile_shapes",
@@ -69,9 +86,28 @@ _PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
 _PASSING = ("sh:Warning", "sh:Info")  # allow_warnings and allow_infos, as validate_graph asks
 
 
+class FallbackWarning(UserWarning):
+    """Some shapes use SHACL the fast engine does not compile: pyshacl validated those shapes."""
+
+
 @cache
 def _bundled_constraints() -> tuple[CompiledConstraint, ...]:
     return tuple(compile_shapes(_shapes()))
+
+
+def fallback_reasons(compiled: CompiledShapes) -> tuple[str, ...]:
+    """Say, per refused shape, why the fast engine left it to pyshacl (sorted)."""
+    return tuple(sorted(reason for _, reason in compiled.refused))
+
+
+def fallback_note(reasons: Sequence[str]) -> str:
+    """Return the one line that says which shapes pyshacl validated instead, and why."""
+    count = len(reasons)
+    shapes = f"{count} shape{'s' if count != 1 else ''}"
+    return (
+        f"the fast engine cannot compile {shapes}; pyshacl validated "
+        f"{'it' if count == 1 else 'them'} instead: {'; '.join(reasons)}"
+    )
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -163,6 +199,8 @@ def _sparql_node(node: str) -> str:
 
 
 _NOT_DATA = {INFERRED_GRAPH_IRI, META_GRAPH_IRI}
+#: What a query may name as a focus node (an IRI or a blank node identifier, not a literal's text).
+_NAMEABLE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 
 
 def _values(nodes: Iterable[str]) -> str:
@@ -203,7 +241,7 @@ def _labels(
             )
             if label is not None:
                 found[node] = str(label)
-    elif nodes:
+    elif nodes := {n for n in nodes if _NAMEABLE.match(n)}:
         query = f"SELECT ?this ?label WHERE {{ {_values(nodes)} ?this <{RDFS.label}> ?label }}"
         for row in _rows(store, query):
             found.setdefault(row["this"], row["label"])
@@ -288,6 +326,7 @@ def validate_store(
                     (c, c.query(_values(targeted[c.targets]), closures, known_targets=True))
                 )
     raw = [(constraint, row) for constraint, query in queries for row in _rows(store, query)]
+    # (A literal focus node, from sh:targetObjectsOf, has no label and no place in a query.)
     labels = _labels(store, {row["this"] for _, row in raw}, labels_from)
     results = []
     for constraint, row in raw:
@@ -314,18 +353,59 @@ def _order(result: ValidationResult) -> tuple[str, ...]:
     return tuple("" if field is None else field for field in astuple(result))
 
 
-def validate_fast(data: Graph | ox.Store, ontology: Graph | None = None) -> ValidationReport:
+def validate_fast(
+    data: Graph | ox.Store,
+    ontology: Graph | None = None,
+    *,
+    shapes: Graph | None = None,
+    rdflib_data: Callable[[], Graph] | None = None,
+) -> ValidationReport:
     """Validate like validate_graph: data plus ontology (the bundled one by default), fast.
 
     An rdflib graph is copied into a new in-memory store. A store is validated in place; an
     ``ontology`` given with a store is added to it (in the named graph ``urn:x-fastshacl:ontology``).
+
+    ``shapes`` replaces the bundled shapes. The shapes the compiler refuses are validated by
+    pyshacl (:func:`validate_graph` with only those shapes targeted) over the same data: the
+    rdflib graph, or for a store ``rdflib_data()``; the reports are merged and the report's
+    ``fallback`` says which shapes, as does a :class:`FallbackWarning` (once).
     """
+    if shapes is None:
+        compiled = CompiledShapes(_bundled_constraints(), ())
+    else:
+        compiled = split_shapes(shapes)
     if isinstance(data, ox.Store):
         if ontology is not None:
             add_graph(data, ontology, to_graph=ox.NamedNode("urn:x-fastshacl:ontology"))
-        return validate_store(data)
-    ontology = _ontology() if ontology is None else ontology
-    return validate_store(to_store(data, ontology), labels_from=(data, ontology))
+        report = validate_store(data, constraints=compiled.constraints)
+        graph = rdflib_data
+    else:
+        ontology = _ontology() if ontology is None else ontology
+        store = to_store(data, ontology)
+        report = validate_store(
+            store, labels_from=(data, ontology), constraints=compiled.constraints
+        )
+        graph = (lambda: data) if rdflib_data is None else rdflib_data
+    if not compiled.refused:
+        return report
+    assert shapes is not None  # the bundled shapes always compile
+    if graph is None:
+        raise UnsupportedShapeError(
+            fallback_note(fallback_reasons(compiled)) + " (no rdflib graph to give pyshacl)"
+        )
+    reasons = fallback_reasons(compiled)
+    warnings.warn(fallback_note(reasons), FallbackWarning, stacklevel=2)
+    slow = validate_graph(graph(), ontology, shapes=compiled.fallback_graph(shapes))
+    return merge_reports(report, slow, fallback=reasons)
+
+
+def merge_reports(
+    first: ValidationReport, second: ValidationReport, *, fallback: tuple[str, ...] = ()
+) -> ValidationReport:
+    """Merge two reports on the same data: each result once, sorted; conforms if both results do."""
+    results = tuple(sorted(set(first.results) | set(second.results), key=_order))
+    conforms = all(r.severity in _PASSING for r in results)
+    return ValidationReport(conforms=conforms, results=results, fallback=fallback)
 
 
 def neighbourhood(store: ox.Store, new_subjects: Iterable[str]) -> set[str]:
