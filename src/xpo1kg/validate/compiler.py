@@ -362,7 +362,10 @@ class _Compiler:
     def name(self, shape: Node) -> str:
         """Name a shape for messages: its CURIE, or what a blank node shape constrains."""
         if isinstance(shape, URIRef):
-            return compress(str(shape))
+            curie = compress(str(shape))
+            if curie == str(shape):  # the shapes file's own prefixes
+                curie = self.g.namespace_manager.normalizeUri(shape)
+            return curie
         path = next(iter(self.g.objects(shape, SH.path)), None)
         if path is not None:
             return f"the property shape of {show_path(path_text(self.g, path) or '')}"

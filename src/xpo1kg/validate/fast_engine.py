@@ -402,8 +402,15 @@ def validate_fast(
 def merge_reports(
     first: ValidationReport, second: ValidationReport, *, fallback: tuple[str, ...] = ()
 ) -> ValidationReport:
-    """Merge two reports on the same data: each result once, sorted; conforms if both results do."""
-    results = tuple(sorted(set(first.results) | set(second.results), key=_order))
+    """Merge two reports on the same data, sorted; conforms if no result is a violation.
+
+    A result of ``first`` that ``second`` also has is kept once. Each report keeps its own
+    repeated results: pyshacl reports ``"1"`` and ``"1"^^xsd:integer`` as two results whose text
+    is the same.
+    """
+    seen = set(second.results)
+    merged = [*second.results, *(r for r in first.results if r not in seen)]
+    results = tuple(sorted(merged, key=_order))
     conforms = all(r.severity in _PASSING for r in results)
     return ValidationReport(conforms=conforms, results=results, fallback=fallback)
 

@@ -248,7 +248,10 @@ def _flatten(report: Graph, labels: Graph) -> Iterable[ValidationResult]:
     def text(node: Node | None) -> str | None:
         return None if node is None else str(node)
 
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: those that pyshacl nests under sh:detail (why a value does not
+    # conform to the shape of its sh:node) are explanations, not results of their own.
+    tops = report.subjects(RDF.type, SH.ValidationReport)
+    for result in {r for top in tops for r in report.objects(top, SH.result)}:
         focus = report.value(result, SH.focusNode)
         label = labels.value(focus, RDFS.label) if focus is not None else None
         yield ValidationResult(
