@@ -211,9 +211,14 @@ class CompiledShapes:
         return graph
 
 
-def split_shapes(shapes: Graph) -> CompiledShapes:
-    """Compile each targeted shape of ``shapes`` that the compiler supports, whole or not at all."""
-    return _Compiler(shapes).split()
+def split_shapes(shapes: Graph, *, messages_required: bool = True) -> CompiledShapes:
+    """Compile each targeted shape of ``shapes`` that the compiler supports, whole or not at all.
+
+    ``messages_required=False`` also compiles constraints without an sh:message (their results
+    then have an empty message, where pyshacl words one): for measuring what the queries find,
+    as ``benchmarks/shacl_core.py`` does, not for reports.
+    """
+    return _Compiler(shapes, messages_required=messages_required).split()
 
 
 # --- SPARQL building blocks ----------------------------------------------------------------------
@@ -346,9 +351,10 @@ def _minus(body: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, shapes: Graph) -> None:
+    def __init__(self, shapes: Graph, *, messages_required: bool = True) -> None:
         self.g = shapes
         self.counter = itertools.count()
+        self.messages_required = messages_required
 
     def fresh(self) -> str:
         return f"?fs{next(self.counter)}"
@@ -429,9 +435,13 @@ class _Compiler:
             if n is not None
             for m in self.g.objects(n, SH.message)
         }
+        if not messages and not self.messages_required:
+            messages = {""}
         if len(messages) != 1:
             why = "no sh:message" if not messages else "several sh:message values"
-            raise UnsupportedShapeError(f"{self.name(shape)}: {why}; fastshacl reports exactly one")
+            raise UnsupportedShapeError(
+                f"{self.name(shape)}: {why}; the fast engine reports exactly one"
+            )
         return CompiledConstraint(
             sparql=query,
             targets=targets,
@@ -500,9 +510,10 @@ class _Compiler:
         parts += [f"[] {iri(p)} ?this ." for p in self.g.objects(shape, SH.targetObjectsOf)]
         nodes = list(self.g.objects(shape, SH.targetNode))
         if nodes:
-            if not all(isinstance(n, URIRef) for n in nodes):
-                raise UnsupportedShapeError(f"{self.name(shape)}: sh:targetNode that is not an IRI")
-            parts.append("VALUES ?this { " + " ".join(sorted(iri(n) for n in nodes)) + " }")
+            if not all(isinstance(n, (URIRef, Literal)) for n in nodes):
+                raise UnsupportedShapeError(f"{self.name(shape)}: sh:targetNode a blank node")
+            terms = sorted(self.target_node(n) for n in nodes)
+            parts.append("VALUES ?this { " + " ".join(terms) + " }")
         if not parts:
             raise UnsupportedShapeError(f"{self.name(shape)}: sh:target (SHACL-AF targets)")
         return parts[0] if len(parts) == 1 else " UNION ".join(f"{{ {p} }}" for p in sorted(parts))
@@ -631,6 +642,13 @@ class _Compiler:
         )
 
     # --- boolean expressions ---------------------------------------------------------------
+
+    def target_node(self, node: Node) -> str:
+        """Write a target node as fast_engine.add_graph stores it (typed literals losslessly)."""
+        if not isinstance(node, Literal) or node.datatype is None or node.language:
+            return self.term(node, encoded=False)
+        prefix = ILL_TYPED if node.ill_typed else TYPED
+        return f"{quote(str(node))}^^<{prefix}{node.datatype}>"
 
     def term(self, node: Node, *, encoded: bool) -> str:
         return literal(node, encoded=encoded) if isinstance(node, Literal) else iri(node)
