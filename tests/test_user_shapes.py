@@ -109,9 +109,11 @@ def test_uncompiled_shape_falls_back_to_pyshacl_and_says_so_once(tmp_path: Path)
     assert any(CAP_LINE in line for line in fast.stdout.splitlines())
     notes = [line for line in fast.stderr.splitlines() if line.startswith("note:")]
     assert notes == [
-        "note: the fast engine cannot compile 1 shape; pyshacl validated it instead: "
-        "ex:PublishedValueLength: the property shape of xo:publishedValue: sh:minLength is not "
-        "supported by the fast engine"
+        (
+            "note: the fast engine cannot compile 1 shape; pyshacl validated it instead: "
+            "ex:PublishedValueLength: the property shape of xo:publishedValue: sh:minLength is not "
+            "supported by the fast engine"
+        )
     ]
     assert "note:" not in reference.stderr
 
@@ -127,8 +129,10 @@ def test_api_fast_engine_with_user_shapes_warns_once(tmp_path: Path) -> None:
     assert without_shape(fast) == without_shape(reference)
     assert not fast.conforms
     assert fast.fallback == (
-        "ex:PublishedValueLength: the property shape of xo:publishedValue: sh:minLength is not "
-        "supported by the fast engine",
+        (
+            "ex:PublishedValueLength: the property shape of xo:publishedValue: sh:minLength is not "
+            "supported by the fast engine"
+        ),
     )
     assert reference.fallback == ()
 
@@ -175,8 +179,10 @@ def test_shapes_file_given_as_data_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(main, ["validate", str(shapes), "--with-bundled"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"error: {shapes}:6: this file contains SHACL shapes (sh:NodeShape); did you mean "
-        f"--shapes {shapes}? (give it both as FILE and with --shapes to validate it as data too)"
+        (
+            f"error: {shapes}:6: this file contains SHACL shapes (sh:NodeShape); did you mean "
+            f"--shapes {shapes}? (give it both as FILE and with --shapes to validate it as data too)"
+        )
     ]
     with pytest.raises(InputError, match="did you mean --shapes"):
         validate([shapes])
