@@ -32,14 +32,14 @@ ex:IC50Cap a sh:NodeShape ;
                   sh:message "An IC50 above 200 nM is out of this screen's range" ] .
 """
 )
-# sh:minLength is not compiled: the fast engine leaves this shape to pyshacl.
+# sh:languageIn is not compiled: the fast engine leaves this shape to pyshacl.
 UNCOMPILED = (
     PREFIXES
     + """
-ex:PublishedValueLength a sh:NodeShape ;
+ex:EnglishOnly a sh:NodeShape ;
     sh:targetClass xo:IC50Measurement ;
-    sh:property [ sh:path xo:publishedValue ; sh:minLength 5 ;
-                  sh:message "A published value is written with five characters or more" ] .
+    sh:property [ sh:path xo:publishedValue ; sh:languageIn ( "en" ) ;
+                  sh:message "A published value is tagged as English" ] .
 """
 )
 CAP_LINE = "IC50 of KPT-185 on SK-OV-3 (xr:IC50_KPT-185_SK-OV-3) xo:value: An IC50 above 200 nM"
@@ -97,7 +97,7 @@ def test_with_bundled_shapes_needs_shapes() -> None:
 
 
 def test_uncompiled_shape_falls_back_to_pyshacl_and_says_so_once(tmp_path: Path) -> None:
-    shapes = write(tmp_path, "length.ttl", UNCOMPILED)
+    shapes = write(tmp_path, "english.ttl", UNCOMPILED)
     cap = write(tmp_path, "cap.ttl", CAP)
     runner = CliRunner()
     args = ["validate", "--shapes", str(shapes), "--shapes", str(cap)]
@@ -105,13 +105,13 @@ def test_uncompiled_shape_falls_back_to_pyshacl_and_says_so_once(tmp_path: Path)
     reference = runner.invoke(main, [*args, "--engine", "pyshacl"])
     assert fast.exit_code == reference.exit_code == 1
     assert fast.stdout == reference.stdout
-    assert any("five characters or more" in line for line in fast.stdout.splitlines())
+    assert any("tagged as English" in line for line in fast.stdout.splitlines())
     assert any(CAP_LINE in line for line in fast.stdout.splitlines())
     notes = [line for line in fast.stderr.splitlines() if line.startswith("note:")]
     assert notes == [
         (
             "note: the fast engine cannot compile 1 shape; pyshacl validated it instead: "
-            "ex:PublishedValueLength: the property shape of xo:publishedValue: sh:minLength is not "
+            "ex:EnglishOnly: the property shape of xo:publishedValue: sh:languageIn is not "
             "supported by the fast engine"
         )
     ]
@@ -119,18 +119,18 @@ def test_uncompiled_shape_falls_back_to_pyshacl_and_says_so_once(tmp_path: Path)
 
 
 def test_api_fast_engine_with_user_shapes_warns_once(tmp_path: Path) -> None:
-    shapes = [write(tmp_path, "length.ttl", UNCOMPILED), write(tmp_path, "cap.ttl", CAP)]
+    shapes = [write(tmp_path, "english.ttl", UNCOMPILED), write(tmp_path, "cap.ttl", CAP)]
     with pytest.warns(FallbackWarning) as caught:
         fast = validate(shapes=shapes, engine="fast")
     assert len([w for w in caught if w.category is FallbackWarning]) == 1
-    assert "ex:PublishedValueLength" in str(caught[0].message)
+    assert "ex:EnglishOnly" in str(caught[0].message)
     reference = validate(shapes=shapes)
     # (Each call reads the shapes again: a blank node shape has another identifier each time.)
     assert without_shape(fast) == without_shape(reference)
     assert not fast.conforms
     assert fast.fallback == (
         (
-            "ex:PublishedValueLength: the property shape of xo:publishedValue: sh:minLength is not "
+            "ex:EnglishOnly: the property shape of xo:publishedValue: sh:languageIn is not "
             "supported by the fast engine"
         ),
     )
@@ -226,6 +226,12 @@ CASES = {
     "sh:message 'not a student' .",
     "and": "ex:S sh:targetClass ex:Person ; sh:and ( [ sh:path ex:age ; sh:minCount 1 ] "
     "[ sh:path ex:name ; sh:maxCount 1 ] ) ; sh:message 'an age and one name' .",
+    "length": "ex:S sh:targetClass ex:Person ; sh:property [ sh:path ex:name ; sh:minLength 4 ; "
+    "sh:message 'long names' ] , [ sh:path ex:child ; sh:maxLength 21 ; sh:message 'short IRIs' ] .",
+    "has value": "ex:S sh:targetClass ex:Person ; sh:property [ sh:path ex:age ; sh:hasValue 7 ; "
+    "sh:message 'seven' ] .\nex:T sh:targetNode ex:a , ex:b ; sh:hasValue ex:a ; sh:message 'a' .\n"
+    "ex:U sh:targetClass ex:Person ; sh:or ( [ sh:hasValue ex:d ] [ sh:path ex:name ; sh:hasValue "
+    "'Bob' ] ) ; sh:message 'd or Bob' .",
     "node": "ex:Named a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n"
     "ex:S sh:targetClass ex:Person ; sh:property [ sh:path ex:child ; sh:node ex:Named ; "
     "sh:message 'children have names' ] .",

@@ -7,11 +7,11 @@ would normalise away: blank nodes become ``urn:x-fastshacl:bnode:`` IRIs (keepin
 identifiers) and typed literals keep their lexical form under a ``urn:x-fastshacl:typed:`` (or
 ``ill-typed:``) datatype. Literals loaded natively are understood too.
 
-Supported: sh:targetClass, sh:targetSubjectsOf, sh:targetObjectsOf, sh:targetNode (IRIs) and
-implicit class targets; property shapes with any SHACL property path (predicate, sequence, inverse,
-alternative, zero-or-more, one-or-more, zero-or-one: run as a SPARQL property path); min/max count,
-class, datatype (of XSD types), node kind, in, pattern (and flags), the four range parameters with
-numeric bounds, lessThan(OrEquals), sh:or, sh:xone, sh:and, sh:not and sh:node over shapes built
+Supported: sh:targetClass, sh:targetSubjectsOf, sh:targetObjectsOf, sh:targetNode (IRIs and
+literals) and implicit class targets; property shapes with any SHACL property path (predicate,
+sequence, inverse, alternative, zero-or-more, one-or-more, zero-or-one: run as a SPARQL property
+path); min/max count, class, datatype (of XSD types), node kind, in, has value, pattern (and
+flags), min/max length, the four range parameters with numeric bounds, lessThan(OrEquals), sh:or, sh:xone, sh:and, sh:not and sh:node over shapes built
 from these, and sh:sparql SELECT constraints. Every constraint needs exactly one sh:message (the
 fast engine does not word pyshacl's default messages). Anything else raises
 :class:`UnsupportedShapeError`: never a partial result. :func:`split_shapes` compiles what it can,
@@ -70,11 +70,12 @@ def _components(names: str) -> dict[URIRef, str]:
 
 _VALUE_PARAMS = _components(
     "class datatype nodeKind in pattern minExclusive minInclusive maxExclusive maxInclusive "
-    "or xone and not node"
+    "or xone and not node minLength maxLength"
 )
 _PAIR_PARAMS = _components("lessThan lessThanOrEquals")
 _COUNT_PARAMS = _components("minCount maxCount")
-_SINGLE = (SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.path, SH.flags, SH.severity)
+_SINGLE = (SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.path, SH.flags, SH.severity,
+           SH.minLength, SH.maxLength)  # fmt: skip
 _OTHER = {*_components("message severity deactivated name description order group defaultValue"),
           *_components("flags path property sparql"), *_TARGETS}  # fmt: skip
 _RANGES = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<", SH.maxInclusive: "<="}
@@ -396,7 +397,7 @@ class _Compiler:
 
     def check(self, shape: Node) -> None:
         """Refuse SHACL parameters that are not compiled."""
-        known = {*_VALUE_PARAMS, *_PAIR_PARAMS, *_COUNT_PARAMS, *_OTHER}
+        known = {*_VALUE_PARAMS, *_PAIR_PARAMS, *_COUNT_PARAMS, *_OTHER, SH.hasValue}
         for param in sorted(set(self.g.predicates(shape)), key=str):
             if str(param).startswith(str(SH)) and param not in known:
                 raise UnsupportedShapeError(
@@ -535,6 +536,10 @@ class _Compiler:
             yield self.result(
                 shape, _VALUE_PARAMS[param], None, targets, query, value_is_focus=True
             )
+        for value in sorted(self.g.objects(shape, SH.hasValue), key=str):
+            # pyshacl reports no value for sh:hasValue.
+            query = f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {TARGET} FILTER(!{self.same(value, '?this')}) {CHECK} }}"
+            yield self.result(shape, "HasValue", None, targets, query)
         for child in sorted(self.g.objects(shape, SH.property), key=str):
             if self.active(child):
                 yield from self.shape(child, targets)
@@ -570,6 +575,10 @@ class _Compiler:
                 )
             scan = predicate if param == SH.maxCount else None
             yield self.result(shape, _COUNT_PARAMS[param], path, targets, query, scan=scan)
+        for value in sorted(self.g.objects(shape, SH.hasValue), key=str):
+            has = f"?this {p} ?v FILTER({self.same(value, '?v')})"
+            query = f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {TARGET} FILTER NOT EXISTS {{ {has} }} {CHECK} }}"
+            yield self.result(shape, "HasValue", path, targets, query)
         for param, value in self.params(shape, _VALUE_PARAMS):
             bad = self.bad(shape, param, value, "?value")
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {FOCUS} {TARGET} ?this {p} ?value FILTER({bad}) {CHECK} }}"
@@ -643,6 +652,13 @@ class _Compiler:
 
     # --- boolean expressions ---------------------------------------------------------------
 
+    def same(self, node: Node, x: str) -> str:
+        """Test that ``x`` is the term ``node`` (as loaded natively or losslessly)."""
+        if not isinstance(node, (URIRef, Literal)):
+            raise UnsupportedShapeError(f"a blank node in sh:hasValue: {node}")
+        options = sorted({self.term(node, encoded=e) for e in (False, True)})
+        return "(" + " || ".join(f"sameTerm({x}, {t})" for t in options) + ")"
+
     def target_node(self, node: Node) -> str:
         """Write a target node as fast_engine.add_graph stores it (typed literals losslessly)."""
         if not isinstance(node, Literal) or node.datatype is None or node.language:
@@ -673,6 +689,13 @@ class _Compiler:
                     f"{self.name(shape)}: sh:pattern with lookaround or backreferences"
                 )
             return f"({_is_bnode(x)} || !REGEX(STR({x}), {quote(text)}, {quote(flags)}))"
+        if param in (SH.minLength, SH.maxLength):
+            # pyshacl: a blank node never passes; a length of 0 at least always does.
+            n = self.count(shape, param, value)
+            if param == SH.minLength and n == 0:
+                return "false"
+            op = "<" if param == SH.minLength else ">"
+            return f"({_is_bnode(x)} || STRLEN(STR({x})) {op} {n})"
         if param in _RANGES:
             if not isinstance(value, Literal):
                 raise UnsupportedShapeError(f"{self.name(shape)}: {compress(str(param))} {value}")
@@ -733,6 +756,7 @@ class _Compiler:
             else [
                 f"!{self.bad(shape, p, v, x, depth)}" for p, v in self.params(shape, _VALUE_PARAMS)
             ]
+            + [self.same(v, x) for v in sorted(self.g.objects(shape, SH.hasValue), key=str)]
         )
         for child in (
             [shape] if path is not None else sorted(self.g.objects(shape, SH.property), key=str)
@@ -770,6 +794,9 @@ class _Compiler:
             tests.append(
                 f"NOT EXISTS {{ {x} {p} {v} FILTER({self.bad(shape, param, value, v, depth)}) }}"
             )
+        for value in sorted(self.g.objects(shape, SH.hasValue), key=str):
+            v = self.fresh()
+            tests.append(f"EXISTS {{ {x} {p} {v} FILTER({self.same(value, v)}) }}")
         for param, other in self.params(shape, _PAIR_PARAMS):
             a, b = self.fresh(), self.fresh()
             tests.append(
