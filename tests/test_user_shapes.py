@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_runs import assert_ok, run
 from click.testing import CliRunner
 from rdflib import Graph
 
@@ -279,3 +280,25 @@ def test_project_iris_in_paths_are_shown_as_curies() -> None:
     assert show_path("(<https://w3id.org/xpo1kg/ontology/hasCellLine>/<urn:x>)") == (
         "(xo:hasCellLine/<urn:x>)"
     )
+
+
+def test_store_with_user_shapes_same_with_either_engine(broken: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert_ok(run("load", broken, "--store", store))
+    shapes = [write(tmp_path, "english.ttl", UNCOMPILED), write(tmp_path, "cap.ttl", CAP)]
+    args: list[str | Path] = ["validate", "--store", store]
+    for path in shapes:
+        args += ["--shapes", path]
+    fast = run(*args, "--engine", "fast")
+    reference = run(*args, "--engine", "pyshacl")
+    assert fast.exit_code == reference.exit_code == 1
+    assert fast.stdout == reference.stdout
+    assert any(CAP_LINE in line for line in fast.stdout.splitlines())
+    assert any("tagged as English" in line for line in fast.stdout.splitlines())
+    assert [line for line in fast.stderr.splitlines() if line.startswith("note:")] == [
+        (
+            "note: the fast engine cannot compile 1 shape; pyshacl validated it instead: "
+            "ex:EnglishOnly: the property shape of xo:publishedValue: sh:languageIn is not "
+            "supported by the fast engine"
+        )
+    ]
