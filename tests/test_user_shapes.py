@@ -154,6 +154,11 @@ def test_api_fast_engine_with_compiled_user_shapes(tmp_path: Path) -> None:
             ":7: ",
         ),
         (PREFIXES + "ex:a ex:b ex:c .\n", "no SHACL shapes"),
+        (
+            PREFIXES + "ex:S sh:targetClass xo:X ; sh:property [ a sh:PropertyShape ; "
+            "sh:minCount 1 ; sh:message 'm' ] .\n",
+            "the SHACL shapes cannot be used: A shape defined as a PropertyShape must include",
+        ),
     ],
 )
 @pytest.mark.parametrize("engine", ["pyshacl", "fast"])

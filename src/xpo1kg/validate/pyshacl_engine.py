@@ -23,6 +23,7 @@ from xpo1kg.validate.paths import path_text, show_path
 __all__ = [
     "ENGINES",
     "Engine",
+    "UnusableShapesError",
     "ValidationReport",
     "ValidationResult",
     "validate",
@@ -33,6 +34,10 @@ __all__ = [
 #: and run on Oxigraph; the same results, much faster on big data).
 Engine = Literal["pyshacl", "fast"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
+
+
+class UnusableShapesError(InputError):
+    """Shapes that SHACL cannot use (pyshacl refuses to load them)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -151,7 +156,7 @@ def validate_graph(
     except ReportableRuntimeError as error:
         # A user's shapes that SHACL cannot use (a property shape without sh:path...).
         reason = " ".join(str(getattr(error, "message", error)).split())
-        raise InputError(f"the SHACL shapes cannot be used: {reason}") from None
+        raise UnusableShapesError(f"the SHACL shapes cannot be used: {reason}") from None
     if not isinstance(report, Graph):
         # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
         raise XPO1KGError(f"validation could not run: {report}")
@@ -208,14 +213,32 @@ def validate(
         raise InputError(
             f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}"
         )
-    from xpo1kg.validate.user_shapes import read_shapes, refuse_shapes_as_data
-    from xpo1kg.validate.vocabulary import check_vocabulary, merge, store_vocabulary_results
+    from xpo1kg.validate.user_shapes import read_shapes
 
     shape_files = [Path(f) for f in shapes]
     sources: list[RDFSource] = [Path(f) for f in files]
     if store is not None and sources:
         raise InputError("give FILES or --store, not both")
     shapes_graph = read_shapes(shape_files, with_bundled=with_bundled_shapes)
+    try:
+        return _validate(sources, with_bundled, engine, store, shapes_graph, shape_files)
+    except UnusableShapesError as error:
+        if not shape_files:
+            raise
+        raise UnusableShapesError(f"{', '.join(map(str, shape_files))}: {error}") from None
+
+
+def _validate(
+    sources: list[RDFSource],
+    with_bundled: bool,
+    engine: Engine,
+    store: str | Path | None,
+    shapes_graph: Graph | None,
+    shape_files: list[Path],
+) -> ValidationReport:
+    from xpo1kg.validate.user_shapes import refuse_shapes_as_data
+    from xpo1kg.validate.vocabulary import check_vocabulary, merge, store_vocabulary_results
+
     if store is not None:
         from xpo1kg.store.knowledge_graph import (
             ONTOLOGY_GRAPH,
