@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -307,3 +308,42 @@ def test_store_with_user_shapes_same_with_either_engine(broken: Path, tmp_path: 
             "supported by the fast engine"
         )
     ]
+
+
+NESTED = {"and", "has value", "node", "not"}  # sh:and, sh:or, sh:node, sh:not without a message
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - NESTED - {"targetObjectsOf"}))
+def test_shapes_without_messages_are_worded_by_pyshacl(name: str) -> None:
+    """No sh:message: the queries find the violations, pyshacl words them (no fallback)."""
+    bare = re.sub(r";\s*sh:message '[^']*'", "", CASES[name])
+    assert "sh:message" not in bare
+    fast, reference = reports(bare)
+    assert fast.results, "the case must find something"
+    assert all(r.message for r in fast.results)  # pyshacl's own words
+    assert fast.results == reference.results
+    assert fast.fallback == ()
+
+
+@pytest.mark.parametrize("name", sorted(NESTED))
+def test_nested_shapes_without_messages_fall_back_whole(name: str) -> None:
+    """pyshacl's focus_nodes would also limit what sh:node checks: such a shape goes whole."""
+    bare = re.sub(r";\s*sh:message '[^']*'", "", CASES[name])
+    data = Graph().parse(data=DATA, format="turtle")
+    shapes = Graph().parse(data=PREFIXES + bare, format="turtle")
+    with pytest.warns(FallbackWarning, match="pyshacl words only by validating the shape whole"):
+        fast = validate_fast(data, Graph(), shapes=shapes)
+    reference = validate_graph(data, Graph(), shapes=shapes)
+    assert fast.results and fast.results == reference.results
+
+
+def test_literal_focus_nodes_without_messages_fall_back_whole() -> None:
+    bare = re.sub(r";\s*sh:message '[^']*'", "", CASES["targetObjectsOf"])
+    data = Graph().parse(data=DATA, format="turtle")
+    shapes = Graph().parse(data=PREFIXES + bare, format="turtle")
+    with pytest.warns(FallbackWarning, match="cannot be given by IRI"):
+        fast = validate_fast(data, Graph(), shapes=shapes)
+    assert fast.results == validate_graph(data, Graph(), shapes=shapes).results
+    assert fast.fallback == (
+        "https://example.org/S: no sh:message, and a focus node pyshacl cannot be given by IRI",
+    )

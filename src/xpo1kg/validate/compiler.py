@@ -12,8 +12,8 @@ literals) and implicit class targets; property shapes with any SHACL property pa
 sequence, inverse, alternative, zero-or-more, one-or-more, zero-or-one: run as a SPARQL property
 path); min/max count, class, datatype (of XSD types), node kind, in, has value, pattern (and
 flags), min/max length, the four range parameters with numeric bounds, lessThan(OrEquals), sh:or, sh:xone, sh:and, sh:not and sh:node over shapes built
-from these, and sh:sparql SELECT constraints. Every constraint needs exactly one sh:message (the
-fast engine does not word pyshacl's default messages). Anything else raises
+from these, and sh:sparql SELECT constraints. Every constraint needs exactly one sh:message, or
+none (see :func:`split_shapes`: pyshacl then words the messages). Anything else raises
 :class:`UnsupportedShapeError`: never a partial result. :func:`split_shapes` compiles what it can,
 shape by shape, and names the shapes (with why) left to pyshacl. Comparisons follow rdflib's
 literal ordering, as pyshacl does (see ``_order``).
@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring as quote
 
 from rdflib import Graph, Literal, URIRef
@@ -126,6 +126,10 @@ class CompiledConstraint:
     value_is_focus: bool = False
     scan: str | None = None
     scan_sparql: str | None = None
+    #: The targeted shape this constraint belongs to (the shape itself, or an ancestor).
+    root: str = ""
+    #: False when the shape has no sh:message (the message is then empty: pyshacl words it).
+    worded: bool = True
 
     def query(
         self,
@@ -199,12 +203,17 @@ class CompiledShapes:
         Every shape stays (a refused shape may refer to a compiled one through sh:node...), but
         pyshacl then validates exactly the refused shapes.
         """
+        return self.targeting(shapes, {shape for shape, _ in self.refused})
+
+    def targeting(self, shapes: Graph, keep: set[Node]) -> Graph:
+        """Return a copy of ``shapes`` in which only the shapes ``keep`` (of these) have targets."""
+        drop = (self.compiled | {shape for shape, _ in self.refused}) - keep
         graph = Graph()
         for prefix, namespace in shapes.namespaces():
             graph.bind(prefix, namespace, override=True)
         for triple in shapes:
             subject, predicate, _ = triple
-            if subject in self.compiled and (
+            if subject in drop and (
                 predicate in _ALL_TARGETS or (predicate == RDF.type and triple[2] == RDFS.Class)
             ):
                 continue
@@ -215,9 +224,10 @@ class CompiledShapes:
 def split_shapes(shapes: Graph, *, messages_required: bool = True) -> CompiledShapes:
     """Compile each targeted shape of ``shapes`` that the compiler supports, whole or not at all.
 
-    ``messages_required=False`` also compiles constraints without an sh:message (their results
-    then have an empty message, where pyshacl words one): for measuring what the queries find,
-    as ``benchmarks/shacl_core.py`` does, not for reports.
+    ``messages_required=False`` also compiles the constraints of a shape without sh:message (an
+    IRI: pyshacl's own default messages are then asked of pyshacl, for the focus nodes that the
+    queries find in violation, see :func:`xpo1kg.validate.fast_engine.validate_fast`); their
+    results have an empty message and ``worded`` false.
     """
     return _Compiler(shapes, messages_required=messages_required).split()
 
@@ -436,6 +446,7 @@ class _Compiler:
             if n is not None
             for m in self.g.objects(n, SH.message)
         }
+        worded = bool(messages)
         if not messages and not self.messages_required:
             messages = {""}
         if len(messages) != 1:
@@ -454,6 +465,7 @@ class _Compiler:
             value_is_focus=value_is_focus,
             scan=None if scan is None else str(scan),
             scan_sparql=scan_sparql,
+            worded=worded,
         )
 
     # --- shapes ----------------------------------------------------------------------------
@@ -480,7 +492,11 @@ class _Compiler:
             if not self.active(root):
                 continue
             try:
-                constraints += self.shape(root, self.targets(root))
+                found = [replace(c, root=str(root)) for c in self.shape(root, self.targets(root))]
+                if not isinstance(root, URIRef) and not all(c.worded for c in found):
+                    # pyshacl can word the messages of a shape it is given by IRI only.
+                    raise UnsupportedShapeError("no sh:message, and a blank node shape")
+                constraints += found
             except UnsupportedShapeError as error:
                 reason, name = str(error), self.name(root)
                 refused.append((root, reason if reason.startswith(name) else f"{name}: {reason}"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
@@ -200,6 +200,8 @@ def _sparql_node(node: str) -> str:
 
 _NOT_DATA = {INFERRED_GRAPH_IRI, META_GRAPH_IRI}
 #: What a query may name as a focus node (an IRI or a blank node identifier, not a literal's text).
+#: IRIs that pyshacl takes as they are in ``use_shapes`` and ``focus_nodes`` (others are CURIEs).
+_PYSHACL_IRI = re.compile(r"^(?:https?|urn|file):", re.IGNORECASE)
 _NAMEABLE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 
 
@@ -309,6 +311,16 @@ def validate_store(
     the results are those of a full validation whose focus node is in ``focus``. Labels come from
     ``labels_from`` when given (the rdflib graphs the store was loaded from), else from the store.
     """
+    return _report(result for _, result in _results(store, focus, labels_from, constraints))
+
+
+def _results(
+    store: ox.Store,
+    focus: Iterable[str] | None,
+    labels_from: Sequence[Graph] | None,
+    constraints: Sequence[CompiledConstraint] | None,
+) -> list[tuple[CompiledConstraint, ValidationResult]]:
+    """Return each result of validate_store with the constraint that found it."""
     constraints = _bundled_constraints() if constraints is None else constraints
     closures = _subclasses(store, set().union(*(c.classes() for c in constraints)))
     queries: list[tuple[CompiledConstraint, str]] = []
@@ -333,19 +345,21 @@ def validate_store(
         focus_node = row["this"]
         value = row.get("value", focus_node if constraint.value_is_focus else None)
         results.append(
-            ValidationResult(
-                focus_node=focus_node,
-                focus_label=labels.get(focus_node, compress(focus_node)),
-                path=row.get("path", constraint.path),
-                value=value,
-                message=_message(constraint, row),
-                severity=constraint.severity,
-                constraint_component=constraint.component,
-                source_shape=constraint.source_shape,
+            (
+                constraint,
+                ValidationResult(
+                    focus_node=focus_node,
+                    focus_label=labels.get(focus_node, compress(focus_node)),
+                    path=row.get("path", constraint.path),
+                    value=value,
+                    message=_message(constraint, row),
+                    severity=constraint.severity,
+                    constraint_component=constraint.component,
+                    source_shape=constraint.source_shape,
+                ),
             )
         )
-    conforms = all(r.severity in _PASSING for r in results)
-    return ValidationReport(conforms=conforms, results=tuple(sorted(results, key=_order)))
+    return results
 
 
 def _order(result: ValidationResult) -> tuple[str, ...]:
@@ -365,38 +379,93 @@ def validate_fast(
     An rdflib graph is copied into a new in-memory store. A store is validated in place; an
     ``ontology`` given with a store is added to it (in the named graph ``urn:x-fastshacl:ontology``).
 
-    ``shapes`` replaces the bundled shapes. The shapes the compiler refuses are validated by
-    pyshacl (:func:`validate_graph` with only those shapes targeted) over the same data: the
-    rdflib graph, or for a store ``rdflib_data()``; the reports are merged and the report's
-    ``fallback`` says which shapes, as does a :class:`FallbackWarning` (once).
+    ``shapes`` replaces the bundled shapes. pyshacl works on the same data (the rdflib graph, or
+    for a store ``rdflib_data()``) in two cases, and the reports are merged:
+
+    * a shape without sh:message: the queries find its violations, and pyshacl validates only the
+      focus nodes found against only that shape, to word its default messages (no fallback);
+    * a shape the compiler refuses, or one without sh:message whose violations include a blank
+      node or literal focus node (pyshacl is given focus nodes by IRI): pyshacl validates it
+      whole. The report's ``fallback`` says which shapes and why, as does a
+      :class:`FallbackWarning` (once).
     """
     if shapes is None:
         compiled = CompiledShapes(_bundled_constraints(), ())
     else:
-        compiled = split_shapes(shapes)
+        compiled = split_shapes(shapes, messages_required=False)
     if isinstance(data, ox.Store):
         if ontology is not None:
             add_graph(data, ontology, to_graph=ox.NamedNode("urn:x-fastshacl:ontology"))
-        report = validate_store(data, constraints=compiled.constraints)
+        pairs = _results(data, None, None, compiled.constraints)
         graph = rdflib_data
     else:
         ontology = _ontology() if ontology is None else ontology
         store = to_store(data, ontology)
-        report = validate_store(
-            store, labels_from=(data, ontology), constraints=compiled.constraints
-        )
+        pairs = _results(store, None, (data, ontology), compiled.constraints)
         graph = (lambda: data) if rdflib_data is None else rdflib_data
+    unworded: dict[str, list[CompiledConstraint]] = {}
+    for constraint in compiled.constraints:
+        if not constraint.worded:
+            unworded.setdefault(constraint.root, []).append(constraint)
+    report = _report([result for c, result in pairs if c.root not in unworded])
+    to_word: dict[str, set[str]] = {}
+    for constraint, result in pairs:
+        if constraint.root in unworded:
+            to_word.setdefault(constraint.root, set()).add(result.focus_node)
+    whole = {
+        root: f"{compress(root)}: {why}"
+        for root, nodes in to_word.items()
+        if (why := _not_wordable(root, nodes, unworded[root]))
+    }
+    if whole:
+        refused = {URIRef(root) for root in whole}
+        compiled = replace(
+            compiled,
+            refused=(*compiled.refused, *((URIRef(r), why) for r, why in whole.items())),
+            compiled=compiled.compiled - refused,
+        )
+    if not compiled.refused and not to_word:
+        return report
+    if graph is None:
+        raise UnsupportedShapeError("no rdflib graph to give pyshacl, which the shapes need")
+    assert shapes is not None  # the bundled shapes always compile, each with its message
+    if wording := sorted(set(to_word) - set(whole)):
+        # One pyshacl run: only the shapes to word keep their targets, on only the focus nodes
+        # found (a node that another of these shapes targets too gets that shape's results, which
+        # are then its own results: had it violated that shape, it would be among these nodes).
+        only = compiled.targeting(shapes, {URIRef(root) for root in wording})
+        nodes = sorted({node for root in wording for node in to_word[root]})
+        report = merge_reports(
+            report, validate_graph(graph(), ontology, shapes=only, focus_nodes=nodes)
+        )
     if not compiled.refused:
         return report
-    assert shapes is not None  # the bundled shapes always compile
-    if graph is None:
-        raise UnsupportedShapeError(
-            fallback_note(fallback_reasons(compiled)) + " (no rdflib graph to give pyshacl)"
-        )
     reasons = fallback_reasons(compiled)
     warnings.warn(fallback_note(reasons), FallbackWarning, stacklevel=2)
     slow = validate_graph(graph(), ontology, shapes=compiled.fallback_graph(shapes))
     return merge_reports(report, slow, fallback=reasons)
+
+
+_NESTED = {f"sh:{n}ConstraintComponent" for n in ("Node", "Not", "And", "Or", "Xone")}
+
+
+def _not_wordable(root: str, nodes: set[str], constraints: list[CompiledConstraint]) -> str:
+    """Say why pyshacl cannot word a shape's results on its focus nodes alone ("" if it can)."""
+    literal_targets = any('"' in c.targets or "[] <" in c.targets for c in constraints)
+    if literal_targets or not all(_PYSHACL_IRI.match(n) for n in [root, *nodes]):
+        return "no sh:message, and a focus node pyshacl cannot be given by IRI"
+    nested = sorted({c.component for c in constraints} & _NESTED)
+    if nested:
+        # pyshacl's focus_nodes also limit the nodes that nested shapes check: it would miss them.
+        return (
+            f"no sh:message on {nested[0]}, which pyshacl words only by validating the shape whole"
+        )
+    return ""
+
+
+def _report(results: Iterable[ValidationResult]) -> ValidationReport:
+    ordered = tuple(sorted(results, key=_order))
+    return ValidationReport(conforms=all(r.severity in _PASSING for r in ordered), results=ordered)
 
 
 def merge_reports(
@@ -409,10 +478,8 @@ def merge_reports(
     is the same.
     """
     seen = set(second.results)
-    merged = [*second.results, *(r for r in first.results if r not in seen)]
-    results = tuple(sorted(merged, key=_order))
-    conforms = all(r.severity in _PASSING for r in results)
-    return ValidationReport(conforms=conforms, results=results, fallback=fallback)
+    merged = _report([*second.results, *(r for r in first.results if r not in seen)])
+    return replace(merged, fallback=fallback or first.fallback or second.fallback)
 
 
 def neighbourhood(store: ox.Store, new_subjects: Iterable[str]) -> set[str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -127,7 +127,11 @@ def _ontology() -> Graph:
 
 
 def validate_graph(
-    data: Graph, ontology: Graph | None = None, *, shapes: Graph | None = None
+    data: Graph,
+    ontology: Graph | None = None,
+    *,
+    shapes: Graph | None = None,
+    focus_nodes: Sequence[str] | None = None,
 ) -> ValidationReport:
     """Validate a data graph against ``shapes`` (the shipped ones by default), with the ontology.
 
@@ -152,6 +156,8 @@ def validate_graph(
             advanced=False,
             js=False,
             do_owl_imports=False,
+            # Only these focus nodes (IRIs), against the shapes that target them.
+            focus_nodes=None if focus_nodes is None else [URIRef(n) for n in focus_nodes],
         )
     except ReportableRuntimeError as error:
         # A user's shapes that SHACL cannot use (a property shape without sh:path...).
