@@ -19,7 +19,8 @@ Other shapes (``validate_fast(data, shapes=graph)``) are compiled shape by shape
 that uses SHACL the compiler does not support is validated by pyshacl instead, over the same data
 graph, and the two reports are merged (sorted, each result once). The report's ``fallback`` names
 those shapes and why, and a :class:`FallbackWarning` says so once per validation: never a partial
-result in silence.
+result in silence. A shape without sh:message is compiled too: pyshacl words its default messages
+for the focus nodes the queries found, and only those (see :func:`validate_fast`).
 """
 
 from __future__ import annotations
