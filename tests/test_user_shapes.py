@@ -347,3 +347,21 @@ def test_literal_focus_nodes_without_messages_fall_back_whole() -> None:
     assert fast.fallback == (
         "https://example.org/S: no sh:message, and a focus node pyshacl cannot be given by IRI",
     )
+
+
+def test_a_shape_partly_without_messages_keeps_its_nested_results() -> None:
+    """One constraint without sh:message: the whole shape goes to pyshacl, sh:node included."""
+    text = CASES["node"].replace(
+        "'children have names' ] .",
+        "'children have names' ] , [ sh:path ex:age ; sh:minCount 1 ] .",
+    )
+    data = Graph().parse(data=DATA, format="turtle")
+    shapes = Graph().parse(data=PREFIXES + text, format="turtle")
+    with pytest.warns(FallbackWarning, match="sh:NodeConstraintComponent"):
+        fast = validate_fast(data, Graph(), shapes=shapes)
+    reference = validate_graph(data, Graph(), shapes=shapes)
+    assert {r.constraint_component for r in fast.results} == {
+        "sh:NodeConstraintComponent",
+        "sh:MinCountConstraintComponent",
+    }
+    assert fast.results == reference.results

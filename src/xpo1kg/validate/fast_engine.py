@@ -404,10 +404,14 @@ def validate_fast(
         store = to_store(data, ontology)
         pairs = _results(store, None, (data, ontology), compiled.constraints)
         graph = (lambda: data) if rdflib_data is None else rdflib_data
+    # The shapes with a constraint without sh:message, and all their constraints.
     unworded: dict[str, list[CompiledConstraint]] = {}
     for constraint in compiled.constraints:
         if not constraint.worded:
-            unworded.setdefault(constraint.root, []).append(constraint)
+            unworded[constraint.root] = []
+    for constraint in compiled.constraints:
+        if constraint.root in unworded:
+            unworded[constraint.root].append(constraint)
     report = _report([result for c, result in pairs if c.root not in unworded])
     to_word: dict[str, set[str]] = {}
     for constraint, result in pairs:
