@@ -449,8 +449,8 @@ def shapes_with(extra: str) -> Graph:
             "not a SHACL property path",
         ),
         (
-            "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minLength 2 ; sh:message 'm' ] .",
-            "sh:minLength",
+            "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:languageIn ( 'en' ) ; sh:message 'm' ] .",
+            "sh:languageIn",
         ),
         (
             "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
@@ -465,7 +465,10 @@ def shapes_with(extra: str) -> Graph:
             "ex:S sh:targetClass ex:C ; sh:or ( [ sh:path ex:p ; sh:minCount 2 ] ) ; sh:message 'm' .",
             "above 1",
         ),
-        ("ex:S sh:targetClass ex:C ; sh:hasValue ex:T ; sh:message 'm' .", "sh:hasValue"),
+        (
+            "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:message 'm' ] .",
+            "sh:equals",
+        ),
         ("ex:S sh:targetClass ex:C ; sh:not [ sh:closed true ] ; sh:message 'm' .", "sh:closed"),
         ("ex:S sh:targetClass ex:C ; sh:datatype rdfs:Literal ; sh:message 'm' .", "only XSD"),
         ("ex:S sh:targetClass ex:C ; sh:minInclusive 'a' ; sh:message 'm' .", "numeric bounds"),
