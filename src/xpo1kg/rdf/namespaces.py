@@ -12,10 +12,23 @@ from xpo1kg.rdf.registry import databases
 if TYPE_CHECKING:
     from curies import Converter
 
-__all__ = ["BAO", "BIOLINK", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
+__all__ = [
+    "BAO",
+    "BIOLINK",
+    "OBO",
+    "PREFIXES",
+    "URI_SPACE",
+    "XO",
+    "XR",
+    "bind_prefixes",
+    "compress",
+    "expand",
+]
 
-XO = Namespace("https://w3id.org/xpo1kg/ontology/")
-XR = Namespace("https://w3id.org/xpo1kg/resource/")
+#: Every IRI the project mints starts with this (the VoID ``void:uriSpace``).
+URI_SPACE = "https://w3id.org/xpo1kg/"
+XO = Namespace(URI_SPACE + "ontology/")
+XR = Namespace(URI_SPACE + "resource/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 BAO = Namespace("http://www.bioassayontology.org/bao#")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")

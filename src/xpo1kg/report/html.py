@@ -24,7 +24,7 @@ from xpo1kg.figures.charts import Drawing, draw_figures
 from xpo1kg.query.catalog import CompetencyQuery, list_queries
 from xpo1kg.query.results import QueryResult, Value
 from xpo1kg.rdf.namespaces import XR, compress
-from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.pyshacl_engine import ValidationReport, validate
 

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.rdf.namespaces import XO
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
 from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
@@ -104,7 +105,7 @@ def _counts(kg: KnowledgeGraph) -> list[tuple[str, int]]:
     found = {str(r["class"]): r["count"] for r in kg.query(_COUNTS).records()}
     counts = [("triples", len(kg))]
     for name, curie in _COUNTED:
-        iri = "https://w3id.org/xpo1kg/ontology/" + curie.removeprefix("xo:")
+        iri = str(XO) + curie.removeprefix("xo:")
         value = found.get(iri, 0)
         counts.append((name, value if isinstance(value, int) else int(str(value))))
     return counts

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.rdf.namespaces import PREFIXES, URI_SPACE
 
 __all__ = [
     "Bindings",
@@ -38,7 +38,7 @@ _GRAPH_FORMATS = {
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Where a truncated answer is flagged in JSON and XML results (documented in the README).
-TRUNCATION_LINK = "https://w3id.org/xpo1kg/server#truncated"
+TRUNCATION_LINK = URI_SPACE + "server#truncated"
 
 
 def term_json(term: object) -> JsonTerm:
