@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from xpo1kg.query.table_model import Cell, Column, Table, literal_cell, number_text
 from xpo1kg.rdf.namespaces import OBO, PREFIXES, compress
-from xpo1kg.server.tables import Cell, Table, iri_cell, literal_cell
+from xpo1kg.server.tables import iri_cell
 from xpo1kg.server.xrefs import (
     IDENTIFIER_PROPERTIES,
     Xref,
@@ -121,7 +122,14 @@ SELECT ?measurement ?inhibitor ?cell_line ?cells ?cancer ?qualifier ?value ?lowe
   BIND(?high * ?to_nM AS ?upper)
 }
 """
-IC50_COLUMNS = ("inhibitor", "cell line", "cancer type", "IC50 (nM)", "as published", "source")
+IC50_COLUMNS = (
+    Column("inhibitor", "inhibitor"),
+    Column("cell_line", "cell line"),
+    Column("cancer", "cancer type"),
+    Column("ic50", "IC50", "nM"),
+    Column("published", "as published"),
+    Column("source", "source"),
+)
 
 
 @dataclass(frozen=True)
@@ -181,10 +189,7 @@ def _number(node: Node | None) -> str:
     if not isinstance(node, Literal):
         return ""
     value = node.toPython()
-    if isinstance(value, Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(node)
+    return number_text(value) if isinstance(value, Decimal) else str(node)
 
 
 class _Reader:
