@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph, Namespace
 
-from xpo1kg.rdf.registry import databases
+from xpo1kg.rdf.registry import OBO_PURL, databases
 
 if TYPE_CHECKING:
     from curies import Converter
@@ -29,7 +29,7 @@ __all__ = [
 URI_SPACE = "https://w3id.org/xpo1kg/"
 XO = Namespace(URI_SPACE + "ontology/")
 XR = Namespace(URI_SPACE + "resource/")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
+OBO = Namespace(OBO_PURL)
 BAO = Namespace("http://www.bioassayontology.org/bao#")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 

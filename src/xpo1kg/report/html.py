@@ -26,13 +26,13 @@ from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.figures.charts import Drawing, draw_figures
 from xpo1kg.query.catalog import CompetencyQuery, list_queries
 from xpo1kg.query.results import QueryResult
-from xpo1kg.query.table_model import build_table
+from xpo1kg.query.table_model import Table, build_table
 from xpo1kg.rdf.namespaces import XR
 from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.pyshacl_engine import ValidationReport, validate
 
-__all__ = ["REPORT_NAME", "build_report", "write_report"]
+__all__ = ["REPORT_NAME", "build_report", "report_table", "write_report"]
 
 REPORT_NAME = "report.html"
 TITLE = "XPO1 inhibition and apoptosis in cancer cells: the xpo1kg knowledge graph"
@@ -62,8 +62,8 @@ _INFERRED_NOTE = (
 )
 
 
-def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None) -> str:
-    """Render a query result as an HTML table (``table.html``), without the graph's own IRIs.
+def report_table(result: QueryResult, caption: str | None = None) -> Table:
+    """Return a query result as the report shows it, without the graph's own IRIs.
 
     The table is :func:`~xpo1kg.query.table_model.build_table`'s, as on the server's pages, with
     IRIs shown by label or CURIE (the page is offline: no entity pages to link to). A column
@@ -79,7 +79,12 @@ def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None
         )
 
     hide = {c for c in result.columns if f"{c}_label" not in result.columns and resources_only(c)}
-    table = build_table(result.columns, bindings, hide=hide, caption=caption)
+    return build_table(result.columns, bindings, hide=hide, caption=caption)
+
+
+def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None) -> str:
+    """Render a query result as an HTML table (``table.html``; folded when long)."""
+    table = report_table(result, caption)
     return _table_template().render(table=table, fold=fold, fold_rows=FOLD_ROWS)
 
 
