@@ -16,6 +16,7 @@ from cli_runs import run
 
 import xpo1kg
 from xpo1kg.errors import ParseError
+from xpo1kg.publish.linked_datasets import LinkedDataset, linked_dataset
 from xpo1kg.rdf.graphs import (
     INFERRED_GRAPH_IRI,
     META_GRAPH_IRI,
@@ -24,7 +25,10 @@ from xpo1kg.rdf.graphs import (
     user_graph,
 )
 from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.rdf.registry import databases, obo_term
 from xpo1kg.resources import data_files, ontology_file
+from xpo1kg.server.xrefs import Xref, xref_from_iri
 from xpo1kg.store.embedded import Store
 from xpo1kg.store.knowledge_graph import load_graph
 from xpo1kg.store.persistent import load_files
@@ -208,3 +212,33 @@ def test_only_rdf_safefile_writes_files_in_place() -> None:
         if (_module(path), call) not in _ALLOWED_WRITES
     )
     assert offenders == []
+
+
+# --- the databases: one registry ------------------------------------------------------------------
+
+
+def test_only_rdf_registry_spells_a_database_url() -> None:
+    """Namespaces, pages and homepages of databases come from registry.json, through rdf.registry.
+
+    ``namespaces.PREFIXES``, ``publish.linked_datasets`` and ``server.xrefs`` derive from it; so do
+    the resolvers' forms (OBO PURLs, identifiers.org) of databases it does not list.
+    """
+    urls = {"identifiers.org", "obofoundry.org", "purl.obolibrary.org"}
+    for db in databases():
+        urls |= {db.uri_prefix, db.homepage, *db.uri_prefix_synonyms}
+        if db.page:
+            urls.add(db.page.split("$1")[0])
+    offenders = [hit for url in sorted(urls) for hit in _spelled(url, "rdf/registry.py")]
+    assert offenders == []
+
+
+def test_the_three_database_tables_agree_with_the_registry() -> None:
+    for db in databases():
+        if db.curie:
+            assert PREFIXES[db.prefix] == db.uri_prefix
+        example = db.uri_prefix + "X1"
+        assert linked_dataset(example) == LinkedDataset(
+            db.prefix, db.name, db.homepage, db.uri_prefix
+        )
+        if obo_term(example) is None and db.prefix != "pubchem":
+            assert xref_from_iri(example) == Xref(db.name, "X1", db.page_for("X1"))

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlsplit
 
 from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.rdf.namespaces import BAO, XR
+from xpo1kg.rdf.registry import page_of
 
 __all__ = [
     "COLUMNS",
@@ -439,7 +440,7 @@ def parse_source_id(text: str) -> SourceId | None:
     text = _normal_text(text)
     if pmid := _PMID.fullmatch(text):
         number = str(int(pmid.group(1) or pmid.group(2)))
-        page = f"https://pubmed.ncbi.nlm.nih.gov/{number}/"
+        page = page_of("pubmed", number)
         return SourceId(f"{XR}source/pmid-{number}", f"PMID:{number}", page)
     if doi := _DOI.fullmatch(text):
         name = doi.group(1).casefold()  # DOIs are case-insensitive

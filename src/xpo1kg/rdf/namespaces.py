@@ -30,7 +30,6 @@ URI_SPACE = "https://w3id.org/xpo1kg/"
 XO = Namespace(URI_SPACE + "ontology/")
 XR = Namespace(URI_SPACE + "resource/")
 OBO = Namespace(OBO_PURL)
-BAO = Namespace("http://www.bioassayontology.org/bao#")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
 #: The project's own vocabularies and the W3C ones it uses (not databases: they stay here).
@@ -56,6 +55,7 @@ PREFIXES: dict[str, str] = {
     **_VOCABULARIES,
     **{db.prefix: db.uri_prefix for db in databases() if db.curie},
 }
+BAO = Namespace(PREFIXES["bao"])
 
 
 @cache

@@ -36,6 +36,7 @@ __all__ = [
     "database_of_iri",
     "databases",
     "obo_term",
+    "page_of",
     "parse_iri",
     "render_registry",
     "unlisted_database",
@@ -112,6 +113,19 @@ def database(prefix: str) -> Database | None:
     True
     """
     return _by_prefix().get(prefix.lower())
+
+
+def page_of(prefix: str, local: str) -> str:
+    """Return the readable page of ``prefix:local``; KeyError if the registry knows none.
+
+    >>> page_of("pubmed", "28810913")
+    'https://pubmed.ncbi.nlm.nih.gov/28810913/'
+    """
+    db = database(prefix)
+    page = db.page_for(local) if db else None
+    if page is None:
+        raise KeyError(f"the registry has no page for {prefix}:{local}")
+    return page
 
 
 @cache
