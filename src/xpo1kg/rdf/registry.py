@@ -200,31 +200,29 @@ def unlisted_database(iri: str) -> Database | None:
     """
     if term := obo_term(iri):
         prefix = term[0]
-        return Database(
-            prefix=prefix.lower(),
-            bioregistry=prefix.lower(),
-            name=prefix,
-            homepage=f"https://obofoundry.org/ontology/{prefix.lower()}.html",
-            uri_prefix=f"{OBO_PURL}{prefix}_",
-            uri_prefix_synonyms=(),
-            prefix_synonyms=(),
-            page=f"{OBO_PURL}{prefix}_$1",
-            curie=False,
-        )
+        homepage = f"https://obofoundry.org/ontology/{prefix.lower()}.html"
+        return _unlisted(prefix.lower(), prefix, homepage, f"{OBO_PURL}{prefix}_", page=True)
     if found := _IDENTIFIERS_ORG.match(iri):
         prefix = found.group(1)
-        return Database(
-            prefix=f"identifiers-{prefix.lower()}",
-            bioregistry=prefix.lower(),
-            name=prefix,
-            homepage=f"https://registry.identifiers.org/registry/{prefix.lower()}",
-            uri_prefix=f"https://identifiers.org/{prefix}:",
-            uri_prefix_synonyms=(),
-            prefix_synonyms=(),
-            page=None,
-            curie=False,
-        )
+        homepage = f"https://registry.identifiers.org/registry/{prefix.lower()}"
+        uri_prefix = f"https://identifiers.org/{prefix}:"
+        return _unlisted(f"identifiers-{prefix.lower()}", prefix, homepage, uri_prefix, page=False)
     return None
+
+
+def _unlisted(key: str, name: str, homepage: str, uri_prefix: str, *, page: bool) -> Database:
+    """Describe a database known only by its prefix (``page``: its IRIs are readable pages)."""
+    return Database(
+        prefix=key,
+        bioregistry=name.lower(),
+        name=name,
+        homepage=homepage,
+        uri_prefix=uri_prefix,
+        uri_prefix_synonyms=(),
+        prefix_synonyms=(),
+        page=f"{uri_prefix}$1" if page else None,
+        curie=False,
+    )
 
 
 # --- Generation (development time, needs the ``bioregistry`` package) ---------------------------
