@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.rdf.loading import reporting_read_errors
 from xpo1kg.rdf.namespaces import BAO, XR
 from xpo1kg.rdf.registry import page_of
 
@@ -157,14 +158,8 @@ def read_table(path: Path) -> Table:
     delimiter = _DELIMITERS.get(path.suffix.lower())
     if delimiter is None:
         raise InputError(f"{name}: unknown table type {path.suffix!r}: use .csv or .tsv")
-    try:
+    with reporting_read_errors(name, "a table"):
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a table") from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -40,6 +40,7 @@ __all__ = [
     "parse_into",
     "read_graph",
     "reporting_read_errors",
+    "skip_bom",
 ]
 
 #: A file on disk or a file shipped in the package.
@@ -105,16 +106,24 @@ def format_for(name: str, formats: Mapping[str, _Format]) -> _Format:
 
 
 @contextmanager
-def reporting_read_errors(name: str) -> Iterator[None]:
-    """Turn a failure to open or read file ``name`` into a one-line :class:`InputError`."""
+def reporting_read_errors(name: str, kind: str = "an RDF file") -> Iterator[None]:
+    """Turn a failure to open or read file ``name`` (``kind`` of file) into one :class:`InputError`."""
     try:
         yield
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not an RDF file") from None
+        raise InputError(f"{name}: is a directory, not {kind}") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def skip_bom(stream: IO[bytes]) -> int:
+    """Move past a UTF-8 byte-order mark at the start of ``stream``; return its length (or 0)."""
+    if stream.read(len(_BOM)) == _BOM:
+        return len(_BOM)
+    stream.seek(0)
+    return 0
 
 
 def syntax_error(name: str, error: SyntaxError | ValueError) -> ParseError:
@@ -195,8 +204,7 @@ def check_rdf(path: Path, name: str | None = None) -> None:
             with path.open("rb") as stream:
                 check_xml(stream, name)
         with path.open("rb") as stream:
-            if stream.read(len(_BOM)) != _BOM:
-                stream.seek(0)
+            skip_bom(stream)
             reader = _Counting(stream)
             try:
                 for _ in ox.parse(reader, rdf_format, base_iri=file_base(path.name)):  # type: ignore[arg-type]

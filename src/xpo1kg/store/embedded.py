@@ -23,6 +23,7 @@ from xpo1kg.rdf.loading import (
     graph_name,
     is_shipped,
     reporting_read_errors,
+    skip_bom,
     syntax_error,
 )
 from xpo1kg.rdf.namespaces import PREFIXES
@@ -182,8 +183,7 @@ class Store:
             with reporting_read_errors(name):
                 stream = source.open("rb")
             with stream:
-                if stream.read(3) != b"\xef\xbb\xbf":  # skip a byte-order mark
-                    stream.seek(0)
+                skip_bom(stream)
                 self.add_rdf(stream, name, target, bulk=bulk)
             return target
         with reporting_read_errors(name):

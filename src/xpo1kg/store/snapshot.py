@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI, SNAPSHOT_MARKER_IRI, file_base
+from xpo1kg.rdf.loading import skip_bom
 from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import Store, rdf_format_of
@@ -203,8 +204,7 @@ def open_in_memory(path: Path, *, inferred: bool = False) -> Store | None:
         # Checked when it was loaded: parsed leniently (IRIs not validated again). `load`, not
         # `bulk_load`: small queries run 2× slower on a memory store filled by the bulk loader.
         with file.open("rb") as stream:
-            if stream.read(3) != b"\xef\xbb\xbf":
-                stream.seek(0)
+            skip_bom(stream)
             memory.oxigraph.load(
                 stream,
                 rdf_format_of(file.name),
