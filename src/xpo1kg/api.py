@@ -9,7 +9,8 @@ from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import CompetencyQuery, resolve_query
 from xpo1kg.query.checks import CheckMode
 from xpo1kg.query.results import QueryResult
-from xpo1kg.rdf.serialize import ExportFormat, atomic_write, serialize
+from xpo1kg.rdf.safefile import atomic_write
+from xpo1kg.rdf.serialize import ExportFormat, serialize
 from xpo1kg.store.knowledge_graph import Binding, load_graph
 from xpo1kg.store.search import Hit
 

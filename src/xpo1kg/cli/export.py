@@ -15,12 +15,12 @@ from xpo1kg.cli.options import (
     reports_errors,
 )
 from xpo1kg.errors import InputError
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     FORMAT_ALIASES,
     QUAD_FORMATS,
     ExportFormat,
-    atomic_write,
     serialize,
     serialize_dataset,
 )

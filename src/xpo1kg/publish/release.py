@@ -17,7 +17,7 @@ from xpo1kg.errors import InputError
 from xpo1kg.publish.description import DESCRIPTION_PREFIXES, describe_dataset, distribution
 from xpo1kg.publish.kgx import kgx_tables
 from xpo1kg.publish.sparql_examples import EXAMPLE_PREFIXES, EXAMPLES_FILE, sparql_examples
-from xpo1kg.rdf.safefile import commit
+from xpo1kg.rdf.safefile import commit, current_umask
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
@@ -115,7 +115,9 @@ def write_release(files: Mapping[str, bytes], directory: Path, progress: Progres
         raise InputError(f"{anchor}: cannot write ({error.strerror})") from None
     try:
         commit([(staging / name, files[name]) for name in order])
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a release is for sharing
+        staging.chmod(
+            0o777 & ~current_umask()
+        )  # mkdtemp makes it private; a release is for sharing
         directory.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, directory)
     except OSError as error:
@@ -134,9 +136,3 @@ def _nearest_existing(path: Path) -> Path:
                 raise InputError(f"{ancestor}: exists and is not a directory")
             return ancestor
     raise InputError(f"{path}: no existing parent directory")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

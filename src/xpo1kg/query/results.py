@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from xpo1kg.rdf.namespaces import compress
-from xpo1kg.rdf.terms import to_rdflib
+from xpo1kg.rdf.terms import JsonTerm, term_json, to_rdflib
 
 __all__ = [
     "OUTPUT_FORMATS",
@@ -183,6 +183,17 @@ class QueryResult:
         from xpo1kg.query.dataframe import to_dataframe
 
         return to_dataframe(self.columns, self.records())
+
+    def bindings(self) -> list[dict[str, JsonTerm]]:
+        """Return the rows as SPARQL 1.1 JSON bindings (an unbound variable is left out).
+
+        >>> QueryResult(["x", "y"], [(URIRef("urn:a"), None)]).bindings()
+        [{'x': {'type': 'uri', 'value': 'urn:a'}}]
+        """
+        return [
+            {k: term_json(v) for k, v in zip(self.columns, row, strict=True) if v is not None}
+            for row in self._cells
+        ]
 
     def column(self, name: str) -> list[Value]:
         """Return one column as Python values."""

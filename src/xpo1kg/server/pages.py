@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.rdf.namespaces import XO
 from xpo1kg.server.entity_extras import entity_extras, figure_caption
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
@@ -146,7 +147,7 @@ def _counts(kg: KnowledgeGraph) -> list[tuple[str, int, str | None]]:
     found = {str(r["class"]): r["count"] for r in kg.query(_COUNTS).records()}
     counts: list[tuple[str, int, str | None]] = [("triples", len(kg), None)]
     for name, curie in _COUNTED:
-        iri = "https://w3id.org/xpo1kg/ontology/" + curie.removeprefix("xo:")
+        iri = str(XO) + curie.removeprefix("xo:")
         value = found.get(iri, 0)
         number = value if isinstance(value, int) else int(str(value))
         counts.append((name, number, _BROWSE.get(name)))

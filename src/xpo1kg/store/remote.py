@@ -21,6 +21,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from xpo1kg.errors import InputError, QuerySyntaxError, XPO1KGError
 from xpo1kg.query.results import QueryResult
+from xpo1kg.rdf.graphs import file_base
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.terms import Binding, canonical_literal, to_oxigraph
@@ -124,9 +125,7 @@ class RemoteEndpoint:
             raise InputError(f"{path}: cannot read ({error.strerror})") from None
         if content_type == "text/turtle":
             # Relative IRIs resolve as in the embedded store, not against the graph store's URL.
-            data = f"@base <https://w3id.org/xpo1kg/file/{path.name}> . ".encode() + (
-                data.removeprefix(_BOM)
-            )
+            data = f"@base <{file_base(path.name)}> . ".encode() + (data.removeprefix(_BOM))
         self.push_data(data, content_type, target, what=f"upload of {path}", replace=replace)
         return target
 

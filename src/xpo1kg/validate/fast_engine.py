@@ -40,8 +40,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, XSD
 from rdflib.plugins.stores.memory import Memory
 
+from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import compress
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.validate.compiler import (
     ILL_TYPED,
     SKOLEM,
@@ -199,7 +199,6 @@ def _sparql_node(node: str) -> str:
     return f"<{node}>" if ":" in node else f"<{SKOLEM}{node}>"
 
 
-_NOT_DATA = {INFERRED_GRAPH_IRI, META_GRAPH_IRI}
 #: What a query may name as a focus node (an IRI or a blank node identifier, not a literal's text).
 #: IRIs that pyshacl takes as they are in ``use_shapes`` and ``focus_nodes`` (others are CURIEs).
 _PYSHACL_IRI = re.compile(r"^(?:https?|urn|file):", re.IGNORECASE)
@@ -214,7 +213,7 @@ def _rows(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
     # Every graph of the store is validated, except the reasoner's inferred graph and the store's
     # meta graph, which are not data (pyshacl sees only the asserted graphs too).
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    graphs += [g for g in store.named_graphs() if g.value not in _NOT_DATA]
+    graphs += [g for g in store.named_graphs() if g.value not in NOT_ASSERTED]
     solutions = store.query(query, default_graph=graphs)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]

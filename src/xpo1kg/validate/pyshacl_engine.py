@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.rdf.loading import RDFSource, read_graph
-from xpo1kg.rdf.namespaces import compress
+from xpo1kg.rdf.namespaces import XO, compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
 from xpo1kg.validate.paths import path_text, show_path
 
@@ -79,7 +79,7 @@ class ValidationResult:
         return f"{place}{where}: {self.message}{found}"
 
 
-XO_VALUE = "https://w3id.org/xpo1kg/ontology/value"
+XO_VALUE = str(XO.value)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>]+$")
 
 
