@@ -18,6 +18,7 @@ from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.rdf.loading import RDFSource, read_graph
 from xpo1kg.rdf.namespaces import compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
+from xpo1kg.validate.prepared_graph import PreparedQueryGraph
 
 __all__ = [
     "ENGINES",
@@ -128,10 +129,13 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
 
     if ontology is None:
         ontology = _ontology()
+    target = _prepared_copy(data)
     conforms, report, _ = pyshacl_validate(
-        data,
+        target,
         shacl_graph=_shapes(),
         ont_graph=ontology,
+        # pyshacl would copy the data to add the ontology's axioms to it; target is that copy.
+        inplace=target is not data,
         inference="none",
         abort_on_first=False,
         allow_infos=True,
@@ -146,6 +150,17 @@ def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationRepo
     labels = data + ontology
     results = sorted(_flatten(report, labels), key=_order)
     return ValidationReport(conforms=bool(conforms), results=tuple(results))
+
+
+def _prepared_copy(data: Graph) -> Graph:
+    """Copy the data into a graph that prepares each SHACL-SPARQL query once (see the module)."""
+    if data.context_aware:  # a dataset: pyshacl validates the union of its graphs itself
+        return data
+    copy = PreparedQueryGraph()
+    for prefix, namespace in data.namespace_manager.namespaces():
+        copy.namespace_manager.bind(prefix, namespace, override=True, replace=True)
+    copy.addN((s, p, o, copy) for s, p, o in data)
+    return copy
 
 
 def _order(result: ValidationResult) -> tuple[str, ...]:
