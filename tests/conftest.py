@@ -52,9 +52,18 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keep the inferred-graph cache of the test run out of the user's home."""
+    """Keep the inferred-graph cache of the test run out of the user's home.
+
+    The xdist workers of one run share it (the cache is written atomically), so the reasoner runs
+    once per run rather than once per worker.
+    """
     previous = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "cache"  # the run's, not the worker's
+        shared.mkdir(exist_ok=True)
+        os.environ["XDG_CACHE_HOME"] = str(shared)
+    else:
+        os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield
     if previous is None:
         os.environ.pop("XDG_CACHE_HOME", None)
