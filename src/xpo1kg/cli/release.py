@@ -34,8 +34,9 @@ def _progress(message: str) -> None:
 @reports_errors
 def release_command(output: Path, data: Sequence[Path], store: Path | None, inferred: bool) -> None:
     """Write every export format, a VoID description (void.ttl) and SHA256SUMS into DIR."""
-    from xpo1kg.publish.release import build_release, write_release
+    from xpo1kg.publish.release import build_release, check_release_target, write_release
 
+    check_release_target(output)  # a bad --output is refused before the release is built
     _progress("loading the graph" + (" and its inferred facts" if inferred else ""))
     kg = load_graph(data, inferred=inferred, store=store)
     files = build_release(kg, progress=_progress)
