@@ -48,7 +48,7 @@ def test_dataset_figures_equal_sparql_counts(kg: KnowledgeGraph, description: Gr
         VOID.entities: sparql_count(kg, "COUNT(DISTINCT ?s)", f"?s ?p ?o FILTER({IN_SPACE})"),
     }
     assert {prop: figure(description, prop) for prop in expected} == expected
-    assert expected[VOID.triples] == len(kg.graph) == 2531
+    assert expected[VOID.triples] == len(kg.graph) == 3145
 
 
 def test_class_partitions_equal_sparql_counts(kg: KnowledgeGraph, description: Graph) -> None:
@@ -113,7 +113,7 @@ def test_link_counts_equal_sparql_counts(kg: KnowledgeGraph, description: Graph)
     for key, space in (("uniprot", uniprot), ("mondo", mondo)):
         where = f'?s <{exact}> ?o FILTER({IN_SPACE} && STRSTARTS(STR(?o), "{space}"))'
         assert linksets(description)[(key, exact)] == sparql_count(kg, "COUNT(*)", where)
-    assert linksets(description)[("uniprot", exact)] == 18
+    assert linksets(description)[("uniprot", exact)] == 19
 
 
 def test_links_follow_the_data(tmp_path: Path) -> None:

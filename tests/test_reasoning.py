@@ -20,10 +20,10 @@ from xpo1kg.reason.provenance import Derivation, Triple, derivations, inferred_t
 from xpo1kg.reason.reasoner import INFERRED_GRAPH, ReasoningReport, java_executable, reason
 from xpo1kg.resources import ontology_file
 
-# BIRC5 is an XPO1 cargo in NESdb; the guide's "FOXO proteins" (a family, xr:FOXOFamily) is not a
-# protein, so it is no xo:XPO1Cargo. Only p53's retention "triggers" apoptosis without a hedge: the
-# others "can induce" it (xo:nuclearRetentionCanInduce), which the defined class does not use.
-CARGO = {"TP53", "CDKN1A", "CDKN1B", "BRCA1", "BRCA2", "FOXO1", "FOXO3", "NFKBIA", "BIRC5"}
+# BIRC5 and RELA are XPO1 cargo in NESdb; the guide's "FOXO proteins" (a family, xr:FOXOFamily) is
+# not a protein, so it is no xo:XPO1Cargo. Only p53's retention "triggers" apoptosis without a hedge:
+# the others "can induce" it (xo:nuclearRetentionCanInduce), which the defined class does not use.
+CARGO = {"TP53", "CDKN1A", "CDKN1B", "BRCA1", "BRCA2", "FOXO1", "FOXO3", "NFKBIA", "BIRC5", "RELA"}
 TRIGGERING = {"TP53"}
 INHIBITORS = {"selinexor", "KPT-185", "eltanexor", "verdinexor", "leptomycinB"}
 CONTRADICTION = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .
