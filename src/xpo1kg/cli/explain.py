@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, STORE_OPTION, reports_errors
+from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
 
 __all__ = ["explain_command"]
 
@@ -19,12 +19,7 @@ __all__ = ["explain_command"]
 @click.argument("object_", metavar="OBJECT")
 @DATA_OPTION
 @STORE_OPTION
-@click.option(
-    "--inferred/--no-inferred",
-    default=True,
-    show_default=True,
-    help="Include the reasoner's inferred facts, so that they can be explained (Java; cached).",
-)
+@INFERRED_OPTION
 @click.option(
     "--format",
     "output_format",
@@ -40,7 +35,7 @@ def explain_command(
     object_: str,
     data: Sequence[Path],
     store: Path | None,
-    inferred: bool,
+    inferred: bool | None,
     output_format: str,
 ) -> None:
     """Show how the graph knows SUBJECT PREDICATE OBJECT: evidence, or rule and premises.

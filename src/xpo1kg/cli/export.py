@@ -7,23 +7,15 @@ from pathlib import Path
 
 import click
 
+from xpo1kg.api import serialize_knowledge_graph
 from xpo1kg.cli.options import (
     DATA_OPTION,
     INFERRED_OPTION,
     STORE_OPTION,
     reports_errors,
 )
-from xpo1kg.rdf.serialize import (
-    EXPORT_FORMATS,
-    FORMAT_ALIASES,
-    QUAD_FORMATS,
-    ExportFormat,
-    atomic_write,
-    serialize,
-    serialize_dataset,
-)
+from xpo1kg.rdf.serialize import EXPORT_FORMATS, FORMAT_ALIASES, ExportFormat, atomic_write
 from xpo1kg.rdf.serialize import export_format as resolve_export_format
-from xpo1kg.reason.reasoner import INFERRED_GRAPH
 from xpo1kg.store.knowledge_graph import load_graph
 
 __all__ = ["export"]
@@ -56,20 +48,16 @@ def export(
     output: Path,
     data: Sequence[Path],
     store: Path | None,
-    inferred: bool,
+    inferred: bool | None,
 ) -> None:
     """Export the ontology and the data together, deterministically.
 
-    With --inferred, N-Quads and TriG keep the inferred facts in their own named graph; the
+    Inferred facts are included unless --no-inferred: N-Quads and TriG keep the inferred facts in their own named graph; the
     single-graph formats add them with their provenance nodes (knowledge level
     "logical_entailment", rule, premises), so each inferred triple stays marked as inferred.
     """
     kg = load_graph(data, inferred=inferred, store=store)
-    if export_format in QUAD_FORMATS:
-        parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
-        content = serialize_dataset(parts, export_format)
-    else:
-        content = serialize(kg.graph + kg.inferred if kg.inferred else kg.graph, export_format)
+    content = serialize_knowledge_graph(kg, export_format)
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return

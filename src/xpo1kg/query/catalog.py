@@ -2,7 +2,9 @@
 
 Each file starts with ``# title:``, ``# question:`` and ``# answer:`` lines (which may run on over
 further ``#`` lines) and, for queries whose answer only a reasoner can give, ``# requires:
-inference``; then the SPARQL text.
+inference`` (``# needs: inference`` is read the same way); then the SPARQL text. That header line is
+how every interface knows that a query needs the inferred facts, and warns when it runs without
+them (:mod:`xpo1kg.query.inference`); SPARQL text pasted with its header counts too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from xpo1kg.resources import query_files
 
 __all__ = ["CompetencyQuery", "get_query", "list_queries", "parse_query_file", "resolve_query"]
 
-_FIELDS = ("title", "question", "answer", "requires")
+_FIELDS = ("title", "question", "answer", "requires", "needs")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ def parse_query_file(name: str, text: str) -> CompetencyQuery:
         question=header.get("question", ""),
         answer=header.get("answer", ""),
         sparql=text.strip(),
-        requires_inference="inference" in header.get("requires", "").lower(),
+        requires_inference=any(
+            "inference" in header.get(key, "").lower() for key in ("requires", "needs")
+        ),
     )
 
 

@@ -60,25 +60,37 @@ def inferred_graph(
     Each inferred triple comes with its provenance node (the rule that produced it and its
     premises, see :mod:`xpo1kg.reason.provenance`). The report is None when the graph came from the
     cache. Inconsistent input raises
-    :class:`~xpo1kg.errors.XPO1KGError` naming the problem.
+    :class:`~xpo1kg.errors.XPO1KGError` naming the problem (also cached: the same input is not
+    reasoned on again to fail again).
     """
-    path = None
+    path = failure = None
     if content_key is not None:
         path = cache_directory() / f"inferred-{_cache_key(content_key, reasoner, mode)}.nt"
+        failure = path.with_suffix(".inconsistent")
         if path.exists():
             return bind_prefixes(Graph()).parse(path, format="nt"), None
+        if failure.exists():  # the same input was found inconsistent before: say so again
+            raise XPO1KGError(failure.read_text(encoding="utf-8"))
     report = reason(graph, ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:
-        raise XPO1KGError("; ".join(report.problems) or "the graph is inconsistent")
+        message = "; ".join(report.problems) or "the graph is inconsistent"
+        if failure is not None:
+            _write_cache(failure, message.encode("utf-8"))
+        raise XPO1KGError(message)
     inferred = bind_prefixes(Graph())
     for triple in report.inferred:
         inferred.add(triple)
     add_provenance(inferred, graph, ontology)
     mark_inferred(inferred, report.engine)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, inferred.serialize(format="nt", encoding="utf-8"))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        _write_cache(path, inferred.serialize(format="nt", encoding="utf-8"))
     return inferred, report
+
+
+def _write_cache(path: Path, content: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, content)
+    except OSError:
+        pass

@@ -133,7 +133,11 @@ async def question(request: Request, name: str) -> HTMLResponse:
     except XPO1KGError as error:
         return error_page(status_of(error), str(error), "The question could not be answered")
     inferred = request.app.state.kg.has_inferred
-    return HTMLResponse(render("question.html", query=query, answer=answer, inferred=inferred))
+    headers: dict[str, str] = {}
+    if answer.warnings:  # e.g. a question that needs inferred facts, on a --no-inferred server
+        headers[WARNING_HEADER] = warning_header(list(answer.warnings))
+    page = render("question.html", query=query, answer=answer, inferred=inferred)
+    return HTMLResponse(page, headers=headers)
 
 
 def _example(name: str | None) -> CompetencyQuery | None:
