@@ -270,9 +270,9 @@ def _ingest(
     elif not store.is_dir():
         raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
     kg = (
-        load_graph(store=store, writable=True)
-        if into is None
-        else load_graph([into] if into.exists() else [])
+        load_graph(store=store, writable=True, inferred=False)
+        if into is None  # names and shapes need no inferred facts
+        else load_graph([into] if into.exists() else [], inferred=False)
     )
     plan = plan_ingest(
         table, kg, source=source, allow_new=allow_new, inhibits=inhibits, progress=progress
