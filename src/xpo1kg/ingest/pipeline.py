@@ -55,6 +55,7 @@ from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, writing_st
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.store.persistent import USER_GRAPH_PREFIX
 from xpo1kg.store.snapshot import invalidate
+from xpo1kg.validate.crosscheck import Finding, check_new_data
 from xpo1kg.validate.pyshacl_engine import ValidationReport
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "IngestResult",
     "Outcome",
     "Plan",
+    "crosscheck",
     "ingest",
     "plan_ingest",
     "provenance_file",
@@ -194,11 +196,28 @@ def _check_into(into: Path) -> None:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What an ingest did: its plan, where it wrote (nothing for a dry run) and its record."""
+    """What an ingest did: its plan, where it wrote (nothing for a dry run) and its record.
+
+    ``findings`` are the checks of the new measurements against the graph (IC50 outliers,
+    duplicates from another source, identifiers of existing things; :mod:`xpo1kg.validate.crosscheck`):
+    warnings, reported without refusing (``strict=True`` refuses instead).
+    """
 
     plan: Plan
     written: tuple[str, ...]
     record: str | None
+    findings: tuple[Finding, ...] = ()
+
+
+def crosscheck(plan: Plan, kg: KnowledgeGraph) -> list[Finding]:
+    """Check the plan's new triples against the graph; each finding names its table row."""
+    if not plan.triples:
+        return []
+    from rdflib import Graph
+
+    new = Graph().parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in plan.triples), format="nt")
+    origins = {iri: (plan.table.name, row) for iri, (row, _) in plan.origin.items()}
+    return check_new_data(kg, new, origins=origins)
 
 
 def ingest(
@@ -213,8 +232,13 @@ def ingest(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Callable[[int], None] = lambda _: None,
     note: Callable[[str], None] = lambda _: None,
+    strict: bool = False,
 ) -> IngestResult:
     """Add a table's new measurements to ``into`` (default: the table with ``.ttl``) or a store.
+
+    The new measurements are checked against the graph (:func:`crosscheck`); the findings come
+    back in :attr:`IngestResult.findings`. ``strict=True`` makes them problems: IngestError (exit
+    code 1), nothing written.
 
     Raises IngestError (exit code 1 for bad rows, 2 for a bad header) or InputError; either way
     nothing is written. Rows whose measurement is already present, or that repeat an earlier row,
@@ -243,6 +267,7 @@ def ingest(
             progress=progress,
             note=note,
             started=started,
+            strict=strict,
         )
 
 
@@ -259,6 +284,7 @@ def _ingest(
     progress: Callable[[int], None] = lambda _: None,
     note: Callable[[str], None] = lambda _: None,
     started: datetime,
+    strict: bool = False,
 ) -> IngestResult:
     """:func:`ingest` itself, once the ``into`` file is locked."""
     table = table if isinstance(table, Table) else read_table(Path(table))
@@ -280,8 +306,12 @@ def _ingest(
     if plan.triples:
         note(f"validating {plan.count('add'):,} new measurements with the graph…")
     check(plan, kg)
+    findings = tuple(crosscheck(plan, kg))
+    if strict and findings:
+        problems = [Problem(f.row or 0, "", f"{f.kind}: {f.message} (--strict)") for f in findings]
+        raise IngestError(plan.table.name, problems)
     if dry_run or not plan.triples:
-        return IngestResult(plan, (), None)
+        return IngestResult(plan, (), None, findings)
     note("writing…")
     if into is None:
         name = _record_name(
@@ -297,7 +327,7 @@ def _ingest(
             if kg.store.has_graph(INFERRED_GRAPH_IRI):
                 kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
             kg.store.flush()
-        return IngestResult(plan, (f"{store} (graph <{STORE_GRAPH}>)",), record)
+        return IngestResult(plan, (f"{store} (graph <{STORE_GRAPH}>)",), record, findings)
     prov_path = provenance_file(into)
     existing = [t for _, t in read_rdf(into, ox.RdfFormat.TURTLE)] if into.exists() else []
     records: dict[str, list[Triple]] = {}
@@ -310,4 +340,4 @@ def _ingest(
     prov_header = f"# Provenance of `xpo1kg ingest` into {into.name}: one named graph per ingest."
     data = render_turtle([*existing, *plan.triples], HEADER)
     commit([(prov_path, render_trig(records, prov_header)), (into, data)])
-    return IngestResult(plan, (str(into), str(prov_path)), INGEST_GRAPH_PREFIX + name)
+    return IngestResult(plan, (str(into), str(prov_path)), INGEST_GRAPH_PREFIX + name, findings)

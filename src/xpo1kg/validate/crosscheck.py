@@ -25,20 +25,21 @@ queries on an embedded Oxigraph copy of the graph with the new triples in a grap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from xpo1kg.rdf.namespaces import PREFIXES, compress
+from xpo1kg.rdf.loading import RDFSource, display_name, parse_into
+from xpo1kg.rdf.namespaces import PREFIXES, bind_prefixes, compress
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 
 if TYPE_CHECKING:
     from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["OUTLIER_FACTOR", "Finding", "FindingKind", "check_new_data"]
+__all__ = ["OUTLIER_FACTOR", "Finding", "FindingKind", "check_files", "check_new_data"]
 
 FindingKind = Literal["ic50-outlier", "duplicate-measurement", "identifier-match"]
 #: A new IC50 further than this factor from an existing one (same inhibitor, cell line) is reported.
@@ -94,7 +95,7 @@ def _prologue() -> str:
 
 
 def _nanomolar(variable: str, unit: str) -> str:
-    """A SPARQL expression: ``variable`` in nM given its ``unit`` (unbound: nM; other: unbound)."""
+    """Return a SPARQL expression: ``variable`` in nM given its ``unit`` (unbound: nM; other: unbound)."""
     expression = "1"  # no unit: the data's convention, nM
     for iri, factor in sorted(_NANOMOLAR_PER_UNIT.items()):
         expression = f"IF({unit} = <{iri}>, {factor!r}, {expression})"
@@ -103,7 +104,7 @@ def _nanomolar(variable: str, unit: str) -> str:
 
 
 def _pairs(endpoint: str) -> str:
-    """The graph pattern of a new and an existing measurement of one inhibitor on one cell line."""
+    """Return the graph pattern of a new and an existing measurement of one inhibitor on one cell line."""
     return f"""
   GRAPH <{NEW_GRAPH}> {{
     ?new xo:hasInhibitor ?inhibitor ; xo:hasCellLine ?cell ; xo:hasEndpoint {endpoint} ;
@@ -190,7 +191,7 @@ class _Copy:
         return [dict(zip(names, solution, strict=True)) for solution in answer]
 
     def name(self, term: object) -> str:
-        """The label of an IRI (any graph), with its CURIE; the CURIE alone without a label."""
+        """Return the label of an IRI (any graph) with its CURIE, or the CURIE alone."""
         iri = _text(term)
         curie = compress(iri)
         label = ox.NamedNode(f"{PREFIXES['rdfs']}label")
@@ -246,8 +247,10 @@ def check_new_data(
         )
     for r in copy.select(_identifiers_query()):
         identifier = r["id"]
-        shown = compress(_text(identifier)) if isinstance(identifier, ox.NamedNode) else (
-            f'"{_text(identifier)}"'
+        shown = (
+            compress(_text(identifier))
+            if isinstance(identifier, ox.NamedNode)
+            else (f'"{_text(identifier)}"')
         )
         add(
             "identifier-match",
@@ -257,3 +260,22 @@ def check_new_data(
             "IRI, or fix the identifier)",
         )
     return sorted(found, key=lambda f: (f.file or "", f.row or 0, f.kind, f.subject, f.message))
+
+
+def check_files(files: Iterable[RDFSource], kg: KnowledgeGraph | None = None) -> list[Finding]:
+    """Check data files against ``kg`` (default: the bundled graph), each finding naming its file.
+
+    This is what ``xpo1kg validate FILE... --with-bundled`` reports in its "new data" section.
+    """
+    new = bind_prefixes(Graph())
+    origins: dict[str, tuple[str | None, int | None]] = {}
+    for source in files:
+        part = parse_into(bind_prefixes(Graph()), source)
+        for subject in sorted({s for s in part.subjects() if isinstance(s, URIRef)}):
+            origins.setdefault(str(subject), (display_name(source), None))
+        new += part
+    if kg is None:
+        from xpo1kg.store.knowledge_graph import load_graph
+
+        kg = load_graph(inferred=False)
+    return check_new_data(kg, new, origins=origins)
