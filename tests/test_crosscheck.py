@@ -165,7 +165,9 @@ def test_validate_json_has_a_section_for_the_findings(tmp_path: Path) -> None:
     (finding,) = document["new_data"]["findings"]
     assert finding["kind"] == "duplicate-measurement"
     assert finding["file"] == str(path) and finding["subject"].endswith("/IC50_again")
-    strict = run("validate", path, "--engine", "fast", "--with-bundled", "--format", "json", "--strict")
+    strict = run(
+        "validate", path, "--engine", "fast", "--with-bundled", "--format", "json", "--strict"
+    )
     assert strict.exit_code == 1 and json.loads(strict.stdout)["new_data"]["strict"] is True
 
 

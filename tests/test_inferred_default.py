@@ -24,8 +24,8 @@ from xpo1kg.query.inference import InferenceWarning, needs_inference
 from xpo1kg.reason.reasoner import INFERRED_GRAPH
 
 RETENTION = "nuclear_retention_by_inhibitor"
-#: The proteins that are XPO1 cargo by the defined class: the subjects of xo:exportedBy xr:XPO1.
-CARGO_QUERY = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p xo:exportedBy xr:XPO1 }"
+#: How many things a query finds in the defined class "XPO1 cargo" (members only a reasoner finds).
+CARGO_QUERY = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a xo:XPO1Cargo }"
 
 
 def _refuse_reasoning(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,10 +107,11 @@ def test_inconsistent_data_is_queried_without_inferred_facts_and_says_why(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr("xpo1kg.reason.inferred.reason", counting)
+    asserted = load_graph([broken], inferred=False).run("ic50_table").rows
     for _ in range(2):  # the second time, the cached verdict: no second run of the reasoner
         kg = load_graph([broken])
         with pytest.warns(InferenceWarning, match="inconsistent"):
-            assert len(kg.run("ic50_table")) == 8
+            assert kg.run("ic50_table").rows == asserted
         assert not kg.has_inferred
     assert calls == [1]
 
@@ -137,9 +138,9 @@ def _stats(*options: str) -> dict[str, int]:
     return {row["class"]: int(row["instances"]) for row in json.loads(outcome.stdout)}
 
 
-def test_stats_counts_inferred_classes_like_the_queries(kg: KnowledgeGraph) -> None:
-    cargo = int(kg.query(CARGO_QUERY).column("n")[0])
-    assert cargo >= 8
+def test_stats_counts_inferred_classes_like_the_queries() -> None:
+    cargo = int(run_query(CARGO_QUERY).column("n")[0])
+    assert cargo >= 8  # issue 14 saw 8 listed by the queries while stats said 0
     assert _stats()["XPO1 cargo"] == cargo == _stats("--inferred")["XPO1 cargo"]
     assert _stats("--no-inferred")["XPO1 cargo"] == 0
     table = run("stats")
