@@ -176,12 +176,12 @@ def _nm(value: float) -> str:
 class _Copy:
     """The graph's asserted triples and the new ones, in one embedded store."""
 
-    def __init__(self, kg: KnowledgeGraph, new: Graph) -> None:
+    def __init__(self, kg: KnowledgeGraph, new: Graph | str) -> None:
         self.store = ox.Store()
         self.store.load(kg.store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
         for graph in (INFERRED_GRAPH_IRI, META_GRAPH_IRI):
             self.store.remove_graph(ox.NamedNode(graph))
-        text = new.serialize(format="nt", encoding="utf-8")
+        text = new.serialize(format="nt", encoding="utf-8") if isinstance(new, Graph) else new
         self.store.load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(NEW_GRAPH))
 
     def select(self, sparql: str) -> list[dict[str, object]]:
@@ -202,11 +202,13 @@ class _Copy:
 
 def check_new_data(
     kg: KnowledgeGraph,
-    new_graph: Graph,
+    new_graph: Graph | str,
     *,
     origins: Mapping[str, tuple[str | None, int | None]] | None = None,
 ) -> list[Finding]:
     """Check ``new_graph`` (the triples being added) against ``kg`` (what the graph knows).
+
+    ``new_graph`` is an rdflib graph, or N-Triples text (no rdflib terms: what ``ingest`` has).
 
     ``origins`` maps a new subject's IRI to its file and row (or line), when known, so that each
     finding says where it came from. Returns the findings sorted by file, row, kind and subject.
