@@ -323,7 +323,7 @@ xr:IC50_test a xo:IC50Measurement ; xo:hasEndpoint bao:BAO_0000190 ;
 """,
         encoding="utf-8",
     )
-    kg = load_graph([extra])
+    kg = load_graph([extra], inferred=False)
     best = {
         r["inhibitor_label"]: (r["cell_line_label"], r["ic50_nM"])
         for r in kg.run("most_sensitive_cell_line").records()

@@ -170,7 +170,7 @@ def test_inconsistent_data_cannot_be_queried_with_inference(contradiction: Path)
 def test_export_keeps_inferred_facts_apart(tmp_path: Path) -> None:
     runner = CliRunner()
     with_inferred = runner.invoke(main, ["export", "--format", "nq", "--inferred"])
-    without = runner.invoke(main, ["export", "--format", "nq"])
+    without = runner.invoke(main, ["export", "--format", "nq", "--no-inferred"])
     assert with_inferred.exit_code == 0 and without.exit_code == 0
     graph_iri = f"<{INFERRED_GRAPH}> ."
     inferred_lines = [

@@ -247,7 +247,7 @@ def test_competency_query_matches_the_embedded_store(
 
 def test_records_match_through_the_api(loaded: str, synthetic: Path) -> None:
     """The same comparison on :meth:`QueryResult.records` (Decimals compare by value)."""
-    kg = load_graph([synthetic])
+    kg = load_graph([synthetic], inferred=False)  # the server holds no inferred graph
     server = RemoteEndpoint(loaded)
     for query in list_queries():
         if query.requires_inference:
