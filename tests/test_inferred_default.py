@@ -211,3 +211,23 @@ def test_a_server_without_inferred_facts_warns_on_the_page_and_in_a_header() -> 
         assert "needs inferred facts" in answer.headers["X-XPO1KG-Warning"]
     assert "needs inferred facts" in page.text and "<strong>Inferred.</strong>" not in page.text
     assert "needs inferred facts" in editor.text
+
+
+def test_a_store_includes_the_inferred_facts_it_keeps(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        '<https://w3id.org/xpo1kg/resource/TP53> <http://www.w3.org/2004/02/skos/core#altLabel> "p53 (mine)" .\n',
+        encoding="utf-8",
+    )
+    store = tmp_path / "kgdb"
+    assert_ok(run("load", "--store", store, mine))
+    before = sorted((p, p.stat().st_mtime_ns) for p in store.rglob("*") if p.is_file())
+    plain = run("query", RETENTION, "--store", store, "--format", "csv")
+    assert_ok(plain)  # read-only by default: nothing is computed into the store
+    assert plain.stdout.strip().count("\n") == 0
+    assert "the store keeps none: --inferred computes them" in plain.stderr
+    assert sorted((p, p.stat().st_mtime_ns) for p in store.rglob("*") if p.is_file()) == before
+    assert_ok(run("query", RETENTION, "--store", store, "--inferred"))  # computed and kept
+    kept = run("query", RETENTION, "--store", store, "--format", "csv")
+    assert_ok(kept)
+    assert "selinexor" in kept.stdout and "warning" not in kept.stderr

@@ -73,8 +73,8 @@ def warn_inference(kg: object, query: object = None) -> None:
     if kg.inference_problem is not None:
         click.echo(f"warning: inferred facts left out: {kg.inference_problem}", err=True)
     if isinstance(query, str | CompetencyQuery) and needs_inference(query):
-        reason = kg.inference_problem or "--no-inferred left them out"
-        click.echo(f"warning: {missing_inference_message(query, reason)}", err=True)
+        message = missing_inference_message(query, kg.missing_inference_reason)
+        click.echo(f"warning: {message}", err=True)
 
 
 def reports_errors(command: F) -> F:

@@ -102,6 +102,8 @@ class KnowledgeGraph:
         self._reasoning = reasoning
         #: Why the inferred facts are not included (None when they are, or were not asked for).
         self.inference_problem: str | None = None
+        #: Why they were not asked for, in a few words (for the warning of a query that needs them).
+        self.left_out_because = "inferred=False or --no-inferred left them out"
         self._graph: Graph | None = None
         self._index: SearchIndex | None = None
         self._vocabulary: Vocabulary | None = None
@@ -264,7 +266,7 @@ class KnowledgeGraph:
         graphs = self._query_graphs
         if needs_inference(query) and not self.has_inferred:
             warnings.warn(
-                InferenceWarning(missing_inference_message(query, self._missing_reason())),
+                InferenceWarning(missing_inference_message(query, self.missing_inference_reason)),
                 stacklevel=2,
             )
         text = query.sparql if isinstance(query, CompetencyQuery) else query
@@ -289,11 +291,10 @@ class KnowledgeGraph:
         columns = [v.value for v in answer.variables]
         return QueryResult.from_oxigraph(columns, [tuple(solution) for solution in answer])
 
-    def _missing_reason(self) -> str:
+    @property
+    def missing_inference_reason(self) -> str:
         """Why queries do not see inferred facts, in a few words."""
-        if self.inference_problem is not None:
-            return self.inference_problem
-        return "inferred=False or --no-inferred left them out"
+        return self.inference_problem or self.left_out_because
 
     def run(
         self,
@@ -409,12 +410,19 @@ def load_graph(
                 in_memory = open_in_memory(Path(store))
             if in_memory is not None:
                 keeps = in_memory.has_graph(INFERRED_GRAPH_IRI)
-                return KnowledgeGraph(in_memory, inferred=keeps if inferred is None else inferred)
+                kg = KnowledgeGraph(in_memory, inferred=keeps if inferred is None else inferred)
+                if inferred is None:
+                    kg.left_out_because = _STORE_KEEPS_NONE
+                return kg
         backend = Store(Path(store), create=False, read_only=not writable)
         if writable:
             ensure_bundled(backend)
         if inferred is None:  # a store's default: the inferred facts it keeps
-            inferred = backend.has_graph(INFERRED_GRAPH_IRI) and not _stale_inferred(backend)
+            if not backend.has_graph(INFERRED_GRAPH_IRI) or _stale_inferred(backend):
+                kg = KnowledgeGraph(backend)
+                kg.left_out_because = _STORE_KEEPS_NONE
+                return kg
+            inferred = True
     else:
         backend = Store()
         sources = [ontology_file(), *(data_files() if bundled_data else [])]
@@ -453,6 +461,9 @@ def load_graph(
         if backend.path is not None:
             write_snapshot(backend, previous)
     return KnowledgeGraph(backend, inferred=True, sources=named)
+
+
+_STORE_KEEPS_NONE = "the store keeps none: --inferred computes them and keeps them in the store"
 
 
 def _stale_inferred(store: Store) -> bool:
