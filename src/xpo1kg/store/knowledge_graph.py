@@ -7,6 +7,7 @@ on demand for interoperability: pyshacl validation, exports, reasoning.
 from __future__ import annotations
 
 import hashlib
+import threading
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 from rdflib.term import Literal, Node, URIRef
 
-from xpo1kg.errors import InputError, QuerySyntaxError
+from xpo1kg.errors import InputError, QuerySyntaxError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
 from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query, enforce
 from xpo1kg.query.inference import InferenceWarning, missing_inference_message, needs_inference
@@ -100,6 +101,7 @@ class KnowledgeGraph:
         self._asserted = sorted(g for g in names if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI))
         self._want_inferred = inferred
         self._reasoning = reasoning
+        self._reasoning_lock = threading.Lock()
         #: Why the inferred facts are not included (None when they are, or were not asked for).
         self.inference_problem: str | None = None
         #: Why they were not asked for, in a few words (for the warning of a query that needs them).
@@ -112,32 +114,39 @@ class KnowledgeGraph:
         """Compute the inferred graph if it is wanted and missing; True if queries include it."""
         if not self._want_inferred or self.inference_problem is not None:
             return False
-        if self._store.has_graph(INFERRED_GRAPH_IRI):
-            return True
-        if self._reasoning is None:
-            self.inference_problem = "none were computed for this store"
-        else:
-            from xpo1kg.errors import XPO1KGError
-            from xpo1kg.reason.inferred import inferred_graph
-
-            plan = self._reasoning
-            try:
-                graph, _ = inferred_graph(
-                    self.graph, self.ontology, plan.key, reasoner=plan.reasoner, mode=plan.mode
-                )
-            except (XPO1KGError, OSError, RuntimeError) as error:
-                self.inference_problem = f"they could not be computed: {error}"
-            else:
-                self._store.add_rdf(
-                    graph.serialize(format="nt", encoding="utf-8"),
-                    "inferred.nt",
-                    INFERRED_GRAPH_IRI,
-                )
+        with self._reasoning_lock:  # one computation, even when threads query at once
+            if self._store.has_graph(INFERRED_GRAPH_IRI):
                 return True
+            if self._reasoning is None:
+                self.inference_problem = "none were computed for this store"
+            else:
+                try:
+                    self._store.add_rdf(
+                        self._inferred_ntriples(), "inferred.nt", INFERRED_GRAPH_IRI
+                    )
+                except (XPO1KGError, OSError, RuntimeError) as error:
+                    self.inference_problem = f"they could not be computed: {error}"
+                else:
+                    return True
         warnings.warn(
             InferenceWarning(f"inferred facts left out: {self.inference_problem}"), stacklevel=3
         )
         return False
+
+    def _inferred_ntriples(self) -> bytes:
+        """Return the inferred graph as N-Triples: the cached file as it is, else reasoned now."""
+        from xpo1kg.reason.inferred import cached_inferred_file, inferred_graph
+
+        plan = self._reasoning
+        assert plan is not None
+        if plan.key is not None:
+            cached = cached_inferred_file(plan.key, reasoner=plan.reasoner, mode=plan.mode)
+            if cached is not None:  # no rdflib view of the input needed
+                return cached.read_bytes()
+        graph, _ = inferred_graph(
+            self.graph, self.ontology, plan.key, reasoner=plan.reasoner, mode=plan.mode
+        )
+        return graph.serialize(format="nt", encoding="utf-8")
 
     @property
     def _query_graphs(self) -> list[str] | None:
