@@ -23,6 +23,12 @@ TRIPLES = "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
 @pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    """The asserted graph: the description counts asserted triples (inferred ones are left out)."""
+    return load_graph(inferred=False)
+
+
+@pytest.fixture(scope="module")
 def description(kg: KnowledgeGraph) -> Graph:
     return describe_dataset(kg)
 
