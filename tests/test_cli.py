@@ -224,7 +224,7 @@ def test_data_adds_a_measurement(tmp_path: Path) -> None:
     before = parse_delimited(run("query", "ic50_table", "--format", "csv").stdout, ",")
     assert len(before) == 1 + 7
     path = write(tmp_path / "my_measurements.ttl", MEASUREMENT_TTL)
-    result = run("query", "ic50_table", "--format", "csv", "--data", str(path))
+    result = run("query", "ic50_table", "--format", "csv", "--data", str(path), "--no-inferred")
     assert_ok(result)
     header, *rows = parse_delimited(result.stdout, ",")
     assert len(rows) == 8
@@ -242,7 +242,15 @@ def test_data_is_repeatable(tmp_path: Path) -> None:
         tmp_path / "second.ttl", MEASUREMENT_TTL.replace(NEW_MEASUREMENT, f"{NEW_MEASUREMENT}_2")
     )
     result = run(
-        "query", "ic50_table", "--format", "csv", "--data", str(first), "--data", str(second)
+        "query",
+        "ic50_table",
+        "--format",
+        "csv",
+        "--data",
+        str(first),
+        "--data",
+        str(second),
+        "--no-inferred",
     )
     assert_ok(result)
     assert len(parse_delimited(result.stdout, ",")) == 1 + 9
