@@ -414,9 +414,7 @@ def load_graph(
             from xpo1kg.store.snapshot import open_in_memory
 
             # Queried from memory when the store's snapshot is current and fits (store.snapshot).
-            in_memory = open_in_memory(Path(store), inferred=inferred is not False)
-            if in_memory is None and inferred is None:  # the store keeps no inferred graph
-                in_memory = open_in_memory(Path(store))
+            in_memory = open_in_memory(Path(store), inferred=inferred)
             if in_memory is not None:
                 keeps = in_memory.has_graph(INFERRED_GRAPH_IRI)
                 kg = KnowledgeGraph(in_memory, inferred=keeps if inferred is None else inferred)
