@@ -47,7 +47,17 @@ def test_entity_description_includes_provenance_axioms(server: RunningServer) ->
     axioms = {t.subject for t in triples if t.predicate == source}
     assert axioms
     provenance = ox.NamedNode("http://purl.org/dc/terms/source")
-    assert all(any(t.subject == a and t.predicate == provenance for t in triples) for a in axioms)
+    rule = ox.NamedNode("https://w3id.org/xpo1kg/ontology/inferenceRule")
+    premise = ox.NamedNode("https://w3id.org/xpo1kg/ontology/premise")
+    premises = {t.object for t in triples if t.predicate == premise}
+
+    def has(node: object, predicate: ox.NamedNode) -> bool:
+        return any(t.subject == node and t.predicate == predicate for t in triples)
+
+    # An asserted statement's axiom names its source; an inferred one's (the server includes
+    # inferred facts by default) names its rule; a premise only points at another statement.
+    assert all(has(a, provenance) or has(a, rule) for a in axioms - premises)
+    assert any(has(a, provenance) for a in axioms) and any(has(a, rule) for a in axioms)
 
 
 def test_entity_as_html(server: RunningServer) -> None:
