@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
+from xpo1kg.cli.options import (
+    DATA_OPTION,
+    INFERRED_OPTION,
+    STORE_OPTION,
+    reports_errors,
+    warn_inference,
+)
 
 __all__ = ["explain_command"]
 
@@ -48,9 +54,9 @@ def explain_command(
     from xpo1kg.reason.explain import render_text
     from xpo1kg.store.knowledge_graph import load_graph
 
-    explanation = load_graph(data, inferred=inferred, store=store).explain(
-        subject, predicate, object_
-    )
+    kg = load_graph(data, inferred=inferred, store=store)
+    warn_inference(kg)  # an inferred fact reads as absent when they could not be computed
+    explanation = kg.explain(subject, predicate, object_)
     if output_format == "json":
         click.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
         return
