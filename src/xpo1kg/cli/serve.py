@@ -149,7 +149,8 @@ def serve_command(
     sock = _listening_socket(host, port)
     app = create_app(kg, settings)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving http://{shown}:{sock.getsockname()[1]}/sparql", err=True)
+    base = f"http://{shown}:{sock.getsockname()[1]}"
+    click.echo(f"serving {base}/ (SPARQL endpoint: {base}/sparql)", err=True)
     started = serve(app, sock, max_request_bytes=max_request_bytes, read_timeout=read_timeout)
     if not started:
         raise InputError("the server could not start (see the messages above)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +28,19 @@ __all__ = ["validate_command"]
     is_flag=True,
     help="Validate the files together with the bundled data they may refer to.",
 )
+@click.option(
+    "--shapes",
+    "shapes",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Validate against the SHACL shapes in FILE instead of the bundled ones (repeatable).",
+)
+@click.option(
+    "--with-bundled-shapes",
+    is_flag=True,
+    help="With --shapes: the bundled shapes too.",
+)
 @STORE_OPTION
 @click.option(
     "--engine",
@@ -34,7 +48,8 @@ __all__ = ["validate_command"]
     default="auto",
     show_default=True,
     help="fast: the shapes compiled to SPARQL on Oxigraph (same results, much faster on big "
-    "data); pyshacl: the reference; auto: fast for --store, pyshacl for files.",
+    "data; shapes it cannot compile go to pyshacl, with a note); pyshacl: the reference; "
+    "auto: fast for --store, pyshacl for files.",
 )
 @click.option(
     "--strict",
@@ -54,6 +69,8 @@ __all__ = ["validate_command"]
 def validate_command(
     files: Sequence[Path],
     with_bundled: bool,
+    shapes: Sequence[Path],
+    with_bundled_shapes: bool,
     store: Path | None,
     engine: str,
     strict: bool,
@@ -70,11 +87,25 @@ def validate_command(
         raise InputError("give FILES or --store, not both")
     if strict and not (files and with_bundled):
         raise InputError("--strict checks FILES against the graph: give FILES and --with-bundled")
+    if with_bundled_shapes and not shapes:
+        raise InputError("--with-bundled-shapes adds the bundled shapes to --shapes FILE: give one")
+    from xpo1kg.validate.fast_engine import FallbackWarning, fallback_note  # imports Oxigraph
+
     fast = engine == "fast" or (engine == "auto" and store is not None)
     target = str(store) if store is not None else ", ".join(str(f) for f in files)
-    report = validate(
-        files, with_bundled=with_bundled, engine="fast" if fast else "pyshacl", store=store
-    )
+    with warnings.catch_warnings():
+        # The report says which shapes pyshacl validated: printed once below, not twice.
+        warnings.simplefilter("ignore", FallbackWarning)
+        report = validate(
+            files,
+            with_bundled=with_bundled,
+            engine="fast" if fast else "pyshacl",
+            store=store,
+            shapes=shapes,
+            with_bundled_shapes=with_bundled_shapes,
+        )
+    if report.fallback:
+        click.echo(f"note: {fallback_note(report.fallback)}", err=True)
     target = target or "bundled data"
     findings = check_files(files) if files and with_bundled else []
     failed = not report.conforms or (strict and bool(findings))

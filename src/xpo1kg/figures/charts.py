@@ -40,7 +40,7 @@ from xpo1kg.figures.drawing import (
     style,
     wrap,
 )
-from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["IMAGE_FORMATS", "Drawing", "draw_figures", "draw_ic50_chart", "write_figures"]

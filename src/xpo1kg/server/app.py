@@ -20,7 +20,18 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xpo1kg.errors import XPO1KGError
-from xpo1kg.server import dereference, explain_page, pages, protocol
+from xpo1kg.server import (
+    api_routes,
+    browse,
+    dereference,
+    editor,
+    entity_extras,
+    explain_page,
+    openapi,
+    pages,
+    protocol,
+    search_pages,
+)
 from xpo1kg.server.limits import RequestSizeLimit
 from xpo1kg.server.negotiation import parse_accept
 from xpo1kg.server.problems import one_line, phrase, shown, status_of
@@ -170,6 +181,7 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runner.start()
+        kg.search_index  # noqa: B018 (built once, before the first search)
         try:
             yield
         finally:
@@ -186,12 +198,20 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
     app.state.runner = runner
     app.state.settings = settings
     app.include_router(protocol.router)
+    app.include_router(
+        entity_extras.router
+    )  # before /resource/{local:path}: .../neighbourhood.cyjs
+    app.include_router(api_routes.router)
+    app.include_router(editor.router)
+    openapi.install(app)
     app.include_router(dereference.router)
     pages.install(app)
     app.add_exception_handler(XPO1KGError, _library_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _parameter_error)
     app.include_router(explain_page.router)
+    app.include_router(search_pages.router)
+    app.include_router(browse.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -13,13 +13,13 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.rdf.namespaces import XO, XR
-from xpo1kg.server import pages
+from xpo1kg.server import pages, search_pages
 from xpo1kg.server.negotiation import GRAPH_TYPES, choose
 from xpo1kg.server.problems import ClientError, checked_iri, shown
 from xpo1kg.server.serializers import serialize_graph
 from xpo1kg.server.settings import ServerSettings
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["FORMAT_NAMES", "describe", "router"]
@@ -100,18 +100,19 @@ def _entity_response(request: Request, iri: str) -> Response:
     else:
         # Browsers name text/html; machines that accept anything (*/*) get Turtle.
         media_type = choose(request.headers.get("accept"), (*GRAPH_TYPES, _HTML))
+    triples = describe(kg, iri, inferred=settings.inferred)
+    headers = {"Vary": "Accept"}
+    html = pages.entity_html(kg, iri) if triples and media_type == _HTML else None
+    if not triples or (media_type == _HTML and html is None):
+        # A person gets the closest entities as links; a program, the same in one line.
+        if media_type == _HTML:
+            return search_pages.unknown_entity_page(kg, iri)
+        raise ClientError(404, search_pages.unknown_entity_message(kg, iri))
     if media_type is None:
         offered = ", ".join((*GRAPH_TYPES, _HTML))
         accept = request.headers.get("accept")
         raise ClientError(406, f"cannot describe an entity in {accept}; available: {offered}")
-    triples = describe(kg, iri, inferred=settings.inferred)
-    if not triples:
-        raise ClientError(404, f"unknown entity: {iri}")
-    headers = {"Vary": "Accept"}
-    if media_type == _HTML:
-        html = pages.entity_html(kg, iri)
-        if html is None:
-            raise ClientError(404, f"unknown entity: {iri}")
+    if html is not None:
         return HTMLResponse(html, headers=headers)
     body = b"" if request.method == "HEAD" else serialize_graph(media_type, triples)
     suffix = (

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 from urllib.parse import urlencode
 
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from xpo1kg.query.table_model import Cell, Column, Table, literal_cell
 from xpo1kg.rdf.namespaces import OBO, PREFIXES, compress
-from xpo1kg.server.tables import Cell, Table, iri_cell, literal_cell
+from xpo1kg.server.ic50 import measurements
+from xpo1kg.server.tables import iri_cell
 from xpo1kg.server.xrefs import (
     IDENTIFIER_PROPERTIES,
     Xref,
@@ -97,31 +98,14 @@ SELECT ?subject ?p ?o ?ps ?pp ?po WHERE {
   ?premise owl:annotatedSource ?ps ; owl:annotatedProperty ?pp ; owl:annotatedTarget ?po .
 }
 """
-# IC50 measurements of an inhibitor, a cell line or a cancer type, in nM (as queries/ic50_table.rq).
-_IC50 = """
-SELECT ?measurement ?inhibitor ?cell_line ?cells ?cancer ?qualifier ?value ?lower ?upper
-       ?published ?source WHERE {
-  ?measurement xo:hasInhibitor|xo:hasCellLine|xo:hasCancerType ?entity ;
-               xo:hasEndpoint bao:BAO_0000190 ;
-               xo:hasInhibitor ?inhibitor ;
-               xo:hasUnit ?unit .
-  BIND(IF(?unit = obo:UO_0000065, 1, IF(?unit = obo:UO_0000064, 1000, IF(?unit = obo:UO_0000066,
-       0.001, IF(?unit = obo:UO_0000063, 1000000, IF(?unit = obo:UO_0000062, 1000000000,
-       ?no_unit))))) AS ?to_nM)
-  OPTIONAL { ?measurement xo:hasCellLine ?cell_line }
-  OPTIONAL { ?measurement xo:cellLineDescription ?cells }
-  OPTIONAL { ?measurement xo:hasCancerType ?cancer }
-  OPTIONAL { ?measurement xo:qualifier ?qualifier }
-  OPTIONAL { ?measurement xo:value ?raw }
-  OPTIONAL { ?measurement xo:lowerBound ?low ; xo:upperBound ?high }
-  OPTIONAL { ?measurement xo:publishedValue ?published }
-  OPTIONAL { ?measurement dcterms:source ?source }
-  BIND(?raw * ?to_nM AS ?value)
-  BIND(?low * ?to_nM AS ?lower)
-  BIND(?high * ?to_nM AS ?upper)
-}
-"""
-IC50_COLUMNS = ("inhibitor", "cell line", "cancer type", "IC50 (nM)", "as published", "source")
+IC50_COLUMNS = (
+    Column("inhibitor", "inhibitor"),
+    Column("cell_line", "cell line"),
+    Column("cancer", "cancer type"),
+    Column("ic50", "IC50", "nM"),
+    Column("published", "as published"),
+    Column("source", "source"),
+)
 
 
 @dataclass(frozen=True)
@@ -174,17 +158,6 @@ class EntityView:
     ic50: Table | None
     truncated: bool
     inferred_types: tuple[tuple[Cell, Inference], ...] = ()
-
-
-def _number(node: Node | None) -> str:
-    """Return a decimal without trailing zeros (Oxigraph may return 100 or 100.0)."""
-    if not isinstance(node, Literal):
-        return ""
-    value = node.toPython()
-    if isinstance(value, Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(node)
 
 
 class _Reader:
@@ -311,27 +284,20 @@ def _statements(
 
 
 def _ic50_table(reader: _Reader) -> Table | None:
-    rows = reader.rows(_IC50)
-    if not rows:
+    """Return the IC50 table of an inhibitor, cell line or cancer type (see :mod:`.ic50`)."""
+    found = measurements(reader.kg, reader.iri)
+    if not found:
         return None
     body = []
-    for row in rows:
-        cell_line = reader.link(row["cell_line"]) if row["cell_line"] else Cell(str(row["cells"]))
-        if row["value"] is not None:
-            qualifier = str(row["qualifier"]) if row["qualifier"] is not None else ""
-            ic50 = f"{qualifier}{_number(row['value'])}"
-        elif row["lower"] is not None:
-            ic50 = f"{_number(row['lower'])}–{_number(row['upper'])}"
-        else:
-            ic50 = ""
+    for m in found:
         body.append(
             (
-                reader.link(row["inhibitor"]),
-                cell_line,
-                reader.link(row["cancer"]) if row["cancer"] else Cell(""),
-                Cell(ic50, numeric=True),
-                Cell(str(row["published"] or "")),
-                reader.link(row["source"]) if row["source"] else Cell(""),
+                reader.link(URIRef(m.inhibitor)),
+                reader.link(URIRef(m.cell_line)) if m.cell_line else Cell(m.cells),
+                reader.link(URIRef(m.cancer)) if m.cancer else Cell(""),
+                Cell(m.shown, numeric=True),
+                Cell(m.published),
+                reader.link(URIRef(m.source)) if m.source else Cell(""),
             )
         )
     # As in queries/ic50_table.rq: by inhibitor, then cancer type, then cell line.

@@ -19,20 +19,33 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.rdf.namespaces import XO
+from xpo1kg.server.entity_extras import entity_extras, figure_caption
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
 from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
+from xpo1kg.server.result_layout import LaidOut, lay_out
 from xpo1kg.server.runner import QueryRunner
 from xpo1kg.server.tables import Table, local_href, table_from_bindings
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["PAGE_ROWS", "entity_html", "error_page", "install", "render"]
+__all__ = [
+    "MAIN_QUESTION",
+    "PAGE_ROWS",
+    "entity_html",
+    "error_page",
+    "install",
+    "ordered_questions",
+    "render",
+]
 
 #: Rows shown in an HTML results table; the full answer is a download away.
 PAGE_ROWS = 1000
 SITE_TITLE = "xpo1kg"
 _GUIDE = "The Role of XPO1 Inhibition in Cancer Cell Apoptosis: A Technical Guide (BenchChem, 2025)"
-# Home page counts: classes (with their subclasses), in display order.
+#: The project's main question: listed first wherever the questions are listed.
+MAIN_QUESTION = "cargo_triggering_apoptosis"
+# Home page counts: classes (with their subclasses), in display order, and the browse page of each.
 _COUNTED = (
     ("proteins", "xo:Protein"),
     ("inhibitors", "xo:Inhibitor"),
@@ -41,6 +54,13 @@ _COUNTED = (
     ("measurements", "xo:Measurement"),
     ("sources", "xo:Source"),
 )
+_BROWSE = {
+    "proteins": "/proteins",
+    "inhibitors": "/inhibitors",
+    "cell lines": "/cell-lines",
+    "cancer types": "/cancers",
+    "measurements": "/measurements",
+}
 _COUNTS = (
     "SELECT ?class (COUNT(DISTINCT ?thing) AS ?count) WHERE { VALUES ?class { "
     + " ".join(curie for _, curie in _COUNTED)
@@ -75,6 +95,10 @@ class Answer:
     truncated: bool
     downloads: tuple[tuple[str, str, str], ...]
     warnings: tuple[str, ...] = ()
+    #: The table as the page shows it (minor columns folded, mechanisms named).
+    layout: LaidOut | None = None
+    #: The server holds inferred facts: rows may rest on them (the page says so).
+    inferred: bool = False
 
 
 def _downloads(sparql: str) -> tuple[tuple[str, str, str], ...]:
@@ -89,8 +113,16 @@ async def _answer(request: Request, sparql: str) -> Answer:
     runner: QueryRunner = request.app.state.runner
     answer = await runner.select(sparql, max_rows=PAGE_ROWS)
     warnings = await query_warnings(request, sparql)
-    table = table_from_bindings(request.app.state.kg, answer.variables, answer.rows)
-    return Answer(table, answer.truncated, _downloads(sparql), tuple(warnings))
+    kg: KnowledgeGraph = request.app.state.kg
+    table = table_from_bindings(kg, answer.variables, answer.rows)
+    return Answer(
+        table,
+        answer.truncated,
+        _downloads(sparql),
+        tuple(warnings),
+        lay_out(table),
+        kg.has_inferred,
+    )
 
 
 def error_page(status: int, message: str, title: str | None = None) -> HTMLResponse:
@@ -100,13 +132,25 @@ def error_page(status: int, message: str, title: str | None = None) -> HTMLRespo
     return HTMLResponse(page, status_code=status)
 
 
-def _counts(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+def ordered_questions() -> list[CompetencyQuery]:
+    """Return the competency questions, the main one (:data:`MAIN_QUESTION`) first.
+
+    >>> [q.name for q in ordered_questions()][0]
+    'cargo_triggering_apoptosis'
+    """
+    queries = list_queries()
+    return sorted(queries, key=lambda q: q.name != MAIN_QUESTION)
+
+
+def _counts(kg: KnowledgeGraph) -> list[tuple[str, int, str | None]]:
+    """Return (name, count, browse page or None) for the home page's cards."""
     found = {str(r["class"]): r["count"] for r in kg.query(_COUNTS).records()}
-    counts = [("triples", len(kg))]
+    counts: list[tuple[str, int, str | None]] = [("triples", len(kg), None)]
     for name, curie in _COUNTED:
-        iri = "https://w3id.org/xpo1kg/ontology/" + curie.removeprefix("xo:")
+        iri = str(XO) + curie.removeprefix("xo:")
         value = found.get(iri, 0)
-        counts.append((name, value if isinstance(value, int) else int(str(value))))
+        number = value if isinstance(value, int) else int(str(value))
+        counts.append((name, number, _BROWSE.get(name)))
     return counts
 
 
@@ -117,7 +161,9 @@ def home(request: Request) -> HTMLResponse:
     # The served graph never changes, so count once.
     if getattr(state, "page_counts", None) is None:
         state.page_counts = _counts(state.kg)
-    page = render("home.html", counts=state.page_counts, questions=list_queries(), guide=_GUIDE)
+    page = render(
+        "home.html", counts=state.page_counts, questions=ordered_questions(), guide=_GUIDE
+    )
     return HTMLResponse(page)
 
 
@@ -138,55 +184,6 @@ async def question(request: Request, name: str) -> HTMLResponse:
         headers[WARNING_HEADER] = warning_header(list(answer.warnings))
     page = render("question.html", query=query, answer=answer, inferred=inferred)
     return HTMLResponse(page, headers=headers)
-
-
-def _example(name: str | None) -> CompetencyQuery | None:
-    if not name:
-        return None
-    try:
-        return get_query(name)
-    except UnknownQueryError:
-        return None
-
-
-@router.get("/query", response_class=HTMLResponse)
-async def query_page(
-    request: Request,
-    query: str | None = None,
-    example: str | None = None,
-    load: str | None = None,
-) -> HTMLResponse:
-    """Show the query editor; run ``query``, or fill in ``example`` (when asked to ``load`` it).
-
-    The example picker is a plain form field, so the page works without JavaScript: the "Load"
-    button submits the form with ``load`` set, and the page comes back with the example's text.
-    """
-    chosen = _example(example)
-    if chosen is not None and (load is not None or not query):
-        query = chosen.sparql
-        run = False
-    else:
-        run = bool(query and query.strip())
-    context: dict[str, Any] = {
-        "examples": list_queries(),
-        "example_texts": {q.name: q.sparql for q in list_queries()},
-        "chosen": chosen.name if chosen else "",
-        "text": query or "",
-        "answer": None,
-        "error": None,
-    }
-    status = 200
-    headers: dict[str, str] = {}
-    if run and query is not None:
-        try:
-            context["answer"] = answer = await _answer(request, query)
-        except XPO1KGError as error:
-            context["error"], status = one_line(str(error)), status_of(error)
-        else:
-            if answer.warnings:
-                headers[WARNING_HEADER] = warning_header(list(answer.warnings))
-    page = render("query.html", **context)
-    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 def alternates(iri: str) -> tuple[tuple[str, str, str], ...]:
@@ -210,7 +207,14 @@ def entity_html(kg: KnowledgeGraph, iri: str) -> str | None:
     view = entity_view(kg, iri)
     if view is None:
         return None
-    return render("entity.html", view=view, alternates=alternates(iri))
+    extras = entity_extras(kg, iri, view.label)
+    return render(
+        "entity.html",
+        view=view,
+        extras=extras,
+        alternates=alternates(iri),
+        figure_caption=figure_caption,
+    )
 
 
 def install(app: FastAPI) -> None:

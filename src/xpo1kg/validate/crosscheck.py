@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.rdf.loading import RDFSource, display_name, parse_into
 from xpo1kg.rdf.namespaces import PREFIXES, bind_prefixes, compress
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 
 if TYPE_CHECKING:
     from xpo1kg.store.knowledge_graph import KnowledgeGraph

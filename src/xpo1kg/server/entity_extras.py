@@ -1,0 +1,402 @@
+"""What an entity page shows beyond its statements: names, an IC50 chart, figures, neighbours.
+
+The name biologists use, an IC50 chart, the figures the entity appears in, and its neighbourhood
+(an SVG of linked nodes, and Cytoscape JSON).
+
+Routes: ``/resource/{X}/neighbourhood.cyjs`` (the neighbourhood as Cytoscape JSON, for
+Cytoscape desktop or cytoscape.js) and ``/figures/{name}.svg`` (a figure of
+:mod:`xpo1kg.figures`, drawn once per app and kept).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from rdflib.term import URIRef
+
+from xpo1kg.figures import data as figure_data
+from xpo1kg.rdf.namespaces import PREFIXES, XR, compress
+from xpo1kg.server.ic50 import ChartRow, chart_svg, measurements
+from xpo1kg.server.problems import ClientError, checked_iri
+from xpo1kg.server.tables import local_href
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
+
+__all__ = [
+    "FIGURES",
+    "Extras",
+    "Neighbourhood",
+    "common_name",
+    "entity_extras",
+    "figure_caption",
+    "figures_of",
+    "neighbourhood",
+    "router",
+]
+
+router = APIRouter(include_in_schema=False)
+
+#: Nodes shown around an entity at most (a hub such as XPO1 stays readable).
+MAX_NEIGHBOURS = 36
+#: The figures of :func:`xpo1kg.figures.charts.draw_figures` whose data name entities, by file
+#: name, with the function that reads that data.
+FIGURES = {
+    "figure1_mechanism": figure_data.mechanism_data,
+    "figure2_p53_pathway": figure_data.pathway_data,
+    "figure3_p53_independent": figure_data.p53_independent_data,
+}
+_SKIPPED = {
+    PREFIXES["rdf"] + "type",
+    PREFIXES["dcterms"] + "source",
+    PREFIXES["owl"] + "annotatedSource",
+    PREFIXES["owl"] + "annotatedTarget",
+}
+
+
+@lru_cache(maxsize=8)
+def _names(kg: KnowledgeGraph) -> dict[str, figure_data.Named]:
+    return figure_data.names(kg)
+
+
+_SYMBOL_QUOTES = """
+SELECT ?e ?symbol ?quote WHERE {
+  ?e xo:geneSymbol ?symbol ; rdfs:label ?symbol .
+  OPTIONAL { ?axiom owl:annotatedSource|owl:annotatedTarget ?e ; xo:supportingText ?quote }
+}
+"""
+
+
+@lru_cache(maxsize=8)
+def _symbols(kg: KnowledgeGraph) -> frozenset[str]:
+    """Return the entities labelled by their gene symbol that their sources' quotes never use."""
+    labelled: set[str] = set()
+    quoted: set[str] = set()
+    for e, symbol, quote in kg.query(_SYMBOL_QUOTES).rows:
+        labelled.add(str(e))
+        if quote is not None and re.search(rf"(?<!\w){re.escape(str(symbol))}(?!\w)", str(quote)):
+            quoted.add(str(e))
+    return frozenset(labelled - quoted)
+
+
+def common_name(kg: KnowledgeGraph, iri: str) -> str:
+    """Return the name biologists use for a gene product labelled by its symbol, else ''.
+
+    It is the synonym (``skos:altLabel``) that the entity's supporting quotes use most (see
+    :func:`xpo1kg.figures.data.names`): p53 for TP53, PUMA for BBC3. Only entities labelled
+    by their gene symbol get one (a drug's brand name is not its common name), and only when
+    the quotes never write the symbol itself (they call XPO1 "XPO1", not only "CRM1").
+
+    >>> from xpo1kg import load_graph
+    >>> kg = load_graph()
+    >>> [common_name(kg, str(XR) + n) for n in ("TP53", "XPO1", "selinexor")]
+    ['p53', '', '']
+    """
+    if iri not in _symbols(kg):
+        return ""
+    named = _names(kg).get(iri)
+    return named.alias if named is not None else ""
+
+
+def _iris(value: Any) -> Iterator[str]:
+    """Yield the IRIs of every :class:`~xpo1kg.figures.data.Named` inside a figure's data."""
+    if isinstance(value, figure_data.Named):
+        yield value.iri
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _iris(getattr(value, f.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _iris(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _iris(item)
+
+
+@lru_cache(maxsize=8)
+def _figure_members(kg: KnowledgeGraph) -> dict[str, frozenset[str]]:
+    return {name: frozenset(_iris(read(kg))) for name, read in FIGURES.items()}
+
+
+def figure_caption(name: str) -> str:
+    """Return a short caption for a figure's file name.
+
+    >>> figure_caption("figure2_p53_pathway")
+    'Figure 2: p53 pathway'
+    """
+    head, _, rest = name.partition("_")
+    number = head.removeprefix("figure")
+    return f"Figure {number}: {rest.replace('_', ' ')}" if number.isdigit() else name
+
+
+def figures_of(kg: KnowledgeGraph, iri: str) -> list[str]:
+    """Return the names of the figures that show an entity.
+
+    >>> from xpo1kg import load_graph
+    >>> figures_of(load_graph(), "https://w3id.org/xpo1kg/resource/BBC3")
+    ['figure2_p53_pathway']
+    """
+    return [name for name, members in _figure_members(kg).items() if iri in members]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the neighbourhood: the entity or one linked to it."""
+
+    iri: str
+    label: str
+    href: str | None
+    centre: bool = False
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A statement between two nodes."""
+
+    source: str
+    target: str
+    predicate: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """An entity and the resources it is linked to by one statement, either way."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    truncated: bool
+
+    def cytoscape(self) -> dict[str, Any]:
+        """Return the neighbourhood as Cytoscape JSON (``.cyjs``, as Cytoscape desktop reads)."""
+        centre = next(n for n in self.nodes if n.centre)
+        return {
+            "format_version": "1.0",
+            "generated_by": "xpo1kg",
+            "target_cytoscapejs_version": "~2.1",
+            "data": {"name": f"neighbourhood of {centre.label}", "shared_name": centre.iri},
+            "elements": {
+                "nodes": [
+                    {
+                        "data": {
+                            "id": n.iri,
+                            "name": n.label,
+                            "href": n.href or n.iri,
+                            "centre": n.centre,
+                        }
+                    }
+                    for n in self.nodes
+                ],
+                "edges": [
+                    {
+                        "data": {
+                            "id": f"e{i}",
+                            "source": e.source,
+                            "target": e.target,
+                            "interaction": e.label,
+                            "predicate": e.predicate,
+                        }
+                    }
+                    for i, e in enumerate(self.edges)
+                ],
+            },
+        }
+
+
+_LINKS = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  { ?entity ?p ?o . BIND(?entity AS ?s) FILTER(isIRI(?o) && STRSTARTS(STR(?o), STR(xr:))) }
+  UNION
+  { ?s ?p ?entity . BIND(?entity AS ?o) FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(xr:))) }
+} ORDER BY ?p ?s ?o
+"""
+
+
+def neighbourhood(kg: KnowledgeGraph, iri: str) -> Neighbourhood | None:
+    """Return the entity and the resources linked to it; None when it links to none.
+
+    >>> from xpo1kg import load_graph
+    >>> near = neighbourhood(load_graph(), "https://w3id.org/xpo1kg/resource/BBC3")
+    >>> "https://w3id.org/xpo1kg/resource/TP53" in {n.iri for n in near.nodes}
+    True
+    """
+    result = kg.query(_LINKS, {"entity": URIRef(iri)})
+    edges: list[Edge] = []
+    others: list[str] = []
+    truncated = False
+    property_labels: dict[str, str] = {}
+    for s, p, o in result.rows:
+        predicate = str(p)
+        if predicate in _SKIPPED or s == o:
+            continue
+        other = str(o) if str(s) == iri else str(s)
+        if other not in others:
+            if len(others) >= MAX_NEIGHBOURS:
+                truncated = True
+                continue
+            others.append(other)
+        if predicate not in property_labels:
+            label = kg.label(URIRef(predicate))
+            property_labels[predicate] = compress(predicate) if label == predicate else label
+        edges.append(Edge(str(s), str(o), predicate, property_labels[predicate]))
+    if not others:
+        return None
+
+    def node(target: str, centre: bool = False) -> Node:
+        label = kg.label(URIRef(target))
+        return Node(target, compress(target) if label == target else label,
+                    local_href(target), centre)  # fmt: skip
+
+    nodes = [node(iri, True), *sorted((node(o) for o in others), key=lambda n: n.label.casefold())]
+    return Neighbourhood(tuple(nodes), tuple(edges), truncated)
+
+
+_WIDTH = 560
+_SPREAD = 220  # horizontal distance of the two columns of neighbours from the entity
+_ROW = 26
+#: Longest node label drawn (longer ones are cut with "…"; the full label is the tooltip).
+_LABEL_CHARS = 30
+
+
+def neighbourhood_svg(near: Neighbourhood) -> str:
+    """Draw the neighbourhood: the entity in the middle, linked nodes in two columns (links).
+
+    Labels face outwards, one row each, so that none overlaps another whatever the count.
+    """
+    centre = next(n for n in near.nodes if n.centre)
+    around = [n for n in near.nodes if not n.centre]
+    left = around[: (len(around) + 1) // 2]
+    right = around[len(left) :]
+    height = max(160, _ROW * len(left) + 40)
+    middle = _WIDTH / 2
+    places = {centre.iri: (middle, height / 2)}
+    for column, side in ((left, -1), (right, 1)):
+        top = (height - _ROW * (len(column) - 1)) / 2
+        for i, n in enumerate(column):
+            places[n.iri] = (middle + side * _SPREAD, top + _ROW * i)
+    parts = [
+        (
+            f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="-180 0 '
+            f'{_WIDTH + 360} {height}" role="img" aria-labelledby="neighbourhood-title">'
+        ),
+        (
+            f'<title id="neighbourhood-title">{escape(centre.label)} and the '
+            f"{len(around)} entities linked to it</title>"
+        ),
+    ]
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for e in near.edges:
+        by_pair.setdefault((e.source, e.target), []).append(e.label)
+    for (source, target), labels in sorted(by_pair.items()):
+        (x1, y1), (x2, y2) = places[source], places[target]
+        words = escape("; ".join(sorted(set(labels))))
+        other = target if source == centre.iri else source
+        parts.append(
+            f'<line class="edge" data-node="{escape(other)}" x1="{x1:.1f}" y1="{y1:.1f}" '
+            f'x2="{x2:.1f}" y2="{y2:.1f}"><title>{escape(_label(near, source))} {words} '
+            f"{escape(_label(near, target))}</title></line>"
+        )
+    for n in near.nodes:
+        x, y = places[n.iri]
+        anchor = "middle" if n.centre else "start" if x > middle else "end"
+        dx = 0 if anchor == "middle" else 12 if anchor == "start" else -12
+        dy = -16 if n.centre else 4
+        body = (
+            f'<circle class="node{" centre" if n.centre else ""}" cx="{x:.1f}" cy="{y:.1f}" '
+            f'r="{11 if n.centre else 7}"/>'
+            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
+            f"<title>{escape(n.label)}</title>{escape(_short(n.label))}</text>"
+        )
+        if n.href and not n.centre:
+            body = f'<a class="node-link" href="{escape(n.href)}" data-node="{escape(n.iri)}">{body}</a>'
+        parts.append(body)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(label: str) -> str:
+    """Cut a long label for drawing.
+
+    >>> _short("IC50 range of selinexor over bladder cancer cell lines (various)")
+    'IC50 range of selinexor over …'
+    """
+    return label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1].rstrip() + " …"
+
+
+def _label(near: Neighbourhood, iri: str) -> str:
+    return next((n.label for n in near.nodes if n.iri == iri), iri)
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The entity page's pictures and the name biologists use."""
+
+    common_name: str
+    ic50_chart: str
+    figures: tuple[str, ...]
+    neighbourhood: str
+    neighbourhood_href: str | None
+
+
+def _chart(kg: KnowledgeGraph, iri: str, label: str) -> str:
+    rows = []
+    for m in measurements(kg, iri):
+        if m.inhibitor == iri:  # an inhibitor's page: one row per cell line
+            target = m.cell_line
+            text = kg.label(URIRef(m.cell_line)) if m.cell_line else m.cells
+        elif m.cell_line == iri:  # a cell line's page: one row per inhibitor
+            target, text = m.inhibitor, kg.label(URIRef(m.inhibitor))
+        else:  # a cancer type's page: inhibitor and cell line
+            target = m.cell_line
+            cells = kg.label(URIRef(m.cell_line)) if m.cell_line else m.cells
+            text = f"{kg.label(URIRef(m.inhibitor))} · {cells}"
+        rows.append(ChartRow(text, local_href(target) if target else None, m))
+    rows.sort(key=lambda r: (r.ic50.sort_value or math.inf, r.label.casefold()))
+    return chart_svg(rows, f"IC50 values of {label} (nM, log scale)")
+
+
+def entity_extras(kg: KnowledgeGraph, iri: str, label: str) -> Extras:
+    """Gather the extras of an entity's page."""
+    near = neighbourhood(kg, iri)
+    local = local_href(iri)
+    return Extras(
+        common_name=common_name(kg, iri),
+        ic50_chart=_chart(kg, iri, label),
+        figures=tuple(figures_of(kg, iri)),
+        neighbourhood=neighbourhood_svg(near) if near else "",
+        neighbourhood_href=f"{local}/neighbourhood.cyjs" if near and local else None,
+    )
+
+
+@router.get("/resource/{local:path}/neighbourhood.cyjs")
+async def neighbourhood_json(request: Request, local: str) -> JSONResponse:
+    """Return the entity's neighbourhood as Cytoscape JSON."""
+    iri = checked_iri(str(XR) + local, "entity")
+    near = neighbourhood(request.app.state.kg, iri)
+    if near is None:
+        raise ClientError(404, f"no neighbourhood: unknown or unlinked entity {iri}")
+    return JSONResponse(
+        near.cytoscape(),
+        media_type="application/json",
+        headers={"Content-Disposition": f'inline; filename="{local.replace("/", "_")}.cyjs"'},
+    )
+
+
+@router.get("/figures/{name}.svg")
+async def figure(request: Request, name: str) -> Response:
+    """Return a figure of the graph as SVG (drawn on the first request, then kept)."""
+    state = request.app.state
+    if getattr(state, "figure_svgs", None) is None:
+        from xpo1kg.figures.charts import draw_figures
+
+        state.figure_svgs = {d.name: d.render("svg") for d in draw_figures(state.kg)}
+    svgs: dict[str, bytes] = state.figure_svgs
+    if name not in svgs:
+        raise ClientError(404, f"no such figure: {name[:60]!r} (figures: {', '.join(svgs)})")
+    return Response(svgs[name], media_type="image/svg+xml")
