@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, reports_errors
+from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, reports_errors, warn_inference
 from xpo1kg.errors import InputError
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
@@ -65,29 +65,29 @@ def _output_directory(output: Path) -> Path:
     show_default=True,
     help="Comma-separated image formats: svg (text stays text; same data, same bytes), png.",
 )
+@INFERRED_OPTION
 @reports_errors
-def figures_command(output: Path, data: Sequence[Path], formats: str) -> None:
+def figures_command(
+    output: Path, data: Sequence[Path], formats: str, inferred: bool | None
+) -> None:
     """Draw the figures from the graph: mechanism, p53 pathway, p53-independent mechanisms, IC50."""
     from xpo1kg.figures.charts import write_figures
     from xpo1kg.store.knowledge_graph import load_graph
 
     image_formats = _formats(formats)
     directory = _output_directory(output)
-    for path in write_figures(load_graph(data), directory, image_formats):
+    kg = load_graph(data, inferred=inferred)
+    warn_inference(kg)
+    for path in write_figures(kg, directory, image_formats):
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
 
 
 @click.command(name="report")
 @OUTPUT_OPTION
 @DATA_OPTION
-@click.option(
-    "--inferred/--no-inferred",
-    default=True,
-    show_default=True,
-    help="Answer the questions that need an OWL reasoner (Java; a few seconds the first time).",
-)
+@INFERRED_OPTION
 @reports_errors
-def report_command(output: Path, data: Sequence[Path], inferred: bool) -> None:
+def report_command(output: Path, data: Sequence[Path], inferred: bool | None) -> None:
     """Write one self-contained HTML page (report.html): summary, figures, answers, validation."""
     from xpo1kg.report.html import write_report
 

@@ -266,7 +266,7 @@ def _validate(
             load_graph,  # imported here: graph imports this module's users
         )
 
-        kg = load_graph(store=Path(store))
+        kg = load_graph(store=Path(store), inferred=False)
         if engine == "fast":
             from xpo1kg.validate.fast_engine import validate_fast  # it imports this module
 
