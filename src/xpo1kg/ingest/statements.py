@@ -55,6 +55,8 @@ __all__ = [
     "curate",
     "evidence_types",
     "find_contradictions",
+    "into_lock",
+    "open_target",
     "plan_statements",
 ]
 
@@ -681,9 +683,10 @@ class CurateResult:
     record: str | None
 
 
-def _into_lock(
+def into_lock(
     into: Path | None, store: Path | None, dry_run: bool, tool: Tool
 ) -> AbstractContextManager[None]:
+    """Check ``into`` and hold the lock on it while a tool reads and rewrites it (else nothing)."""
     if store is not None or dry_run or into is None:
         return nullcontext()
     check_into(into, tool)
@@ -730,7 +733,7 @@ def curate(
     store_path = Path(store) if store is not None else None
     if store_path is None and not dry_run:
         into_path = into_path or Path(path).with_suffix(".ttl")
-    with _into_lock(into_path, store_path, dry_run, CURATE):
+    with into_lock(into_path, store_path, dry_run, CURATE):
         target, kg = open_target(Path(path), into_path, store_path, CURATE)
         plan = plan_statements(table, kg, source=source, strict=strict)
         _check(plan, kg)
