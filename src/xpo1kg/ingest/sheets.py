@@ -103,7 +103,7 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
             raise InputError(f"{name}: --sheet applies to .xlsx workbooks only")
         records = _read_delimited(name, raw, delimiter)
     if not records:
-        raise InputError(f"{name}: empty table, expected a header line")
+        raise InputError(f"{name}: empty file, expected a header line")
     return Sheet(name, path, hashlib.sha256(raw).hexdigest(), tuple(records))
 
 
