@@ -384,3 +384,29 @@ def test_the_python_api(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as error:
         curate(table(tmp_path, HEADER + "p53,exportd by,XPO1,NESdb,,IC,,\n", "bad.csv"))
     assert error.value.lines()[0].startswith("bad.csv:2:relation: unknown relation")
+
+
+def test_the_readme_curator_workflow_runs(tmp_path: Path) -> None:
+    """The README's workflow, run as written on the NESdb fixture and the README's table."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A curator's workflow", 1)[1].split("\n## ", 1)[0]
+    commands = re.search(r"```bash\n(.+?)\n```", section, re.DOTALL)
+    statements = re.search(r"```csv\n(.+?\n)```", section, re.DOTALL)
+    assert commands and statements
+    (tmp_path / "statements.csv").write_text(statements.group(1), encoding="utf-8")
+    nesdb = Path(__file__).parent / "resources" / "nesdb_sample.csv"
+    (tmp_path / "cargo.csv").write_bytes(nesdb.read_bytes())
+    outputs = []
+    for line in commands.group(1).splitlines():
+        words = shlex.split(line, comments=True)
+        assert words[0] == "xpo1kg"
+        result = run(*words[1:])
+        assert result.exit_code == 0, (line, result.output)
+        outputs.append(result.stdout)
+    assert "statements.csv: 2 rows: 2 added" in outputs[1]
+    assert re.search(r"^TP53 +339 +352$", outputs[2], re.MULTILINE)
+    assert "minimum cargo count" in outputs[3]
+    assert "NESdb (Xu, Grishin & Chook, 2012)" in outputs[4]

@@ -550,7 +550,11 @@ def _raise(message: str) -> str:
 
 
 def _show(term: str) -> str:
-    return compress(term[1:-1]) if term.startswith("<") else term
+    """Show a term briefly: a CURIE, a number as written, or a quoted string."""
+    if term.startswith("<"):
+        return compress(term[1:-1])
+    match = re.fullmatch(r'(".*")\^\^<[^>]*#(integer|decimal|boolean|\w*Integer)>', term)
+    return match.group(1)[1:-1] if match else term
 
 
 # --- contradictions ------------------------------------------------------------------------------
