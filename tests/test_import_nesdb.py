@@ -265,3 +265,26 @@ def test_cell_parsers() -> None:
     assert parse_accession(">sp|P52655|TF2AA_HUMAN Transcription") == "P52655"
     assert parse_ranges("['45-52', '49-54', '45-52']") == [(45, 52), (49, 54)]
     assert parse_ranges("[]") == parse_ranges("") == []
+
+
+def test_importing_into_a_store(sample: Path, tmp_path: Path) -> None:
+    import gc
+
+    from xpo1kg.ingest.output import NESDB
+    from xpo1kg.store.persistent import open_store
+
+    store = tmp_path / "store"
+    open_store(store, create=True)
+    gc.collect()
+    result = run("import", "nesdb", sample, "--skip-bad", "--store", store)
+    gc.collect()
+    assert result.exit_code == 0, result.output
+    assert f"wrote {store} (graph <{NESDB.store_graph}>)" in result.stdout
+    again = run("import", "nesdb", sample, "--skip-bad", "--store", store)
+    gc.collect()
+    assert "nothing to add" in again.stdout
+    kg = load_graph(store=store)
+    ask = "ASK { xr:RELA_NES_436-445 xo:regionOf xr:RELA ; xo:regionStart 436 ; xo:regionEnd 445 }"
+    assert kg.query(ask).column("ask") == [True]
+    del kg
+    gc.collect()
