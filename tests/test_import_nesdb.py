@@ -135,7 +135,7 @@ def test_with_skip_bad_the_readable_human_records_are_imported(
     }
     assert graph.value(protein, RDFS.comment) == Literal(UNVERIFIED_PROTEIN)
     [new_axiom] = graph.subjects(OWL.annotatedSource, protein)
-    assert set(graph.objects(new_axiom, URIRef(XO + "crm1ExportEvidence"))) == {
+    assert set(graph.objects(new_axiom, URIRef(XO + "nuclearExportEvidence"))) == {
         Literal("LMB Sensitive"),
         Literal("Binds CRM1"),
     }

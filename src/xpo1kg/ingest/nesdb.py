@@ -14,7 +14,7 @@ the graph with its UniProt accession (``xo:uniprotAccession``), or created with 
 name and synonyms and marked as not yet verified. It gets its NESdb ID (``xo:nesdbId``) and the
 statement ``xo:exportedBy xr:XPO1`` with an ``owl:Axiom`` citing ``xr:NESdb`` (ECO:0000312,
 imported information used in manual assertion) that keeps the record's experimental evidence
-(``xo:crm1ExportEvidence``, one value per item). Each functional export signal becomes an
+(``xo:nuclearExportEvidence``, one value per item). Each functional export signal becomes an
 ``xo:NuclearExportSignalRegion`` ``xr:<PROTEIN>_NES_<start>-<end>`` with ``xo:regionOf``,
 ``xo:regionStart``, ``xo:regionEnd`` and its own evidence.
 
@@ -358,7 +358,7 @@ class _Planner:
                 (axiom, _term("owl:annotatedTarget"), _iri(XPO1)),
                 (axiom, COMMENT, comment),
                 *((axiom, p, o) for p, o in _EVIDENCE),
-                *((axiom, _term("xo:crm1ExportEvidence"), _quote(e)) for e in record.evidence),
+                *((axiom, _term("xo:nuclearExportEvidence"), _quote(e)) for e in record.evidence),
             )
             self.plan.origin[axiom[2:]] = (record.row, "")
         label = self.labels.get(protein) or compress(protein)
