@@ -229,6 +229,14 @@ def test_modality_and_hedge_must_agree(tmp_path: Path) -> None:
     assert any(x.startswith("statements.csv:4:modality: unknown modality 'certain'") for x in lines)
 
 
+def test_cells_beyond_the_header_are_a_problem(tmp_path: Path) -> None:
+    result = run(
+        "curate", table(tmp_path, HEADER + "p53,exported by,XPO1,xr:NESdb,,ECO:0000312,,,extra\n")
+    )
+    assert result.exit_code == 1
+    assert "statements.csv:2: 9 cells, but the header has 8 columns" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("header", "says"),
     [

@@ -189,6 +189,7 @@ class _Row:
 
 
 def _read_rows(sheet: Sheet) -> tuple[list[_Row], list[Problem]]:
+    """Read the header (IngestError, exit code 2, if it is wrong) and the rows with their problems."""
     (line, header), body = sheet.records[0], sheet.records[1:]
     positions: dict[str, int] = {}
     problems: list[Problem] = []
@@ -214,7 +215,12 @@ def _read_rows(sheet: Sheet) -> tuple[list[_Row], list[Problem]]:
         _Row(n, {c: clean_cell(r[i]) if i < len(r) else "" for c, i in positions.items()})
         for n, r in body
     ]
-    return rows, []
+    extra = [
+        Problem(n, "", f"{len(r)} cells, but the header has {len(header)} columns")
+        for n, r in body
+        if any(clean_cell(cell) for cell in r[len(header) :])
+    ]
+    return rows, extra
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -439,10 +445,9 @@ def plan_statements(
     ``source`` applies to rows with an empty source cell. Contradictions with the graph are
     warnings on the plan, or problems (IngestError) when ``strict``.
     """
-    rows, _ = _read_rows(sheet)
+    rows, problems = _read_rows(sheet)
     plan = StatementPlan(sheet.name, sheet.sha256, len(rows))
     resolver = _Resolver(kg)
-    problems: list[Problem] = []
     seen: dict[tuple[str, str, str, str], int] = {}
     for row in rows:
         bad, cells = _resolve_row(resolver, row, source, plan)
