@@ -272,7 +272,7 @@ def broken() -> tuple[Graph, Graph, set[Key]]:
     mcl = XR["Cohort_ASH2011_KPT-185_MCL"]
     fda, eu, dlbcl = (XR.Approval_selinexor_FDA_2019, XR.Approval_selinexor_EU_NEXPOVIO,
                       XR.Approval_selinexor_DLBCL)  # fmt: skip
-    p53_nes, brca1_nes = XR["NES_TP53_339-352"], XR["NES_BRCA1_81-99"]
+    p53_nes, brca1_nes = XR["TP53_NES_339-352"], XR["BRCA1_NES_81-99"]
     function = XR.NuclearExportSignalReceptorActivity
     expected: set[Key] = set()
     # NESdb record numbers: digits only, cited from NESdb

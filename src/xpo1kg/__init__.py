@@ -8,6 +8,8 @@
 
 from xpo1kg.api import export, find_entity, run_query
 from xpo1kg.errors import InputError, ParseError, QuerySyntaxError, UnknownQueryError, XPO1KGError
+from xpo1kg.ingest.nesdb import import_nesdb
+from xpo1kg.ingest.statements import curate
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
 from xpo1kg.query.results import QueryResult
 from xpo1kg.reason.explain import Explanation
@@ -30,9 +32,11 @@ __all__ = [
     "ValidationResult",
     "XPO1KGError",
     "check_new_data",
+    "curate",
     "export",
     "find_entity",
     "get_query",
+    "import_nesdb",
     "list_queries",
     "load_graph",
     "run_query",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from xpo1kg.cli.curate import curate_command
 from xpo1kg.cli.explain import explain_command
 from xpo1kg.cli.export import export
 from xpo1kg.cli.figures import figures_command, report_command
+from xpo1kg.cli.imports import import_group
 from xpo1kg.cli.ingest import ingest_command
 from xpo1kg.cli.query import find, queries, query, stats
 from xpo1kg.cli.reason import reason_command
@@ -34,6 +36,8 @@ for _command in (queries, query, find, stats, validate_command, export, reason_c
     main.add_command(_command)
 for _command in (load_command, graphs, drop, explain_command, ingest_command, serve_command):
     main.add_command(_command)
+main.add_command(curate_command, name="curate")
+main.add_command(import_group, name="import")
 main.add_command(figures_command, name="figures")
 main.add_command(report_command, name="report")
 main.add_command(release_command, name="release")

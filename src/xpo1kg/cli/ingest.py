@@ -1,4 +1,4 @@
-"""The ``xpo1kg ingest`` command: add measurements from a CSV or TSV file (see docs/ingest.md).
+"""The ``xpo1kg ingest`` command: add measurements from a CSV, TSV or .xlsx file (see docs/ingest.md).
 
 Register it on the main group with ``main.add_command(ingest_command, name="ingest")``.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import reports_errors
+from xpo1kg.cli.options import SHEET_OPTION, reports_errors
 from xpo1kg.ingest.pipeline import IngestResult, ingest
 from xpo1kg.ingest.values import IngestError, read_table
 from xpo1kg.rdf.namespaces import compress
@@ -126,6 +126,7 @@ def _report(result: IngestResult, dry_run: bool) -> None:
     "an IC50 more than 10x from an existing one, a duplicate from another source, an identifier "
     "of an existing thing. Without it these are warnings.",
 )
+@SHEET_OPTION
 @reports_errors
 def ingest_command(
     file: Path,
@@ -136,8 +137,9 @@ def ingest_command(
     inhibits: str | None,
     dry_run: bool,
     strict: bool,
+    sheet: str | None,
 ) -> None:
-    """Add measurements from a CSV or TSV FILE, validated and normalised to nM.
+    """Add measurements from a CSV, TSV or Excel (.xlsx) FILE, validated and normalised to nM.
 
     Columns (any case; spaces and underscores ignored): inhibitor, value, cell_line and/or
     cancer_type, and optionally unit, endpoint (IC50 by default), source, assay, notes. Any
@@ -147,7 +149,7 @@ def ingest_command(
     things): warnings in the summary, or problems with --strict.
     """
     try:
-        table = read_table(file)
+        table = read_table(file, sheet)
         large = len(table.rows) >= PROGRESS_ROWS
         with _progress(len(table.rows)) as advance:
             result = ingest(

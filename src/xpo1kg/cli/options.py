@@ -21,6 +21,7 @@ __all__ = [
     "MODE_OPTION",
     "PUBLISH_INFERRED_OPTION",
     "REASONER_OPTION",
+    "SHEET_OPTION",
     "STORE_OPTION",
     "USER_OPTION",
     "reports_errors",
@@ -127,4 +128,9 @@ FORMAT_OPTION = click.option(
     default="table",
     show_default=True,
     help="How to print results: an aligned table for people, CSV/TSV/JSON for programs.",
+)
+SHEET_OPTION = click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The worksheet of an .xlsx workbook to read (default: the first).",
 )

@@ -47,7 +47,7 @@ from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.store.search import Hit
 
-__all__ = ["GUIDE", "UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
+__all__ = ["GUIDE", "GUIDE_NAMES", "UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
 
 T = TypeVar("T")
 Key = tuple[str, str, str, str, str, Decimal | None, Decimal | None, Decimal | None]
@@ -55,7 +55,8 @@ XR = PREFIXES["xr"]
 GUIDE = XR + "BenchChemGuide2025"
 #: The comment that marks inhibitors and cell lines created with ``allow_new``.
 UNVERIFIED = "Not yet verified: created by `xpo1kg ingest` from a spreadsheet row."
-_GUIDE_NAMES = {"guide", "theguide", "benchchem", "benchchemguide"}
+#: Names of the BenchChem guide in a source cell (folded: case and punctuation aside).
+GUIDE_NAMES = _GUIDE_NAMES = {"guide", "theguide", "benchchem", "benchchemguide"}
 _SEVERAL = {"various", "multiple", "several", "mixed"}
 _CLASSES = {"inhibitor": "Inhibitor", "cell_line": "CellLine", "cancer_type": "CancerType",
             "source": "Source", "protein": "Protein"}  # fmt: skip

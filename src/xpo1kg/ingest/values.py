@@ -15,10 +15,8 @@ read the endpoint and source cells. :mod:`xpo1kg.ingest.pipeline` resolves names
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,8 +24,8 @@ from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from xpo1kg.errors import InputError, XPO1KGError
-from xpo1kg.rdf.loading import reporting_read_errors
+from xpo1kg.errors import XPO1KGError
+from xpo1kg.ingest.sheets import clean_cell, read_sheet
 from xpo1kg.rdf.namespaces import BAO, XR
 from xpo1kg.rdf.registry import page_of
 
@@ -64,7 +62,6 @@ COLUMNS = (
 )
 _REQUIRED = ("inhibitor", "value")
 _BY_KEY = {column.replace("_", ""): column for column in COLUMNS}
-_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 
 #: Endpoint name -> BioAssay Ontology term.
 ENDPOINTS = {
@@ -133,6 +130,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     problems: tuple[Problem, ...]
+    path: str = ""  # the file (name may add a sheet: book.xlsx[Sheet1])
 
 
 def normalise_header(name: str) -> str:
@@ -144,41 +142,20 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", name).casefold())
 
 
-def _clean_cell(text: str) -> str:
-    return text.strip().strip("\u200b\ufeff").strip()
+_clean_cell = clean_cell
 
 
-def read_table(path: Path) -> Table:
-    """Read a CSV (``.csv``) or TSV (``.tsv``, ``.tab``) file, UTF-8 with or without a BOM.
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """Read a CSV (``.csv``), TSV (``.tsv``, ``.tab``) or Excel (``.xlsx``, ``sheet``) table.
 
-    Raises :class:`~xpo1kg.errors.InputError` for a file that cannot be read and
-    :class:`IngestError` (exit code 2) for a header with unknown, repeated or missing columns.
+    CSV and TSV are UTF-8 with or without a BOM. Raises :class:`~xpo1kg.errors.InputError` for a
+    file that cannot be read and :class:`IngestError` (exit code 2) for a header with unknown,
+    repeated or missing columns.
     """
-    name = str(path)
-    delimiter = _DELIMITERS.get(path.suffix.lower())
-    if delimiter is None:
-        raise InputError(f"{name}: unknown table type {path.suffix!r}: use .csv or .tsv")
-    with reporting_read_errors(name, "a table"):
-        raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{name}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        start = 1
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                records.append((start, record))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise InputError(f"{name}:{reader.line_num}: {error}") from None
-    if not records:
-        raise InputError(f"{name}: empty file, expected a header line")
-    (header_line, header), body = records[0], records[1:]
-    positions, unnamed = _read_header(name, header_line, header)
+    table = read_sheet(path, sheet)
+    name = table.name
+    (header_line, header), body = table.records[0], table.records[1:]
+    positions, unnamed = _read_header(name, header_line, list(header))
     problems: list[Problem] = []
     rows = []
     for line, record in body:
@@ -191,8 +168,7 @@ def read_table(path: Path) -> Table:
         cells = {c: _clean_cell(record[i]) if i < len(record) else "" for c, i in positions.items()}
         rows.append(Row(line, cells))
     columns = tuple(c for c in COLUMNS if c in positions)
-    digest = hashlib.sha256(raw).hexdigest()
-    return Table(name, digest, columns, tuple(rows), tuple(problems))
+    return Table(name, table.sha256, columns, tuple(rows), tuple(problems), str(path))
 
 
 def _read_header(name: str, line: int, header: list[str]) -> tuple[dict[str, int], list[int]]:

@@ -1,0 +1,119 @@
+"""The ``xpo1kg curate`` command: statements with their evidence from a table (docs/curate.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from xpo1kg.cli.options import SHEET_OPTION, reports_errors
+from xpo1kg.ingest.statements import CurateResult, curate
+from xpo1kg.ingest.values import IngestError, Problem
+
+__all__ = ["clock", "curate_command", "echo_problems", "echo_warnings"]
+
+
+def clock() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when it is set (for reproducible provenance records)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+
+def echo_problems(error: IngestError) -> None:
+    """Print each problem (FILE:ROW:COLUMN: message), then the summary, and exit with its code."""
+    for line in error.lines():
+        click.echo(line, err=True)
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+def echo_warnings(name: str, warnings: list[Problem]) -> None:
+    """Print each warning as ``FILE:ROW:COLUMN: warning: message`` on stderr."""
+    for warning in warnings:
+        where = Problem(warning.row, warning.column, f"warning: {warning.message}")
+        click.echo(where.line(name), err=True)
+
+
+def _report(result: CurateResult, dry_run: bool) -> None:
+    plan = result.plan
+    verbs = {"add": "would add" if dry_run else "added", "present": "already present:"}
+    for outcome in plan.outcomes:
+        verb = verbs.get(outcome.status, "repeats an earlier row:")
+        click.echo(f"{plan.name}:{outcome.row}: {verb} {outcome.summary}")
+    counts = (
+        f"{plan.count('add')} {'would be added' if dry_run else 'added'}, "
+        f"{plan.count('present')} already present, {plan.count('repeat')} repeated"
+    )
+    new = sum("/resource/source/" in iri for iri in plan.generated)
+    extra = f"; new: {new} source{'' if new == 1 else 's'}" if new else ""
+    click.echo(f"{plan.name}: {plan.rows} row{'' if plan.rows == 1 else 's'}: {counts}{extra}")
+    if plan.warnings:
+        click.echo(f"{len(plan.warnings)} warning(s): see above (--strict refuses them)")
+    if dry_run:
+        click.echo("dry run: nothing written")
+    elif not result.written:
+        click.echo("nothing to add: nothing written")
+    else:
+        click.echo(f"wrote {' and '.join(result.written)} (provenance: <{result.record}>)")
+
+
+@click.command(name="curate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--source",
+    metavar="PMID:…|DOI|URL|NAME",
+    help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
+    "a source of the graph by CURIE or name.",
+)
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Turtle file to add to (default: FILE with .ttl). Provenance goes to INTO.prov.trig.",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Add to a persistent store instead (see `xpo1kg load`), in one transaction.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse statements that contradict the graph (by default they are warnings).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@SHEET_OPTION
+@reports_errors
+def curate_command(
+    file: Path,
+    source: str | None,
+    into: Path | None,
+    store: Path | None,
+    strict: bool,
+    dry_run: bool,
+    sheet: str | None,
+) -> None:
+    """Add statements with their evidence from a CSV, TSV or Excel (.xlsx) FILE.
+
+    Columns (any case; spaces and underscores ignored): subject, relation, object,
+    evidence_type, and optionally source (else --source), quote, hedge, modality, comment.
+    Any problem: one line per problem (FILE:ROW:COLUMN: message), nothing written, exit 1
+    (2 for a file or header that cannot be read).
+    """
+    try:
+        result = curate(
+            file,
+            into=into,
+            store=store,
+            source=source,
+            sheet=sheet,
+            strict=strict,
+            dry_run=dry_run,
+            clock=clock,
+        )
+    except IngestError as problems:
+        echo_problems(problems)
+    echo_warnings(result.plan.name, result.plan.warnings)
+    _report(result, dry_run)

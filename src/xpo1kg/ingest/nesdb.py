@@ -1,0 +1,526 @@
+"""Importing NESdb cargo tables: CRM1 (XPO1) cargoes with their nuclear export signals.
+
+:func:`import_nesdb` reads an NESdb-style table (CSV with quoted multi-line fields, or ``.xlsx``):
+one record per cargo, with the columns ``ID`` (``P53 (NES ID: 6)``), ``Full Name``,
+``Alternative Names``, ``Organism`` (``Homo sapiens (Human)``), ``Experimental Evidence for
+CRM1-mediated Export`` (``LMB Sensitive,  Binds CRM1``), ``Functional Export Signals`` (a
+Python-style list of residue ranges, ``['339-352']`` or ``[]``, read with
+:func:`ast.literal_eval`, never evaluated), ``Fasta Header`` (holding the UniProt accession,
+``gi|…|sp|P25963.1|IKBA_HUMAN`` or ``sp|P52655|TF2AA_HUMAN``) and ``Sequence``; other columns (the
+mutation columns among them) are ignored.
+
+Records of one organism are imported (human by default). Each cargo is matched to the protein of
+the graph with its UniProt accession (``xo:uniprotAccession``), or created with its accession,
+name and synonyms and marked as not yet verified. It gets its NESdb ID (``xo:nesdbId``) and the
+statement ``xo:exportedBy xr:XPO1`` with an ``owl:Axiom`` citing ``xr:NESdb`` (ECO:0000312,
+imported information used in manual assertion) that keeps the record's experimental evidence
+(``xo:nuclearExportEvidence``, one value per item). Each functional export signal becomes an
+``xo:NuclearExportSignalRegion`` ``xr:<PROTEIN>_NES_<start>-<end>`` with ``xo:regionOf``,
+``xo:regionStart``, ``xo:regionEnd`` and its own evidence.
+
+A record that cannot be read (no NES ID, no accession, an unreadable or impossible range, an NES
+ID repeated with other content) is listed with its row, column and reason; with ``skip_bad`` the
+other records are imported, otherwise nothing is written. See docs/curate.md.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from xpo1kg.ingest.output import NESDB, provenance_record, write
+from xpo1kg.ingest.plan import Outcome
+from xpo1kg.ingest.sheets import Sheet, clean_cell, read_sheet
+from xpo1kg.ingest.statements import into_lock, open_target
+from xpo1kg.ingest.values import IngestError, Problem, normalise_header
+from xpo1kg.rdf.namespaces import PREFIXES, compress
+from xpo1kg.rdf.text import Triple
+from xpo1kg.rdf.text import iri as _iri
+from xpo1kg.rdf.text import quote as _quote
+from xpo1kg.rdf.text import term as _term
+from xpo1kg.rdf.text import typed as _typed
+from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
+
+__all__ = [
+    "NESDB_SOURCE",
+    "UNVERIFIED_PROTEIN",
+    "NesdbPlan",
+    "NesdbRecord",
+    "NesdbResult",
+    "import_nesdb",
+    "parse_accession",
+    "parse_nes_id",
+    "parse_ranges",
+    "plan_nesdb",
+]
+
+XR = PREFIXES["xr"]
+#: The NESdb source node of data/sources.ttl.
+NESDB_SOURCE = XR + "NESdb"
+XPO1 = XR + "XPO1"
+#: The comment on proteins that an import creates.
+UNVERIFIED_PROTEIN = "Not yet verified: created by `xpo1kg import nesdb` from a NESdb record."
+_BIOLINK = "https://w3id.org/biolink/vocab/"
+A, LABEL, COMMENT, SOURCE = (
+    _term(n) for n in ("rdf:type", "rdfs:label", "rdfs:comment", "dcterms:source")
+)
+_EVIDENCE = (
+    (_term("xo:evidenceType"), _term("obo:ECO_0000312")),
+    (_iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
+    (_iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
+    (_term("xo:modality"), _term("xo:Established")),
+    (SOURCE, _iri(NESDB_SOURCE)),
+)
+#: The columns read, by their folded header, and the names used in messages.
+_COLUMNS = {
+    "id": "ID",
+    "fullname": "Full Name",
+    "alternativenames": "Alternative Names",
+    "organism": "Organism",
+    "experimentalevidenceforcrm1-mediatedexport": "Experimental Evidence for CRM1-mediated Export",
+    "functionalexportsignals": "Functional Export Signals",
+    "fastaheader": "Fasta Header",
+    "sequence": "Sequence",
+}
+_REQUIRED = ("id", "organism", "functionalexportsignals", "fastaheader")
+_NES_ID = re.compile(r"(?P<name>.*?)\s*\(\s*NES\s*ID\s*:\s*(?P<id>\d{1,9})\s*\)", re.IGNORECASE)
+# UniProt accession (the pattern of xsh:ProteinShape), after sp| or tr|, with an optional version.
+_ACCESSION = r"[OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9](?:[A-Z][A-Z0-9]{2}[0-9]){1,2}"
+_FASTA = re.compile(rf"(?:^|[|>\s])(?:sp|tr)\|(?P<acc>{_ACCESSION})(?:\.\d+)?\|")
+_RANGE = re.compile(r"\s*(\d{1,6})\s*-\s*(\d{1,6})\s*")
+
+
+class RecordError(ValueError):
+    """A cell of a record that cannot be read; ``column`` names it."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def parse_nes_id(text: str) -> tuple[str, str]:
+    """Return the name and the NES ID of an ``ID`` cell.
+
+    >>> parse_nes_id("TFIIA  (NES ID: 323)")
+    ('TFIIA', '323')
+    """
+    match = _NES_ID.fullmatch(" ".join(text.split()))
+    if match is None or not match["name"]:
+        raise RecordError("ID", f"cannot read {text!r}: expected a name and (NES ID: number)")
+    return match["name"], str(int(match["id"]))
+
+
+def parse_accession(text: str) -> str:
+    """Return the UniProt accession in a FASTA header (without its version).
+
+    >>> parse_accession(">gi|126682|sp|P25963.1|IKBA_HUMAN RecName: Full=NF-kappa-B inhibitor")
+    'P25963'
+    >>> parse_accession("sp|P52655|TF2AA_HUMAN Transcription initiation factor IIA subunit 1")
+    'P52655'
+    """
+    match = _FASTA.search(text.strip())
+    if match is None:
+        where = f"in {text.strip()[:60]!r}" if text.strip() else "(the cell is empty)"
+        raise RecordError("Fasta Header", f"no UniProt accession (sp|…| or tr|…|) {where}")
+    return match["acc"]
+
+
+def parse_ranges(text: str) -> list[tuple[int, int]]:
+    """Read a list of residue ranges written as a Python list: ``['339-352']``, ``[]``.
+
+    The cell is parsed with :func:`ast.literal_eval` (literals only, never code).
+
+    >>> parse_ranges(" ['138-155', '1 - 40'] ")
+    [(1, 40), (138, 155)]
+    >>> parse_ranges("[]")
+    []
+    """
+    column = "Functional Export Signals"
+    written = text.strip()
+    if not written:
+        return []
+    if len(written) > 10_000:
+        raise RecordError(column, "too long for a list of ranges")
+    try:
+        value = ast.literal_eval(written)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        raise RecordError(
+            column, f"cannot read {written[:60]!r}: expected ['start-end', …]"
+        ) from None
+    if not isinstance(value, list | tuple):
+        raise RecordError(column, f"{written[:60]!r} is not a list of ranges")
+    ranges = set()
+    for item in value:
+        match = _RANGE.fullmatch(item) if isinstance(item, str) else None
+        if match is None:
+            raise RecordError(column, f"{item!r} is not a residue range such as '339-352'")
+        start, end = int(match[1]), int(match[2])
+        if start < 1 or start > end:
+            raise RecordError(column, f"{item!r}: a range runs from residue 1 up, start ≤ end")
+        ranges.add((start, end))
+    return sorted(ranges)
+
+
+def _names(text: str) -> list[str]:
+    """Split alternative names (commas, line breaks or runs of spaces); 'None' is none."""
+    parts = re.split(r"\s*,\s*|\s*\n\s*|\s{2,}", text.strip())
+    return [p for p in (" ".join(p.split()) for p in parts) if p and p.casefold() != "none"]
+
+
+def _organism_matches(organism: str, wanted: str) -> bool:
+    """Whether ``Homo sapiens (Human)`` is the organism asked for (by either name, any case)."""
+    match = re.fullmatch(r"(.*?)\s*(?:\((.*)\))?", " ".join(organism.split()))
+    names = {organism.casefold().strip()}
+    if match:
+        names |= {(match[1] or "").casefold(), (match[2] or "").casefold()}
+    return " ".join(wanted.split()).casefold() in names - {""}
+
+
+@dataclass(frozen=True)
+class NesdbRecord:
+    """One cargo record as read: its row, name, NES ID, accession, names, evidence, ranges."""
+
+    row: int
+    name: str
+    nes_id: str
+    accession: str
+    full_name: str
+    synonyms: tuple[str, ...]
+    organism: str
+    evidence: tuple[str, ...]
+    ranges: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class NesdbPlan:
+    """What a NESdb table adds: triples, each record's outcome, bad and skipped records."""
+
+    name: str
+    sha256: str
+    rows: int
+    organism: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    triples: list[Triple] = field(default_factory=list)
+    origin: dict[str, tuple[int, str]] = field(default_factory=dict)
+    generated: list[str] = field(default_factory=list)
+    bad: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """Count the records with one outcome ('add', 'present' or 'repeat')."""
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+
+def _read_records(sheet: Sheet) -> list[tuple[int, dict[str, str]]]:
+    (line, header), body = sheet.records[0], sheet.records[1:]
+    positions: dict[str, int] = {}
+    for index, written in enumerate(header):
+        key = normalise_header(clean_cell(written))
+        if key in _COLUMNS and key not in positions:
+            positions[key] = index
+    missing = [_COLUMNS[k] for k in _REQUIRED if k not in positions]
+    if missing:
+        problems = [Problem(line, "", f"missing column {column!r}") for column in missing]
+        raise IngestError(sheet.name, problems, exit_code=2)
+    return [
+        (row, {k: (cells[i] if i < len(cells) else "") for k, i in positions.items()})
+        for row, cells in body
+    ]
+
+
+def _record(row: int, cells: dict[str, str]) -> NesdbRecord:
+    name, nes_id = parse_nes_id(cells["id"])
+    organism = " ".join(cells["organism"].split())
+    if not organism:
+        raise RecordError("Organism", "no organism")
+    evidence_text = cells.get("experimentalevidenceforcrm1-mediatedexport", "")
+    evidence = tuple(dict.fromkeys(_names(evidence_text)))
+    ranges = tuple(parse_ranges(cells["functionalexportsignals"]))
+    sequence = "".join(cells.get("sequence", "").split())
+    for start, end in ranges:
+        if sequence and end > len(sequence):
+            message = f"the range {start}-{end} ends after the sequence ({len(sequence)} residues)"
+            raise RecordError("Functional Export Signals", message)
+    full_name = " ".join(cells.get("fullname", "").split())
+    synonyms = tuple(dict.fromkeys(_names(cells.get("alternativenames", ""))))
+    return NesdbRecord(
+        row,
+        name,
+        nes_id,
+        parse_accession(cells["fastaheader"]),
+        "" if full_name.casefold() == "none" else full_name,
+        synonyms,
+        organism,
+        evidence,
+        ranges,
+    )
+
+
+class _Planner:
+    def __init__(self, kg: KnowledgeGraph, plan: NesdbPlan) -> None:
+        self.kg, self.plan = kg, plan
+        self.graphs = [
+            g for g in kg.store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
+        ]
+        self.by_accession: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        for protein, accession, label in self._select(
+            "SELECT ?p ?a ?l { ?p xo:uniprotAccession ?a OPTIONAL { ?p rdfs:label ?l } }"
+        ):
+            self.by_accession.setdefault(accession, protein)
+            self.labels[protein] = label
+        self.axioms = {
+            (s, p, o)
+            for s, p, o in self._select(
+                "SELECT ?s ?p ?o { ?a a owl:Axiom ; owl:annotatedSource ?s ; "
+                f"owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source <{NESDB_SOURCE}> }}"
+            )
+        }
+        self.seen_triples: set[Triple] = set()
+
+    def _select(self, sparql: str) -> list[list[str]]:
+        solutions = self.kg.store.query(sparql, graphs=self.graphs)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [[t.value if t is not None else "" for t in solution] for solution in solutions]
+
+    def _described(self, iri: str) -> bool:
+        """Say whether the graph (not this import) already says something about ``iri``."""
+        quads = self.kg.store.oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None, None)
+        return any(
+            q.graph_name.value in self.graphs for q in quads if hasattr(q.graph_name, "value")
+        )
+
+    def _has(self, triple: Triple) -> bool:
+        if triple in self.seen_triples:
+            return True
+        s, p, o = triple
+        if s.startswith("_:"):
+            return False
+        obj: ox.NamedNode | ox.Literal
+        if o.startswith("<"):
+            obj = ox.NamedNode(o[1:-1])
+        else:
+            match = re.fullmatch(r'"(.*)"(?:\^\^<(.*)>)?', o, re.DOTALL)
+            assert match is not None
+            value = ast.literal_eval(f'"{match[1]}"') if "\\" in match[1] else match[1]
+            obj = (
+                ox.Literal(value, datatype=ox.NamedNode(match[2]))
+                if match[2]
+                else ox.Literal(value)
+            )
+        quads = self.kg.store.oxigraph.quads_for_pattern(
+            ox.NamedNode(s[1:-1]), ox.NamedNode(p[1:-1]), obj, None
+        )
+        return any(
+            q.graph_name.value in self.graphs for q in quads if hasattr(q.graph_name, "value")
+        )
+
+    def add(self, record: NesdbRecord) -> None:
+        """Plan one record's triples: those the graph or an earlier record has are left out."""
+        new: list[Triple] = []
+
+        def put(*triples: Triple) -> None:
+            for triple in triples:
+                if not self._has(triple):
+                    new.append(triple)
+                    self.seen_triples.add(triple)
+
+        protein = self.by_accession.get(record.accession)
+        created = protein is None
+        if protein is None:
+            protein = f"{XR}new/protein/{record.accession}"
+            self.by_accession[record.accession] = protein
+            self.labels[protein] = record.name
+        node = _iri(protein)
+        comment = _quote(f"NESdb record '{record.name} (NES ID: {record.nes_id})'")
+        if created:
+            put((node, A, _term("xo:Protein")), (node, LABEL, _quote(record.name)))
+            put((node, _term("xo:uniprotAccession"), _quote(record.accession)))
+            put((node, _term("skos:exactMatch"), _term(f"uniprot:{record.accession}")))
+            for synonym in sorted({record.full_name, *record.synonyms} - {"", record.name}):
+                put((node, _term("skos:altLabel"), _quote(synonym)))
+            put((node, COMMENT, _quote(UNVERIFIED_PROTEIN)))
+            if record.organism.casefold() != "homo sapiens (human)":
+                put((node, COMMENT, _quote(f"Organism in NESdb: {record.organism}.")))
+            self.plan.generated.append(protein)
+        put((node, SOURCE, _iri(NESDB_SOURCE)))
+        nesdb_id = (_term("xo:nesdbId"), _quote(record.nes_id))
+        exported = (node, _term("xo:exportedBy"), _iri(XPO1))
+        if (protein, PREFIXES["xo"] + "exportedBy", XPO1) not in self.axioms:
+            self.axioms.add((protein, PREFIXES["xo"] + "exportedBy", XPO1))
+            digest = hashlib.sha1(f"{protein}\n{record.nes_id}".encode(), usedforsecurity=False)
+            axiom = f"_:nesdb-{digest.hexdigest()[:24]}"
+            put(exported)
+            put(
+                (axiom, A, _term("owl:Axiom")),
+                (axiom, _term("owl:annotatedSource"), node),
+                (axiom, _term("owl:annotatedProperty"), _term("xo:exportedBy")),
+                (axiom, _term("owl:annotatedTarget"), _iri(XPO1)),
+                (axiom, COMMENT, comment),
+                (axiom, *nesdb_id),
+                *((axiom, p, o) for p, o in _EVIDENCE),
+                *((axiom, _term("xo:nuclearExportEvidence"), _quote(e)) for e in record.evidence),
+            )
+            self.plan.origin[axiom[2:]] = (record.row, "")
+        label = self.labels.get(protein) or compress(protein)
+        local = re.sub(r"[^\w.-]+", "-", protein.rsplit("/", 1)[-1])
+        for start, end in record.ranges:
+            region = f"{XR}{local}_NES_{start}-{end}"
+            r = _iri(region)
+            if self._described(region):
+                continue  # the graph has this region already, with its own label and evidence
+            before = len(new)
+            put(
+                (r, A, _term("xo:NuclearExportSignalRegion")),
+                (r, LABEL, _quote(f"{label} nuclear export signal {start}-{end}")),
+                (r, _term("xo:regionOf"), node),
+                (r, _term("xo:regionStart"), _typed(str(start), "integer")),
+                (r, _term("xo:regionEnd"), _typed(str(end), "integer")),
+                (r, COMMENT, comment),
+                (r, *nesdb_id),
+                *((r, p, o) for p, o in _EVIDENCE),
+            )
+            if len(new) > before:
+                self.plan.generated.append(region)
+                self.plan.origin[region] = (record.row, "Functional Export Signals")
+        self.plan.origin.setdefault(protein, (record.row, "Fasta Header"))
+        nes = ", ".join(f"{s}-{e}" for s, e in record.ranges) or "no mapped NES"
+        summary = f"{record.name} (NES ID {record.nes_id}) = {compress(protein)}: {nes}"
+        if new:
+            self.plan.triples += new
+            self.plan.outcomes.append(Outcome(record.row, "add", protein, summary))
+        else:
+            self.plan.outcomes.append(Outcome(record.row, "present", protein, summary))
+
+
+def plan_nesdb(
+    sheet: Sheet, kg: KnowledgeGraph, *, organism: str = "Homo sapiens", skip_bad: bool = False
+) -> NesdbPlan:
+    """Work out what a NESdb table adds; raise IngestError for bad records unless ``skip_bad``."""
+    records = _read_records(sheet)
+    plan = NesdbPlan(sheet.name, sheet.sha256, len(records), organism)
+    planner = _Planner(kg, plan)
+    first: dict[str, NesdbRecord] = {}
+    for row, cells in records:
+        try:
+            record = _record(row, cells)
+        except RecordError as error:
+            plan.bad.append(Problem(row, error.column, str(error)))
+            continue
+        if not _organism_matches(record.organism, organism):
+            plan.skipped.append(Problem(row, "Organism", f"{record.organism}, not {organism}"))
+            continue
+        if earlier := first.get(record.nes_id):
+            same = (earlier.accession, earlier.ranges) == (record.accession, record.ranges)
+            if same:
+                plan.outcomes.append(
+                    Outcome(row, "repeat", "", f"NES ID {record.nes_id}, as row {earlier.row}")
+                )
+            else:
+                message = (
+                    f"NES ID {record.nes_id} appears again (row {earlier.row}) with another "
+                    "accession or other export signals"
+                )
+                plan.bad.append(Problem(row, "ID", message))
+            continue
+        first[record.nes_id] = record
+    if plan.bad and not skip_bad:
+        raise IngestError(sheet.name, plan.bad)
+    for record in sorted(first.values(), key=lambda r: r.row):
+        planner.add(record)
+    plan.outcomes.sort(key=lambda o: o.row)
+    return plan
+
+
+def _check(plan: NesdbPlan, kg: KnowledgeGraph) -> None:
+    from xpo1kg.ingest.pipeline import validate_with_graph
+
+    if not plan.triples:
+        return
+    report = validate_with_graph(kg, plan.triples)
+    problems = set()
+    for result in report.results:
+        if result.severity in ("sh:Warning", "sh:Info"):
+            continue
+        row, column = plan.origin.get(result.focus_node, (0, ""))
+        if row:
+            problems.add(Problem(row, column, result.message))
+        elif result.focus_node in plan.generated:
+            problems.add(Problem(0, "", result.line()))
+    if problems:
+        raise IngestError(plan.name, sorted(problems))
+
+
+@dataclass(frozen=True)
+class NesdbResult:
+    """What an import did: its plan, where it wrote (nothing for a dry run) and its record."""
+
+    plan: NesdbPlan
+    written: tuple[str, ...]
+    record: str | None
+
+
+def import_nesdb(
+    path: str | Path,
+    *,
+    into: str | Path | None = None,
+    store: str | Path | None = None,
+    organism: str = "Homo sapiens",
+    sheet: str | None = None,
+    skip_bad: bool = False,
+    dry_run: bool = False,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> NesdbResult:
+    """Import the cargo records of a NESdb table (CSV or ``.xlsx``) of one organism.
+
+    Writes to ``into`` (default: the table with ``.ttl``) and its ``.prov.trig``, or to a store.
+    Records that cannot be read raise IngestError (one problem each) and nothing is written,
+    unless ``skip_bad``: then they are ``plan.bad`` and the others are imported. Records of other
+    organisms are ``plan.skipped``. Importing the same table again writes nothing.
+    """
+    started = clock()
+    table = read_sheet(Path(path), sheet)
+    into_path = Path(into) if into is not None else None
+    store_path = Path(store) if store is not None else None
+    if store_path is None and not dry_run:
+        into_path = into_path or Path(path).with_suffix(".ttl")
+    with into_lock(into_path, store_path, dry_run, NESDB):
+        target, kg = open_target(Path(path), into_path, store_path, NESDB)
+        plan = plan_nesdb(table, kg, organism=organism, skip_bad=skip_bad)
+        _check(plan, kg)
+        if dry_run or not plan.triples:
+            return NesdbResult(plan, (), None)
+        comment = (
+            f"{plan.rows} records: {plan.count('add')} added, {plan.count('present')} already "
+            f"present, {plan.count('repeat')} repeated, {len(plan.skipped)} of other organisms, "
+            f"{len(plan.bad)} unreadable"
+        )
+        written, record = write(
+            NESDB,
+            kg,
+            plan.triples,
+            into=target,
+            store=store_path,
+            sha256=plan.sha256,
+            record=lambda name: provenance_record(
+                NESDB,
+                name,
+                file_name=Path(plan.name).name,
+                sha256=plan.sha256,
+                rows=plan.rows,
+                comment=comment,
+                generated=plan.generated,
+                sources=[NESDB_SOURCE],
+                started=started,
+                ended=clock(),
+            ),
+        )
+        return NesdbResult(plan, written, record)
