@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.plan import UNICODE_SLUG, slug
+from xpo1kg.rdf.graphs import GRAPH_PREFIX, USER_GRAPH_PREFIX
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.text import Triple, commit, read_rdf, render_trig, render_turtle, timestamp
 from xpo1kg.rdf.text import iri as _iri
@@ -30,7 +31,6 @@ from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
-from xpo1kg.store.persistent import USER_GRAPH_PREFIX
 from xpo1kg.store.snapshot import invalidate
 
 __all__ = [
@@ -61,7 +61,7 @@ class Tool:
     @property
     def record_prefix(self) -> str:
         """The named graph of each run's provenance record (then the file's SHA-256 prefix)."""
-        return f"https://w3id.org/xpo1kg/graph/{self.slug}/"
+        return f"{GRAPH_PREFIX}{self.slug}/"
 
 
 INGEST = Tool(

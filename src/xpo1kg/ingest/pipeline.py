@@ -24,7 +24,7 @@ from xpo1kg.errors import InputError
 from xpo1kg.ingest.output import INGEST, check_into, provenance_file, provenance_record, write
 from xpo1kg.ingest.plan import UNVERIFIED, Outcome, Plan, plan_ingest
 from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
-from xpo1kg.rdf.graphs import INGEST_GRAPH_PREFIX, NOT_ASSERTED
+from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
