@@ -65,15 +65,42 @@ def _output_directory(output: Path) -> Path:
     show_default=True,
     help="Comma-separated image formats: svg (text stays text; same data, same bytes), png.",
 )
+@click.option(
+    "--width",
+    "width",
+    metavar="MM|single|double",
+    default="double",
+    show_default=True,
+    help="Printed width of each figure in mm, or a journal column: single (89 mm), double (183).",
+)
+@click.option(
+    "--font-size",
+    "font_size",
+    type=float,
+    default=7.0,
+    show_default=True,
+    help="Size of the body text at print size, in points (at least 6).",
+)
 @reports_errors
-def figures_command(output: Path, data: Sequence[Path], formats: str) -> None:
+def figures_command(
+    output: Path, data: Sequence[Path], formats: str, width: str, font_size: float
+) -> None:
     """Draw the figures from the graph: mechanism, p53 pathway, p53-independent mechanisms, IC50."""
     from xpo1kg.figures.charts import write_figures
+    from xpo1kg.figures.drawing import DOUBLE_COLUMN_MM, SINGLE_COLUMN_MM, PrintSize
     from xpo1kg.store.knowledge_graph import load_graph
 
+    columns = {"single": SINGLE_COLUMN_MM, "double": DOUBLE_COLUMN_MM}
+    try:
+        width_mm = (
+            columns[width.strip().lower()] if width.strip().lower() in columns else float(width)
+        )
+    except ValueError:
+        raise InputError(f"--width: {width!r} is not a width in mm, single or double") from None
+    size = PrintSize(width_mm, font_size)
     image_formats = _formats(formats)
     directory = _output_directory(output)
-    for path in write_figures(load_graph(data), directory, image_formats):
+    for path in write_figures(load_graph(data), directory, image_formats, size):
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse, Polygon, Rectangle
+from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 
 from xpo1kg.figures.data import (
     Mechanism,
@@ -43,23 +43,81 @@ CYTOPLASM = "#FBFAF3"
 NUCLEUS = "#E9E9E9"
 
 
-def _heading(axes: Axes, width: float, height: float, title: str) -> None:
-    axes.text(2, height - 2.5, title, ha="left", va="top", fontsize=15, fontweight="bold")
+def _heading(axes: Axes, height: float, title: str, width: float) -> None:
+    axes.text(
+        2,
+        height - 2.5,
+        wrap(title, int(width / 1.1)),
+        ha="left",
+        va="top",
+        fontsize=13,
+        fontweight="bold",
+    )
 
 
 def _footer(axes: Axes, width: float, sources: Sequence[str], note: str = "") -> None:
+    axes.text(
+        2,
+        1.2,
+        _footer_text(width, sources, note),
+        ha="left",
+        va="bottom",
+        fontsize=10,
+        color=GREY,
+        linespacing=1.3,
+    )
+
+
+def _footer_text(width: float, sources: Sequence[str], note: str = "") -> str:
     text = f"Source{'s' if len(sources) != 1 else ''}: {'; '.join(sources)}." if sources else ""
-    text = wrap(f"{note} {text}".strip(), int(width * 1.7))
-    axes.text(2, 1.2, text, ha="left", va="bottom", fontsize=9, color=GREY, linespacing=1.3)
+    return wrap(f"{note} {text}".strip(), int((width - 4) / 0.85))
 
 
-def _legend(axes: Axes, y: float, entries: Sequence[tuple[str, str, str]]) -> None:
-    """Draw a row of legend swatches: (fill, edge, label)."""
+def _footer_height(width: float, sources: Sequence[str], note: str = "") -> float:
+    return 2.0 + 1.7 * (_footer_text(width, sources, note).count("\n") + 1)
+
+
+#: A legend entry: fill, edge, label, and the swatch's shape.
+Entry = tuple[str, str, str, str]
+
+
+def _entry_cost(entry: Entry) -> float:
+    return 8.2 + 0.8 * len(entry[2])
+
+
+def _legend(axes: Axes, y: float, entries: Sequence[Entry]) -> None:
+    """Draw a row of legend swatches: (fill, edge, label, shape)."""
     x = 2.0
-    for fill, edge, label in entries:
-        axes.add_patch(Rectangle((x, y - 1.1), 3.2, 2.2, facecolor=fill, edgecolor=edge, lw=1.2))
+    for fill, edge, label, shape in entries:
+        if shape == "diamond":
+            _inhibitor(axes, (x + 1.6, y), 1.4)
+        else:
+            axes.add_patch(
+                Rectangle((x, y - 1.1), 3.2, 2.2, facecolor=fill, edgecolor=edge, lw=1.2)
+            )
         axes.text(x + 4.2, y, label, ha="left", va="center", fontsize=10)
-        x += 4.2 + 0.75 * len(label) + 4
+        x += _entry_cost((fill, edge, label, shape))
+
+
+def _legend_lines(entries: Sequence[Entry], width: float) -> list[list[Entry]]:
+    lines: list[list[Entry]] = []
+    used = 0.0
+    for entry in entries:
+        if lines and used + _entry_cost(entry) <= width:
+            lines[-1].append(entry)
+            used += _entry_cost(entry)
+        else:
+            lines.append([entry])
+            used = _entry_cost(entry)
+    return lines
+
+
+def _legend_rows(axes: Axes, y: float, entries: Sequence[Entry], width: float) -> float:
+    """Draw legend entries on as many rows as they need, downwards from ``y``; return the last y."""
+    for line in _legend_lines(entries, width):
+        _legend(axes, y, line)
+        y -= 3.2
+    return y + 3.2
 
 
 def _inhibitor(axes: Axes, centre: tuple[float, float], size: float = 2.6) -> None:
@@ -72,46 +130,78 @@ def _inhibitor(axes: Axes, centre: tuple[float, float], size: float = 2.6) -> No
 def _complex(axes: Axes, data: MechanismData, x: float, y: float, cargo: Named) -> None:
     """Draw XPO1 carrying one cargo protein by its NES."""
     box(axes, (x, y), (14, 5.5), data.exporter.text(), ROLE_COLOURS["NuclearExportReceptor"])
-    box(
-        axes, (x, y + 4.0), (5.2, 2.4), data.motif.alias or "NES", OKABE_ITO["yellow"], fontsize=8.5
-    )
-    box(axes, (x, y + 7.6), (12, 4.6), cargo.text(), RETAINED, fontsize=10)
+    box(axes, (x, y + 4.0), (6, 2.6), data.motif.alias or "NES", OKABE_ITO["yellow"], fontsize=10)
+    box(axes, (x, y + 7.8), (12, 4.8), cargo.text(), RETAINED, fontsize=10)
 
 
 #: The nucleus in each panel: centre relative to the panel, half-axes; the pore sits below centre.
 _NUCLEUS = ((23.0, 36.0), 21.0, 23.0)
 _PORE_DY = -7.0
+#: The height of one panel of figure 1 (heading included).
+_PANEL = 62.0
 
 
-def _cell(axes: Axes, x0: float, heading: str, data: MechanismData) -> tuple[float, float]:
+def _cell(
+    axes: Axes, x0: float, y0: float, heading: str, data: MechanismData
+) -> tuple[float, float]:
     """Draw the cell, its nucleus and a nuclear pore; return the pore's position."""
-    axes.text(x0, 67, heading, ha="left", va="center", fontsize=12.5, fontweight="bold")
-    box(axes, (x0 + 33.5, 36), (67, 54), "", CYTOPLASM, edge=GREY, rounding=4, zorder=0.5)
-    axes.text(x0 + 65, 60.5, data.destination, ha="right", fontsize=11, style="italic", color=GREY)
-    (dx, cy), a, b = _NUCLEUS
-    cx = x0 + dx
-    axes.add_patch(
-        Ellipse((cx, cy), 2 * a, 2 * b, facecolor=NUCLEUS, edgecolor="#444444", lw=2.4, zorder=1)
+    axes.text(x0, y0 + 67, heading, ha="left", va="center", fontsize=11.5, fontweight="bold")
+    box(axes, (x0 + 33.5, y0 + 36), (67, 54), "", CYTOPLASM, edge=GREY, rounding=4, zorder=0.5)
+    axes.text(
+        x0 + 65, y0 + 60.5, data.destination, ha="right", fontsize=10.5, style="italic", color=GREY
     )
-    axes.text(cx, cy + b - 4.5, data.origin, ha="center", fontsize=11, style="italic", color=GREY)
+    (dx, cy), a, b = _NUCLEUS
+    cx, cy = x0 + dx, cy + y0
+    nucleus = Ellipse(
+        (cx, cy),
+        2 * a,
+        2 * b,
+        facecolor=NUCLEUS,
+        edgecolor="#444444",
+        lw=2.4,
+        zorder=1,
+        label=data.origin,
+    )
+    axes.add_patch(nucleus)
+    axes.text(cx, cy + b - 4.5, data.origin, ha="center", fontsize=10.5, style="italic", color=GREY)
     pore = (cx + a * math.sqrt(1 - (_PORE_DY / b) ** 2), cy + _PORE_DY)
     gap = Rectangle((pore[0] - 1.6, pore[1] - 2.6), 3.2, 5.2, color=CYTOPLASM, zorder=1.5)
     axes.add_patch(gap)
     for dy in (-3.1, 3.1):
         bar = Rectangle((pore[0] - 1.4, pore[1] + dy - 0.6), 2.8, 1.2, color="#444444", zorder=1.5)
         axes.add_patch(bar)
-    axes.text(pore[0] + 1, pore[1] - 3.9, "nuclear\npore", fontsize=9, color=GREY, va="top")
+    axes.text(pore[0] + 1, pore[1] - 3.9, "nuclear\npore", fontsize=10, color=GREY, va="top")
     return pore
 
 
-def draw_mechanism(data: MechanismData) -> Figure:
-    """Figure 1: XPO1 exporting NES cargo (left); the inhibitor at Cys528 holding cargo (right)."""
-    figure, axes = canvas(14, 7.6)
+def draw_mechanism(data: MechanismData, available: float = 0.0) -> Figure:
+    """Figure 1: XPO1 exporting NES cargo (A); the inhibitor at Cys528 holding cargo (B).
+
+    The panels stand side by side when ``available`` (design inches) allows, else one above the
+    other.
+    """
+    wide = available <= 0 or available >= 14.0
+    width = 140.0 if wide else 71.0
     exporter, motif = data.exporter.label, data.motif.alias or "NES"
-    _heading(axes, 140, 76, f"How {exporter} inhibitors hold cargo in the {data.origin}")
+    entries: list[Entry] = [
+        (ROLE_COLOURS["NuclearExportReceptor"], "black", "nuclear export receptor", "box"),
+        (OKABE_ITO["yellow"], "black", data.motif.label, "box"),
+        (ROLE_COLOURS["Inhibitor"], "black", "inhibitor", "diamond"),
+        (RETAINED, "black", "cargo whose nuclear retention triggers apoptosis", "box"),
+        ("white", RETAINED, "other cargo", "box"),
+    ]
+    legend_lines = len(_legend_lines(entries, width - 4))
+    footer = _footer_height(width, data.sources)
+    bottom = footer + 3.2 * legend_lines + 0.5
+    panels = (bottom, bottom) if wide else (bottom + _PANEL, bottom)
+    title = 8.0
+    height = panels[0] - 9 + _PANEL + title + 3
+    figure, axes = canvas(width / 10, height / 10, available)
+    _heading(axes, height, f"How {exporter} inhibitors hold cargo in the {data.origin}", width)
     example = next(iter(data.apoptotic_cargo or data.cargo), Named("", "cargo"))
 
-    pore = _cell(axes, 2, f"A  Active {exporter} carries {motif} cargo out", data)
+    y0 = panels[0] - 9
+    pore = _cell(axes, 2, y0, f"A  Active {exporter} carries {motif} cargo out", data)
     _complex(axes, data, pore[0] - 13.5, pore[1], example)
     _complex(axes, data, pore[0] + 13.5, pore[1], example)
     arrow(axes, (pore[0] - 6.5, pore[1]), (pore[0] + 6.3, pore[1]), width=2.4)
@@ -122,7 +212,8 @@ def draw_mechanism(data: MechanismData) -> Figure:
         pore[0] + 13.5, pore[1] - 6, note, ha="center", va="top", fontsize=10, linespacing=1.3
     )
 
-    pore = _cell(axes, 72, f"B  Inhibitor at {data.site}: cargo held in the {data.origin}", data)
+    x0, y0 = (72.0, panels[1] - 9) if wide else (2.0, panels[1] - 9)
+    pore = _cell(axes, x0, y0, f"B  Inhibitor at {data.site}: cargo held", data)
     x, y = pore[0] - 10.5, pore[1]
     box(
         axes,
@@ -134,244 +225,377 @@ def draw_mechanism(data: MechanismData) -> Figure:
     )
     _inhibitor(axes, (x - 8.2, y))
     bond = f"{data.bond} bond at {data.site}" if data.bond else f"bound at {data.site}"
-    axes.text(x - 10.6, y - 4.0, bond, ha="left", va="top", fontsize=9.5)
+    axes.text(x - 10.6, y - 4.0, bond, ha="left", va="top", fontsize=10)
     arrow(axes, (x + 6, y), (pore[0] + 0.6, y), inhibits=True, width=2.4)
-    axes.text(pore[0] + 2.8, y + 1.2, "export blocked", ha="left", va="bottom", fontsize=10)
+    axes.text(pore[0] + 2.6, y + 1.4, "export\nblocked", ha="left", va="bottom", fontsize=10)
     (dx, cy), _, _ = _NUCLEUS
-    top, right = _cargo_grid(axes, data, (72 + dx - 1, cy + 8))
-    outcome = (pore[0] + 12, top)
-    box(axes, outcome, (13, 5), data.outcome, OKABE_ITO["black"], weight="bold")
-    arrow(axes, (right + 0.6, top), (outcome[0] - 6.6, top), width=2.0)
+    frame = _cargo_grid(axes, data, (x0 + dx - 1, y0 + cy + 9))
+    if frame is not None:
+        fx, fy, fw, fh = frame
+        middle = fy + fh / 2
+        outcome = (pore[0] + 12, middle)
+        box(axes, outcome, (12.5, 5), data.outcome, OKABE_ITO["black"], weight="bold")
+        arrow(axes, (fx + fw, middle), (outcome[0] - 6.25, middle), width=2.0)
 
     inhibitors = ", ".join(data.inhibitors)
     axes.text(
-        74,
-        11.2,
-        wrap(f"Inhibitors bound at {data.site}: {inhibitors}", 95),
-        fontsize=9.5,
+        x0 + 2,
+        y0 + 11.6,
+        wrap(f"Inhibitors bound at {data.site}: {inhibitors}", 70),
+        fontsize=10,
         va="center",
     )
-    _legend(
-        axes,
-        5.6,
-        [
-            (ROLE_COLOURS["NuclearExportReceptor"], "black", "nuclear export receptor"),
-            (OKABE_ITO["yellow"], "black", data.motif.label),
-        ],
-    )
-    _legend_inhibitor(axes, data.motif.label)
-    _legend(
-        axes,
-        2.4,
-        [
-            (RETAINED, "black", "cargo whose nuclear retention triggers apoptosis"),
-            ("white", RETAINED, "other cargo"),
-        ],
-    )
-    sources = wrap("Sources: " + "; ".join(data.sources), 100)
-    axes.text(138, 0.8, sources, ha="right", va="bottom", fontsize=8, color=GREY)
+    _legend_rows(axes, bottom - 1.6, entries, width - 4)
+    _footer(axes, width, data.sources)
     return figure
-
-
-def _legend_inhibitor(axes: Axes, motif: str) -> None:
-    x = 2.0 + 4.2 + 0.75 * len("nuclear export receptor") + 4
-    x += 4.2 + 0.75 * len(motif) + 4
-    _inhibitor(axes, (x + 1.6, 5.6), 1.4)
-    axes.text(x + 4.2, 5.6, "inhibitor", ha="left", va="center", fontsize=10)
 
 
 def _cargo_grid(
     axes: Axes, data: MechanismData, centre: tuple[float, float]
-) -> tuple[float, float]:
-    """Draw the cargo held in the nucleus as a grid of chips; return the top row's y and right x."""
-    apoptotic = [c.iri for c in data.apoptotic_cargo]
-    cargo = sorted(
-        data.cargo,
-        key=lambda c: (apoptotic.index(c.iri) if c.iri in apoptotic else len(apoptotic), c.label),
-    )[:12]
-    columns = 3
-    rows = max(1, math.ceil(len(cargo) / columns))
-    step = min(6.0, 20 / rows)
+) -> tuple[float, float, float, float] | None:
+    """Draw the cargo held in the nucleus; return the frame (x, y, width, height), if any.
+
+    The cargo whose retention triggers apoptosis is in a framed grid, the other cargo below it.
+    """
+    apoptotic = {c.iri for c in data.apoptotic_cargo}
+    triggering = [c for c in data.cargo if c.iri in apoptotic][:9]
+    other = [c for c in data.cargo if c.iri not in apoptotic][: 12 - len(triggering)]
+    columns, chip = 3, 9.6
+    rows = math.ceil(len(triggering) / columns) + math.ceil(len(other) / columns)
+    step = min(5.6, 22 / max(rows, 1))
     top = centre[1] + (rows - 1) * step / 2
-    for index, protein in enumerate(cargo):
-        column, row = index % columns, index // columns
-        fill = RETAINED if protein.iri in apoptotic else "white"
-        edge = "black" if protein.iri in apoptotic else RETAINED
-        x = centre[0] + (column - (columns - 1) / 2) * 9
-        box(
-            axes,
-            (x, top - row * step),
-            (8.4, step - 0.8),
-            protein.text("\n"),
-            fill,
-            edge=edge,
-            fontsize=9.5 if step >= 5.6 else 8.5,
+    frame = None
+
+    def chips(group: list[Named], first: float, fill: str, edge: str) -> float:
+        for index, protein in enumerate(group):
+            column, row = index % columns, index // columns
+            x = centre[0] + (column - (columns - 1) / 2) * (chip + 0.6)
+            label = protein.text("\n") if protein.alias else wrap(protein.label, 9)
+            box(
+                axes,
+                (x, first - row * step),
+                (chip, step - 0.7),
+                label,
+                fill,
+                edge=edge,
+                fontsize=10,
+            )
+        return first - math.ceil(len(group) / columns) * step
+
+    after = top
+    if triggering:
+        after = chips(triggering, top, RETAINED, "black")
+        span = columns * (chip + 0.6) + 0.8
+        fy = after + step / 2 - 0.3
+        fh = top + step / 2 + 0.3 - fy
+        patch = FancyBboxPatch(
+            (centre[0] - span / 2, fy),
+            span,
+            fh,
+            boxstyle="round,pad=0,rounding_size=1",
+            facecolor="none",
+            edgecolor="black",
+            linestyle="--",
+            lw=1.2,
+            zorder=2.5,
+            label="cargo whose nuclear retention triggers apoptosis",
         )
-    if len(data.cargo) > len(cargo):
-        more = f"+ {len(data.cargo) - len(cargo)} more"
-        axes.text(centre[0], top - rows * step, more, ha="center", fontsize=9.5)
-    return top, centre[0] + (columns - 1) / 2 * 9 + 4.2
+        axes.add_patch(patch)
+        frame = (centre[0] - span / 2, fy, span, fh)
+        after -= 0.8
+    after = chips(other, after, "white", RETAINED)
+    if len(data.cargo) > len(triggering) + len(other):
+        more = f"+ {len(data.cargo) - len(triggering) - len(other)} more"
+        axes.text(centre[0], after + step / 2 - 0.5, more, ha="center", va="top", fontsize=10)
+    return frame
 
 
-def draw_pathway(data: PathwayData, roles: dict[str, str]) -> Figure:
-    """Figure 2: inhibitor ⊣ XPO1 ⊣ nuclear p53 → BAX/PUMA/NOXA → caspase-9 → caspase-3 → apoptosis."""
+def _compartment(
+    axes: Axes,
+    x: tuple[float, float],
+    y: tuple[float, float],
+    label: str,
+    fill: str,
+    edge: str,
+    at_top: bool = True,
+) -> None:
+    """Draw a compartment of the cell (a rounded rectangle), labelled at its top right."""
+    (x1, x2), (y1, y2) = x, y
+    patch = FancyBboxPatch(
+        (x1, y1),
+        x2 - x1,
+        y2 - y1,
+        boxstyle="round,pad=0,rounding_size=2.5",
+        facecolor=fill,
+        edgecolor=edge,
+        lw=1.6,
+        zorder=0.5,
+        label=label,
+    )
+    axes.add_patch(patch)
+    axes.text(
+        x2 - 1.2,
+        y2 - 1.0 if at_top else y1 + 1.0,
+        label,
+        ha="right",
+        va="top" if at_top else "bottom",
+        fontsize=10,
+        style="italic",
+        color=GREY,
+        zorder=0.6,
+    )
+
+
+def _spread(starts: Sequence[float], end: float, half: float) -> list[float]:
+    """Spread arrowheads along a box's edge so that no two meet at one point."""
+    if len(starts) < 2:
+        return [end for _ in starts]
+    low, high = min(starts), max(starts)
+    return [end + (s - (low + high) / 2) / max(high - low, 1e-9) * 2 * half for s in starts]
+
+
+def draw_pathway(data: PathwayData, roles: dict[str, str], available: float = 0.0) -> Figure:
+    """Figure 2: inhibitor ⊣ XPO1 ⊣ nuclear p53 → BAX/PUMA/NOXA → mitochondria → caspases.
+
+    The pathway between two steps (the intrinsic mitochondrial one) is drawn as a step of its
+    own, and the nucleus and the cytoplasm are drawn behind the boxes.
+    """
     inhibitor = Named("", f"{data.target.label} inhibitor", role="Inhibitor")
     rows: list[tuple[list[Named], str, str]] = [
         ([inhibitor], "", f"{sentence(data.inhibitors)} bind {data.target.label}")
     ]
-    rows += [(step.actors, str(step.number), step.event) for step in data.steps]
+    for step in data.steps:
+        rows.append((step.actors, str(step.number), step.event))
+        after = data.pathway_after.get(step.number)
+        if after is not None:
+            rows.append(([after], "", ""))
+    width = 120.0 if available <= 0 else max(96.0, min(120.0, available * 10))
+    wrap_at = int((width - 64) / 0.85)
     row_height = 10.0
-    height = 8 + row_height * len(rows) + 11
-    figure, axes = canvas(12, height / 10)
-    _heading(axes, 120, height, f"The {data.route} pathway, step by step")
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for role, colour in ROLE_COLOURS.items():
+        if colour not in seen and any(a.role == role for row in rows for a in row[0]):
+            seen.add(colour)
+            entries.append((colour, "black", roles.get(role, role), "box"))
+    note = "→ activates or leads to; ⊣ inhibits."
+    bottom = _footer_height(width, data.sources, note) + 3.2 * len(
+        _legend_lines(entries, width - 8)
+    )
+    height = 10 + row_height * len(rows) + bottom + 2
+    figure, axes = canvas(width / 10, (height + 3) / 10, available)
+    _heading(axes, height, f"The {data.route} pathway, step by step", width)
+    height += 3
+    centres = [
+        height - 10 - row_height * (index + 0.5) + (3 if index == 0 else 0)
+        for index in range(len(rows))
+    ]
+    nuclear = {data.target.iri} | {cargo for _, cargo in data.exports}
+    in_nucleus = [
+        i for i, (actors, _, _) in enumerate(rows) if i and all(a.iri in nuclear for a in actors)
+    ]
+    if in_nucleus:
+        cell_top = centres[1] + 3.0 + 5.5
+        _compartment(
+            axes, (1.0, 53.0), (bottom + 1, cell_top), data.destination, CYTOPLASM, GREY, False
+        )
+        _compartment(
+            axes,
+            (3.0, 51.0),
+            (centres[max(in_nucleus)] - row_height / 2 + 0.5, centres[min(in_nucleus)] + 5.5),
+            data.origin,
+            NUCLEUS,
+            "#444444",
+        )
     positions: list[list[tuple[float, float]]] = []
     for index, (actors, number, event) in enumerate(rows):
-        y = height - 8 - row_height * (index + 0.5)
-        width = 22.0 if len(actors) == 1 else min(22.0, (46 - 2 * (len(actors) - 1)) / len(actors))
-        xs = [27 + (i - (len(actors) - 1) / 2) * (width + 2) for i in range(len(actors))]
+        y = centres[index]
+        size = 22.0 if len(actors) == 1 else min(22.0, (42 - 2 * (len(actors) - 1)) / len(actors))
+        xs = [27 + (i - (len(actors) - 1) / 2) * (size + 2) for i in range(len(actors))]
         separator = " " if len(actors) == 1 else "\n"
         for x, actor in zip(xs, actors, strict=True):
-            fill = ROLE_COLOURS.get(actor.role, "white")
+            fill = ROLE_COLOURS.get(actor.role, LIGHT)
             weight = "bold" if actor.role in ("Inhibitor", "BiologicalProcess") else "normal"
-            box(axes, (x, y), (width, 6.0), actor.text(separator), fill, weight=weight)
+            label = wrap(actor.text(separator), 24)
+            box(axes, (x, y), (size, 6.0), label, fill, weight=weight)
         positions.append([(x, y) for x in xs])
         if number:
-            axes.add_patch(Ellipse((60, y), 4.2, 4.2, facecolor="white", edgecolor="black"))
-            axes.text(60, y, number, ha="center", va="center", fontsize=11, fontweight="bold")
-        axes.text(64, y, wrap(event, 52), ha="left", va="center", fontsize=11, linespacing=1.25)
+            axes.add_patch(Ellipse((57, y), 4.2, 4.2, facecolor="white", edgecolor="black"))
+            axes.text(57, y, number, ha="center", va="center", fontsize=10.5, fontweight="bold")
+        if event:
+            axes.text(
+                61, y, wrap(event, wrap_at), ha="left", va="center", fontsize=10, linespacing=1.25
+            )
     for index in range(len(rows) - 1):
-        for (x1, y1), a in zip(positions[index], rows[index][0], strict=True):
-            for (x2, y2), b in zip(positions[index + 1], rows[index + 1][0], strict=True):
+        sources, targets = positions[index], positions[index + 1]
+        for (x1, y1), a in zip(sources, rows[index][0], strict=True):
+            size = 22.0 if len(targets) == 1 else 10.0
+            ends = _spread([x for x, _ in sources], 0.0, min(size / 2 - 2, 6.0))
+            for (x2, y2), b in zip(targets, rows[index + 1][0], strict=True):
                 export = (a.iri, b.iri) in data.exports
                 blocks = index == 0 or export
                 label = (
                     "inhibits" if index == 0 else ("exports out of the nucleus" if export else "")
                 )
+                end_x = x2 + ends[sources.index((x1, y1))] if len(targets) == 1 else x2
                 arrow(
                     axes,
                     (x1, y1 - 3.0),
-                    (x2, y2 + 3.0 + (0.4 if blocks else 0)),
+                    (end_x, y2 + 3.0 + (0.4 if blocks else 0)),
                     inhibits=blocks,
-                    label=label if len(rows[index + 1][0]) == 1 else "",
+                    label=label if len(targets) == 1 and len(sources) == 1 else "",
                 )
-    shown = [r for r in ROLE_COLOURS if any(a.role == r for row in rows for a in row[0])]
-    seen: set[str] = set()
-    entries = []
-    for role in shown:
-        if ROLE_COLOURS[role] not in seen:
-            seen.add(ROLE_COLOURS[role])
-            entries.append((ROLE_COLOURS[role], "black", roles.get(role, role)))
-    _legend_rows(axes, 8.6, entries, 112)
-    _footer(axes, 120, data.sources, "→ activates or leads to; ⊣ inhibits.")
+    _legend_rows(axes, bottom - 1.6, entries, width - 8)
+    _footer(axes, width, data.sources, note)
     return figure
 
 
-def _legend_rows(
-    axes: Axes, y: float, entries: Sequence[tuple[str, str, str]], width: float
-) -> None:
-    """Draw legend entries on as many rows as they need."""
-    line: list[tuple[str, str, str]] = []
-    used = 0.0
-    for entry in entries:
-        cost = 8.2 + 0.75 * len(entry[2])
-        if line and used + cost > width:
-            _legend(axes, y, line)
-            y, line, used = y - 3, [], 0.0
-        line.append(entry)
-        used += cost
-    if line:
-        _legend(axes, y, line)
-
-
 def _column_depth(mechanism: Mechanism) -> float:
-    """Return how far below its header centre a mechanism's column reaches."""
+    """Return how far below its top a mechanism's column reaches."""
     effects = {p.effect for p in mechanism.proteins}
     return (
-        7.5
-        + sum(4.0 + 5.2 * sum(p.effect == e for p in mechanism.proteins) for e in effects)
+        11.0
+        + sum(10.0 + 5.2 * sum(p.effect == e for p in mechanism.proteins) for e in effects)
         + (10.0 * len(mechanism.suppressed))
+        + 2.0
     )
 
 
-def draw_p53_independent(data: P53IndependentData) -> Figure:
-    """Figure 3: the p53-independent mechanisms, the proteins in each, and what they lead to."""
+def draw_p53_independent(data: P53IndependentData, available: float = 0.0) -> Figure:
+    """Figure 3: the p53-independent mechanisms, the proteins in each, and what they lead to.
+
+    Each mechanism is a frame; XPO1 inhibition holds its proteins in the nucleus (→) or lowers
+    their level (⊣), and the arrows to the outcomes start at the frame: it is the mechanism,
+    not an anti-apoptotic protein, that leads to apoptosis.
+    """
     columns = max(1, len(data.mechanisms))
+    total = 140.0 if available <= 0 else max(26.0 * columns + 6, min(140.0, available * 10))
     depth = max((_column_depth(m) for m in data.mechanisms), default=10.0)
-    height = 29 + depth + 10 + 17 + 4
-    figure, axes = canvas(14, height / 10)
-    _heading(axes, 140, height, "How XPO1 inhibition kills cells without functional p53")
-    top = (70.0, height - 13)
+    note = "→ leads to or holds in the nucleus; ⊣ lowers the level of, or suppresses."
+    entries: list[Entry] = [
+        (RETAINED, "black", "held in the nucleus by XPO1 inhibition", "box"),
+        (DECREASED, "black", "level decreased by XPO1 inhibition", "box"),
+    ]
+    bottom = _footer_height(total, data.sources, note) + 3.2 * len(
+        _legend_lines(entries, total - 4)
+    )
+    outcome_y = bottom + 5.0
+    height = outcome_y + 12 + depth + 20 + 4
+    figure, axes = canvas(total / 10, height / 10, available)
+    _heading(axes, height, "How XPO1 inhibition kills cells without functional p53", total)
+    centre = total / 2
+    top = (centre, height - 13)
     box(axes, top, (26, 5.5), "XPO1 inhibitor", ROLE_COLOURS["Inhibitor"], weight="bold")
-    width = 134 / columns
-    outcome_y = 14.0
+    width = (total - 6) / columns
+    frame_top = height - 23
+    frame_bottom = frame_top - depth
     outcome_x: dict[str, list[float]] = {}
-    bottoms: list[tuple[float, float, list[str]]] = []
+    bottoms: list[tuple[float, list[str]]] = []
     for index, mechanism in enumerate(data.mechanisms):
         x = 3 + width * (index + 0.5)
-        y = height - 29
-        box(
-            axes,
-            (x, y),
-            (width - 3, 9),
-            wrap(f"{mechanism.number}. {mechanism.label}", 24),
-            LIGHT,
-            weight="bold",
-            fontsize=11,
+        frame = FancyBboxPatch(
+            (x - (width - 2) / 2, frame_bottom),
+            width - 2,
+            depth,
+            boxstyle="round,pad=0,rounding_size=1.5",
+            facecolor=LIGHT,
+            edgecolor="black",
+            lw=1.2,
+            zorder=0.5,
+            label=mechanism.label,
         )
-        arrow(axes, (top[0], top[1] - 2.75), (x, y + 4.5), width=1.4)
-        y -= 7.5
-        for effect in sorted({p.effect for p in mechanism.proteins}):
-            axes.text(
-                x, y, effect, ha="center", va="center", fontsize=10, style="italic", color=GREY
+        axes.add_patch(frame)
+        title = wrap(f"{mechanism.number}. {mechanism.label}", int((width - 4) / 0.9))
+        axes.text(
+            x,
+            frame_top - 1.2,
+            title,
+            ha="center",
+            va="top",
+            fontsize=10.5,
+            fontweight="bold",
+            linespacing=1.15,
+        )
+        arrow(axes, (top[0], top[1] - 2.75), (x, frame_top), width=1.4)
+        header_bottom = frame_top - 10.0
+        y = header_bottom
+        for number, effect in enumerate(sorted({p.effect for p in mechanism.proteins})):
+            members = [p for p in mechanism.proteins if p.effect == effect]
+            inhibits = "decrease" in effect
+            group_top = y - 4.0
+            group_height = 4.0 + 5.2 * len(members) + 0.6
+            group = FancyBboxPatch(
+                (x - (width - 6) / 2, group_top - group_height),
+                width - 6,
+                group_height,
+                boxstyle="round,pad=0,rounding_size=1",
+                facecolor="white",
+                edgecolor=GREY,
+                lw=0.9,
+                zorder=0.8,
+                label=effect,
             )
-            y -= 4.6
-            fill = DECREASED if "decrease" in effect else RETAINED
-            for item in (p for p in mechanism.proteins if p.effect == effect):
+            axes.add_patch(group)
+            lane = x if number == 0 else x - (width - 6) / 2 - 0.9
+            arrow(
+                axes,
+                (lane, header_bottom),
+                (lane, group_top + (0.4 if inhibits else 0)),
+                inhibits=inhibits,
+                width=1.4,
+            )
+            axes.text(
+                x,
+                group_top - 1.8,
+                wrap(effect, int((width - 6) / 0.85)),
+                ha="center",
+                va="center",
+                fontsize=10,
+                style="italic",
+                color=GREY,
+                zorder=1,
+            )
+            fill = DECREASED if inhibits else RETAINED
+            item_y = group_top - 4.0 - 2.3
+            for item in members:
                 box(
                     axes,
-                    (x, y),
-                    (min(width - 8, 20), 4.4),
+                    (x, item_y),
+                    (min(width - 9, 20), 4.4),
                     item.protein.text(),
                     fill,
-                    fontsize=10.5,
+                    fontsize=10,
                 )
-                y -= 5.2
-            y += 0.6
+                item_y -= 5.2
+            y = group_top - group_height
         for pathway in mechanism.suppressed:
-            arrow(axes, (x, y), (x, y - 5), inhibits=True, label="suppresses", label_side="right")
-            y -= 7.5
+            arrow(axes, (x, y), (x, y - 4.6), inhibits=True, label="suppresses", label_side="right")
+            y -= 7.3
             box(
                 axes,
                 (x, y),
-                (width - 5, 5),
-                wrap(pathway, 26),
+                (width - 6, 5),
+                wrap(pathway, int((width - 8) / 0.85)),
                 "white",
                 linestyle="--",
                 fontsize=10,
             )
             y -= 2.5
-        bottoms.append((x, y, mechanism.outcomes))
+        bottoms.append((x, mechanism.outcomes))
         for outcome in mechanism.outcomes:
             outcome_x.setdefault(outcome, []).append(x)
     placed: dict[str, float] = {}
     for outcome, xs in sorted(outcome_x.items(), key=lambda item: -len(item[1])):
         x = sum(xs) / len(xs)
-        while any(abs(x - other) < 26 for other in placed.values()):
-            x = x - 26 if x < 70 else x + 26
+        while any(abs(x - other) < 24 for other in placed.values()):
+            x = x - 24 if x < centre else x + 24
         placed[outcome] = x
         fill = OKABE_ITO["black"] if outcome == "apoptosis" else "white"
-        box(axes, (x, outcome_y), (22, 5.5), outcome, fill, weight="bold")
-    for x, y, outcomes in bottoms:
+        box(axes, (x, outcome_y), (21, 5.5), outcome, fill, weight="bold")
+    for x, outcomes in bottoms:
         for outcome in outcomes:
             end = placed[outcome] + max(-8.0, min(8.0, (x - placed[outcome]) * 0.25))
-            arrow(axes, (x, y), (end, outcome_y + 2.75), width=1.4)
-    _legend(
-        axes,
-        6.8,
-        [
-            (RETAINED, "black", "held in the nucleus by XPO1 inhibition"),
-            (DECREASED, "black", "level decreased by XPO1 inhibition"),
-        ],
-    )
-    _footer(axes, 140, data.sources, "→ leads to; ⊣ suppresses.")
+            arrow(axes, (x, frame_bottom), (end, outcome_y + 2.75), width=1.4)
+    _legend_rows(axes, bottom - 1.6, entries, total - 4)
+    _footer(axes, total, data.sources, note)
     return figure
