@@ -65,7 +65,9 @@ def named(figure: Figure, text: str) -> Box:
     return matches[0]
 
 
-@pytest.mark.parametrize(("width_mm", "font"), [(183.0, 7.0), (183.0, 6.0), (250.0, 8.0)])
+@pytest.mark.parametrize(
+    ("width_mm", "font"), [(89.0, 7.0), (120.0, 6.0), (183.0, 7.0), (183.0, 6.0), (250.0, 8.0)]
+)
 def test_text_is_at_least_6_pt_at_the_printed_width(
     kg: KnowledgeGraph, width_mm: float, font: float
 ) -> None:
@@ -86,7 +88,7 @@ def test_default_is_a_double_column_with_7_pt_text(drawings: dict[str, Drawing])
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--width", "single"], "needs at least"),
+        (["--width", "45"], "needs at least"),
         (["--width", "narrow"], "--width"),
         (["--font-size", "5"], "--font-size"),
         (["--width", "nan"], "--width"),
@@ -101,6 +103,19 @@ def test_size_options_reject_unprintable_sizes(
     assert result.stderr.startswith("error:") and message in result.stderr
     assert result.stderr.count("\n") == 1
     assert not list(out.glob("*.svg")) if out.exists() else True
+
+
+def test_the_command_says_the_printed_text_size(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        figures_command,
+        ["--output", str(tmp_path), "--format", "svg", "--width", "89", "--font-size", "12"],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("figure")]
+    assert len(lines) == 4
+    for line in lines:
+        smallest = float(line.split("text ")[1].split("–")[0])
+        assert line.split(": ")[1].startswith("89 × ") and 6.0 <= smallest <= 12.0
 
 
 def test_width_option_sets_the_printed_width(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def figures_command(
     output: Path, data: Sequence[Path], formats: str, width: str, font_size: float
 ) -> None:
     """Draw the figures from the graph: mechanism, p53 pathway, p53-independent mechanisms, IC50."""
-    from xpo1kg.figures.charts import write_figures
+    from xpo1kg.figures.charts import draw_figures, write_drawings
     from xpo1kg.figures.drawing import DOUBLE_COLUMN_MM, SINGLE_COLUMN_MM, PrintSize
     from xpo1kg.store.knowledge_graph import load_graph
 
@@ -99,8 +99,11 @@ def figures_command(
         raise InputError(f"--width: {width!r} is not a width in mm, single or double") from None
     size = PrintSize(width_mm, font_size)
     image_formats = _formats(formats)
+    drawings = draw_figures(load_graph(data), size)  # all drawn, or none written
     directory = _output_directory(output)
-    for path in write_figures(load_graph(data), directory, image_formats, size):
+    for drawing in drawings:
+        click.echo(f"{drawing.name}: {drawing.printed()}", err=True)
+    for path in write_drawings(drawings, directory, image_formats):
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
 
 

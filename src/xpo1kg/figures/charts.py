@@ -33,9 +33,11 @@ from xpo1kg.figures.data import (
 from xpo1kg.figures.diagrams import draw_mechanism, draw_p53_independent, draw_pathway
 from xpo1kg.figures.drawing import (
     GREY,
+    MM_PER_INCH,
     OKABE_ITO,
     ImageFormat,
     PrintSize,
+    print_fonts,
     render,
     sentence,
     style,
@@ -45,7 +47,14 @@ from xpo1kg.figures.drawing import (
 from xpo1kg.rdf.serialize import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["IMAGE_FORMATS", "Drawing", "draw_figures", "draw_ic50_chart", "write_figures"]
+__all__ = [
+    "IMAGE_FORMATS",
+    "Drawing",
+    "draw_figures",
+    "draw_ic50_chart",
+    "write_drawings",
+    "write_figures",
+]
 
 IMAGE_FORMATS: tuple[ImageFormat, ...] = ("svg", "png")
 
@@ -69,6 +78,12 @@ class Drawing:
     def render(self, image_format: ImageFormat) -> bytes:
         """Return the figure as SVG or PNG bytes (deterministic for SVG)."""
         return render(self.figure, image_format, self.title)
+
+    def printed(self) -> str:
+        """Say the printed size and the text sizes, e.g. ``183 × 140 mm, text 6.8–9.2 pt``."""
+        width, height = (v * MM_PER_INCH for v in self.figure.get_size_inches())
+        fonts = print_fonts(self.figure)
+        return f"{width:.0f} × {height:.0f} mm, text {min(fonts):.1f}–{max(fonts):.1f} pt"
 
 
 def draw_figures(kg: KnowledgeGraph, size: PrintSize | None = None) -> list[Drawing]:
@@ -189,7 +204,7 @@ def draw_ic50_chart(
     height = 0.5 + plot_in + 0.55 + below + caption_in
     figure = Figure(figsize=(width, height))
     bottom = (caption_in + below + 0.55) / height
-    right = (width - 2.3) / width if beside else 0.97
+    right = (width - 2.3) / width if beside else 1 - 0.95 / width
     axes = figure.add_axes((left_in / width, bottom, right - left_in / width, plot_in / height))
     values = [v for p in points for v in (p.value, p.lower, p.upper) if v is not None and v > 0]
     low, high = min(values, default=10) / 2.5, max(values, default=1000) * 4
@@ -228,7 +243,13 @@ def draw_ic50_chart(
         fontsize=12,
         fontweight="bold",
     )
-    _ic50_legend(axes, points, style_of, beside, 0.6 / plot_in)
+    span = (right - left_in / width) * width
+    if beside:
+        anchors = ((1.03, 1.0), (1.03, 0.0))
+    else:  # below the axis label: one legend from the left edge, one from the middle
+        drop = -0.6 / plot_in
+        anchors = ((0.15 - left_in) / span, drop), ((width / 2 - left_in) / span, drop)
+    _ic50_legend(axes, points, style_of, beside, anchors)
     figure.text(0.02, 0.12 / height, caption, ha="left", va="bottom", fontsize=10, color=GREY)
     return figure
 
@@ -283,7 +304,7 @@ def _ic50_legend(
     points: Sequence[IC50Point],
     style_of: dict[str, tuple[str, str]],
     beside: bool,
-    below: float,
+    anchors: tuple[tuple[float, float], tuple[float, float]],
 ) -> None:
     """Draw two legends whose markers are the chart's own.
 
@@ -338,7 +359,7 @@ def _ic50_legend(
             )
     if kinds["range"]:
         keys.append(Line2D([], [], color="black", lw=3.2, label="range"))
-    places = [(1.03, 1.0), (1.03, 0.0)] if beside else [(0.0, -below), (0.55, -below)]
+    places = anchors
     first = axes.legend(
         handles=handles,
         loc="upper left",
@@ -379,7 +400,14 @@ def write_figures(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"{target}: cannot create directory ({error.strerror})") from None
-    drawings = draw_figures(kg, size)
+    return write_drawings(draw_figures(kg, size), target, formats)
+
+
+def write_drawings(
+    drawings: Iterable[Drawing], directory: Path, formats: Iterable[ImageFormat]
+) -> list[Path]:
+    """Write drawn figures to an existing ``directory``, each in each format."""
+    target, formats = directory, list(formats)
     written = []
     for drawing in drawings:
         for image_format in formats:

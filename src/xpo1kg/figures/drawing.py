@@ -29,6 +29,7 @@ __all__ = [
     "DESIGN_PT",
     "DOUBLE_COLUMN_MM",
     "MIN_FONT_PT",
+    "MM_PER_INCH",
     "OKABE_ITO",
     "SINGLE_COLUMN_MM",
     "Edge",
