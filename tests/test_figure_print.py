@@ -17,7 +17,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
-from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg import InputError, KnowledgeGraph, load_graph
 from xpo1kg.cli.figures import figures_command
 from xpo1kg.figures.charts import Drawing, draw_figures
 from xpo1kg.figures.drawing import MIN_FONT_PT, Edge, PrintSize, print_fonts
@@ -228,3 +228,24 @@ def test_ic50_caption_says_only_what_is_drawn(drawings: dict[str, Drawing], tmp_
     extended = {d.name: d for d in draw_figures(load_graph([path]))}["figure4_ic50"]
     assert "arrow" in extended.caption
     assert extended.figure.axes[0].texts or extended.figure.axes[0].patches
+
+
+def test_python_api_writes_figures_at_a_size(tmp_path: Path) -> None:
+    from xpo1kg import write_figures
+
+    written = write_figures(tmp_path / "out", formats=["svg"], width_mm=120, font_size=6)
+    assert sorted(p.name for p in written) == sorted(
+        f"{n}.svg"
+        for n in (
+            "figure1_mechanism",
+            "figure2_p53_pathway",
+            "figure3_p53_independent",
+            "figure4_ic50",
+        )
+    )
+    svg = written[0].read_text(encoding="utf-8")
+    width = re.search(r'<svg[^>]* width="([0-9.]+)pt"', svg)
+    assert width is not None and float(width.group(1)) == pytest.approx(120 / 25.4 * 72)
+    with pytest.raises(InputError, match="needs at least"):
+        write_figures(tmp_path / "narrow", width_mm=40)
+    assert not (tmp_path / "narrow").exists()
