@@ -144,11 +144,15 @@ _PANEL = 62.0
 
 
 def _cell(
-    axes: Axes, x0: float, y0: float, heading: str, data: MechanismData
+    axes: Axes, x0: float, y0: float, heading: str, data: MechanismData, trim: float = 0.0
 ) -> tuple[float, float]:
-    """Draw the cell, its nucleus and a nuclear pore; return the pore's position."""
-    axes.text(x0, y0 + 67, heading, ha="left", va="center", fontsize=11.5, fontweight="bold")
+    """Draw the cell, its nucleus and a nuclear pore; return the pore's position.
+
+    ``trim`` lowers the top of the panel (the cell and the nucleus) by that many units.
+    """
+    axes.text(x0, y0 + 67 - trim, heading, ha="left", va="center", fontsize=11.5, fontweight="bold")
     bottom, top = _CELL
+    top -= trim
     cell = FancyBboxPatch(
         (x0, y0 + bottom),
         _PANEL_WIDTH,
@@ -172,6 +176,7 @@ def _cell(
         color=GREY,
     )
     left, low, right, high = _NUCLEUS
+    high -= trim
     nucleus = FancyBboxPatch(
         (x0 + left, y0 + low),
         right - left,
@@ -224,15 +229,16 @@ def draw_mechanism(data: MechanismData, available: float = 0.0) -> Figure:
     legend_lines = len(_legend_lines(entries, width - 4))
     footer = _footer_height(width, data.sources)
     bottom = footer + 3.2 * legend_lines + 0.5
+    trim = 0.0 if wide else 14.0  # stacked, panel A needs no room for cargo above its complex
     panels = (bottom, bottom) if wide else (bottom + _PANEL, bottom)
     heading = wrap(f"How {exporter} inhibitors hold cargo in the {data.origin}", int(width / 1.2))
-    height = panels[0] + 65 + 2.2 * (heading.count("\n") + 1)
+    height = panels[0] + 65 - trim + 2.2 * (heading.count("\n") + 1)
     figure, axes = canvas(width / 10, height / 10, available)
     _heading(axes, height, heading, width)
     example = next(iter(data.apoptotic_cargo or data.cargo), Named("", "cargo"))
 
     x0, y0 = 2.0, panels[0] - 7
-    pore = _cell(axes, x0, y0, f"A  Active {exporter} carries {motif} cargo out", data)
+    pore = _cell(axes, x0, y0, f"A  Active {exporter} carries {motif} cargo out", data, trim)
     inside, outside = pore[0] - 14.0, pore[0] + 8.0
     _complex(axes, data, inside, pore[1], example)
     _complex(axes, data, outside, pore[1], example)
