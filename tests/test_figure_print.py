@@ -249,3 +249,10 @@ def test_python_api_writes_figures_at_a_size(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="needs at least"):
         write_figures(tmp_path / "narrow", width_mm=40)
     assert not (tmp_path / "narrow").exists()
+
+
+def test_captions_say_what_the_diagrams_draw(drawings: dict[str, Drawing]) -> None:
+    pathway = drawings["figure2_p53_pathway"].caption
+    assert "nucleus" in pathway and "cytoplasm" in pathway
+    assert "Between steps 3 and 4: the intrinsic mitochondrial apoptosis pathway" in pathway
+    assert "start at the mechanism" in drawings["figure3_p53_independent"].caption

@@ -24,6 +24,7 @@ from matplotlib.ticker import FixedLocator, LogLocator, NullFormatter
 from xpo1kg.errors import InputError
 from xpo1kg.figures.data import (
     IC50Point,
+    PathwayData,
     ic50_data,
     mechanism_data,
     p53_independent_data,
@@ -116,7 +117,8 @@ def draw_figures(kg: KnowledgeGraph, size: PrintSize | None = None) -> list[Draw
                 "Figure 2. The p53-dependent apoptotic pathway",
                 "Step by step from XPO1 inhibition to apoptosis when p53 is intact, as recorded "
                 "in the graph (query p53_dependent_apoptosis). Boxes are coloured by the role "
-                "of the protein.",
+                f"of the protein; the {pathway.origin} and the {pathway.destination} are drawn "
+                f"behind them.{_between(pathway)}",
                 to_print(draw_pathway(pathway, role_labels(kg), room), size, "figure 2"),
             ),
             Drawing(
@@ -124,7 +126,10 @@ def draw_figures(kg: KnowledgeGraph, size: PrintSize | None = None) -> list[Draw
                 "Figure 3. p53-independent mechanisms of apoptosis",
                 f"The {len(independent.mechanisms)} mechanisms by which XPO1 inhibition kills "
                 "cells whose p53 is mutated or deleted, with the proteins in each and what "
-                "happens to them (query p53_independent_mechanisms).",
+                "happens to them (query p53_independent_mechanisms). Each mechanism is a frame: "
+                "an arrow (→) into a group of proteins means XPO1 inhibition holds them in the "
+                "nucleus, a bar (⊣) that it lowers their level; the arrows to the outcomes start "
+                "at the mechanism.",
                 to_print(draw_p53_independent(independent, room), size, "figure 3"),
             ),
             Drawing(
@@ -163,6 +168,15 @@ def _marker_note(points: Sequence[IC50Point]) -> str:
         notes.append("an arrow marks a bound (<, >), pointing to where the value lies")
     text = "; ".join(notes)
     return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _between(pathway: PathwayData) -> str:
+    """Say which pathway is drawn between two steps, and why (what the graph records)."""
+    return "".join(
+        f" Between steps {n} and {n + 1}: the {named.label}, which the proteins of step {n} "
+        f"activate and those of step {n + 1} take part in."
+        for n, named in sorted(pathway.pathway_after.items())
+    )
 
 
 def draw_ic50_chart(
