@@ -459,6 +459,7 @@ def draw_pathway(data: PathwayData, roles: dict[str, str], available: float = 0.
             NUCLEUS,
             "#444444",
         )
+    circle = 55.6 if narrow else 57.0
     positions: list[list[tuple[float, float]]] = []
     for index, (actors, number, event) in enumerate(rows):
         y = centres[index]
@@ -472,8 +473,8 @@ def draw_pathway(data: PathwayData, roles: dict[str, str], available: float = 0.
             box(axes, (x, y), (size, 6.0), label, fill, weight=weight)
         positions.append([(x, y) for x in xs])
         if number:
-            axes.add_patch(Ellipse((55.5, y), 4.2, 4.2, facecolor="white", edgecolor="black"))
-            axes.text(55.5, y, number, ha="center", va="center", fontsize=10.5, fontweight="bold")
+            axes.add_patch(Ellipse((circle, y), 4.2, 4.2, facecolor="white", edgecolor="black"))
+            axes.text(circle, y, number, ha="center", va="center", fontsize=10.5, fontweight="bold")
         if event and not narrow:
             axes.text(
                 61, y, wrap(event, wrap_at), ha="left", va="center", fontsize=10, linespacing=1.25
