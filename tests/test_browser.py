@@ -8,7 +8,6 @@ they fail: CI must run them (``tests/browser_setup.py``).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -135,33 +134,3 @@ def test_from_a_question_to_p53_to_selinexor_ic50(
     # browser (net::ERR_ABORTED): that is not a failure.
     assert [f for f in traffic.failed if not f.endswith("net::ERR_ABORTED")] == []
     assert traffic.remote() == []
-
-
-def test_query_editor_examples_run_and_download(
-    server: RunningServer, page: Page, tmp_path: Path
-) -> None:
-    traffic = Traffic(page)
-    page.goto(server.base + "/query")
-    editor = page.get_by_label("SPARQL query")
-    expect(editor).to_have_value("")
-    page.get_by_label("Example query").select_option("most_sensitive_cell_line")
-    expect(editor).to_have_value(re.compile(r"^# title: "))  # filled by the script
-    page.get_by_role("button", name="Run query").click()
-    expect(page).to_have_url(re.compile(r"/query\?example=most_sensitive_cell_line"))
-    results = page.locator("table#results tbody tr")
-    expect(results.first).to_be_visible()
-    assert results.count() >= 2
-
-    with page.expect_download() as waiting:
-        page.get_by_role("link", name="CSV").click()
-    saved = tmp_path / "results.csv"
-    waiting.value.save_as(saved)
-    header = saved.read_text(encoding="utf-8").splitlines()[0]
-    assert header.startswith("inhibitor")
-
-    editor.fill("SELECT ?x WHERE { ?x }")
-    page.get_by_role("button", name="Run query").click()
-    expect(page.get_by_role("alert")).to_contain_text("invalid SPARQL at line 1")
-    page.screenshot(path=str(tmp_path / "query-error.png"))
-    assert traffic.remote() == []
-    assert traffic.failed == []

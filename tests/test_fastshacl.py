@@ -443,27 +443,33 @@ def shapes_with(extra: str) -> Graph:
         ),
         (
             (
-                "ex:S sh:targetClass ex:C ; sh:property [ sh:path [ sh:inversePath ex:p ] ; "
-                "sh:minCount 1 ; sh:message 'm' ] ."
+                "ex:S sh:targetClass ex:C ; sh:property [ sh:path [ sh:inversePath ex:p ; "
+                "sh:zeroOrMorePath ex:q ] ; sh:minCount 1 ; sh:message 'm' ] ."
             ),
-            "only IRI paths",
+            "not a SHACL property path",
         ),
         (
-            "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minLength 2 ; sh:message 'm' ] .",
-            "sh:minLength",
+            "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:languageIn ( 'en' ) ; sh:message 'm' ] .",
+            "sh:languageIn",
         ),
         (
             "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
             "no sh:message",
         ),
         ("ex:S sh:target [ a ex:T ] ; sh:class ex:C ; sh:message 'm' .", "sh:target"),
-        ("ex:S sh:targetNode ex:n ; sh:class ex:C ; sh:message 'm' .", "sh:targetNode"),
+        (
+            "ex:S sh:targetNode [ a ex:C ] ; sh:class ex:C ; sh:message 'm' .",
+            "sh:targetNode a blank",
+        ),
         (
             "ex:S sh:targetClass ex:C ; sh:or ( [ sh:path ex:p ; sh:minCount 2 ] ) ; sh:message 'm' .",
             "above 1",
         ),
-        ("ex:S sh:targetClass ex:C ; sh:node ex:T ; sh:message 'm' .", "sh:node"),
-        ("ex:S sh:targetClass ex:C ; sh:not ex:T ; sh:message 'm' .", "sh:not"),
+        (
+            "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:message 'm' ] .",
+            "sh:equals",
+        ),
+        ("ex:S sh:targetClass ex:C ; sh:not [ sh:closed true ] ; sh:message 'm' .", "sh:closed"),
         ("ex:S sh:targetClass ex:C ; sh:datatype rdfs:Literal ; sh:message 'm' .", "only XSD"),
         ("ex:S sh:targetClass ex:C ; sh:minInclusive 'a' ; sh:message 'm' .", "numeric bounds"),
         (

@@ -343,7 +343,7 @@ def test_csv_download_link_neutralises_formulas(server: RunningServer) -> None:
     values = " ".join(json_string(v) for v in FORMULAS)
     query = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }} ORDER BY ?x"
     page = Page(get(server, "/query", query=query).text)
-    link = page.href_of("CSV")
+    link = page.href_of("CSV for Excel")
     assert dict(parse_qsl(urlsplit(link).query))["format"] == "csv-excel"
     download = httpx.get(server.base + link)
     assert download.status_code == 200

@@ -9,7 +9,8 @@ from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import CompetencyQuery, resolve_query
 from xpo1kg.query.checks import CheckMode
 from xpo1kg.query.results import QueryResult
-from xpo1kg.rdf.serialize import ExportFormat, atomic_write, serialize
+from xpo1kg.rdf.safefile import atomic_write
+from xpo1kg.rdf.serialize import ExportFormat, serialize
 from xpo1kg.store.knowledge_graph import Binding, load_graph
 from xpo1kg.store.search import Hit
 
@@ -22,8 +23,13 @@ def run_query(
     *,
     extra_files: Iterable[str | Path] = (),
     check: CheckMode = "error",
+    **parameters: object,
 ) -> QueryResult:
     """Run a competency query (by name or ``.rq`` path) or SPARQL text on the bundled graph.
+
+    Keyword arguments are the query's declared parameters (its ``# param:`` header lines; see
+    :mod:`xpo1kg.query.parameters`): ``run_query("ic50_table", inhibitor="selinexor")``. An
+    entity parameter takes a name, synonym, identifier or CURIE.
 
     The query is checked before it runs (see :meth:`KnowledgeGraph.query`): with ``check="error"``
     (the default) an unknown ``xo:``/``xr:`` term, a binding of a variable the query does not
@@ -36,10 +42,21 @@ def run_query(
     ['TP53', 'CDKN1A']
     >>> run_query("ASK { xr:selinexor xo:inhibits xr:XPO1 }").column("ask")
     [True]
+    >>> sorted({r["cell_line_label"] for r in run_query("ic50_table", cancer="ovarian cancer").records()})
+    ['A2780', 'A2780-CP70', 'NIH:OVCAR-3', 'SK-OV-3']
     """
     if isinstance(query, str) and not _looks_like_sparql(query):
         query = resolve_query(query)
-    return load_graph(extra_files).query(query, bindings, check=check)
+    kg = load_graph(extra_files)
+    if parameters:
+        if not isinstance(query, CompetencyQuery):
+            raise InputError(
+                "parameters are for a competency query; bind SPARQL text with bindings"
+            )
+        from xpo1kg.query.parameters import apply_parameters
+
+        query = apply_parameters(kg, query, parameters)
+    return kg.query(query, bindings, check=check)
 
 
 def find_entity(

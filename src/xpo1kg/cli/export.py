@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -13,12 +14,13 @@ from xpo1kg.cli.options import (
     STORE_OPTION,
     reports_errors,
 )
+from xpo1kg.errors import InputError
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     FORMAT_ALIASES,
     QUAD_FORMATS,
     ExportFormat,
-    atomic_write,
     serialize,
     serialize_dataset,
 )
@@ -29,30 +31,42 @@ from xpo1kg.store.knowledge_graph import load_graph
 __all__ = ["export"]
 
 
+#: Exports that are not a serialisation of the graph: the KGX pair and the SPARQL examples.
+OTHER_EXPORTS = ("kgx", "sparql-examples")
+
+
+def _export_format(_context: object, _option: object, value: str) -> str:
+    return value.lower() if value.lower() in OTHER_EXPORTS else resolve_export_format(value)
+
+
 @click.command()
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(sorted([*EXPORT_FORMATS, *FORMAT_ALIASES]), case_sensitive=False),
+    type=click.Choice(
+        sorted([*EXPORT_FORMATS, *FORMAT_ALIASES, *OTHER_EXPORTS]), case_sensitive=False
+    ),
     default="ttl",
     show_default=True,
-    callback=lambda _context, _option, value: resolve_export_format(value),
+    callback=_export_format,
     help="Serialisation: Turtle, N-Triples, JSON-LD, RDF/XML (xml, rdf or rdfxml), or (with "
-    "named graphs: one per source file, one for inferred facts) N-Quads and TriG. Any case.",
+    "named graphs: one per source file, one for inferred facts) N-Quads and TriG. Any case. "
+    "Also kgx (nodes.tsv and edges.tsv, into the --output directory) and sparql-examples (the "
+    "competency queries as SHACL SPARQL executables, Turtle).",
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    type=click.Path(path_type=Path, allow_dash=True),
     default="-",
     show_default=True,
-    help="File to write (atomically), or - for standard output.",
+    help="File to write (atomically), or - for standard output; a directory for kgx.",
 )
 @DATA_OPTION
 @STORE_OPTION
 @INFERRED_OPTION
 @reports_errors
 def export(
-    export_format: ExportFormat,
+    export_format: str,
     output: Path,
     data: Sequence[Path],
     store: Path | None,
@@ -64,14 +78,48 @@ def export(
     single-graph formats add them with their provenance nodes (knowledge level
     "logical_entailment", rule, premises), so each inferred triple stays marked as inferred.
     """
+    if export_format == "kgx":
+        _export_kgx(data, store, inferred, output)
+        return
+    if output.is_dir():
+        raise InputError(f"{output}: is a directory (give a file name, or - for standard output)")
+    if export_format == "sparql-examples":
+        from xpo1kg.publish.sparql_examples import EXAMPLE_PREFIXES, sparql_examples
+
+        _write(serialize(sparql_examples(), "ttl", EXAMPLE_PREFIXES), output)
+        return
+    rdf_format = cast(ExportFormat, export_format)
     kg = load_graph(data, inferred=inferred, store=store)
-    if export_format in QUAD_FORMATS:
+    if rdf_format in QUAD_FORMATS:
         parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
-        content = serialize_dataset(parts, export_format)
+        content = serialize_dataset(parts, rdf_format)
     else:
-        content = serialize(kg.graph + kg.inferred if kg.inferred else kg.graph, export_format)
+        content = serialize(kg.graph + kg.inferred if kg.inferred else kg.graph, rdf_format)
+    _write(content, output)
+
+
+def _write(content: bytes, output: Path) -> None:
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
     atomic_write(output, content)  # a failure: `cannot write OUTPUT: reason`, exit 2
     click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
+
+
+def _export_kgx(data: Sequence[Path], store: Path | None, inferred: bool, output: Path) -> None:
+    """Write nodes.tsv and edges.tsv into the directory ``output`` (both or neither)."""
+    if str(output) == "-":
+        raise InputError("--format kgx writes two files: give --output DIRECTORY")
+    if inferred:
+        raise InputError(
+            "--format kgx exports the asserted statements with their evidence: drop --inferred"
+        )
+    if output.exists() and not output.is_dir():
+        raise InputError(f"{output}: exists and is not a directory")
+    from xpo1kg.publish.kgx import kgx_tables
+    from xpo1kg.publish.release import write_release
+
+    tables = kgx_tables(load_graph(data, store=store))
+    write_release(tables, output)
+    for name, content in sorted(tables.items()):
+        click.echo(f"wrote {output / name} ({len(content):,} bytes)", err=True)

@@ -22,6 +22,7 @@ from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import CompetencyQuery, list_queries, resolve_query
 from xpo1kg.query.checks import QueryCheckError, check_query
 from xpo1kg.query.results import OutputFormat, QueryResult
+from xpo1kg.rdf.namespaces import compress
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 
 __all__ = ["find", "queries", "query", "stats"]
@@ -37,6 +38,10 @@ def queries(output_format: OutputFormat) -> None:
     if output_format == "table":
         for query in list_queries():
             click.echo(f"{query.name}\n    {query.title}\n    {query.question}")
+            for p in query.parameters:
+                kind = f"entity({compress(p.entity_class)})" if p.entity_class else p.type
+                example = f", e.g. {p.example}" if p.example else ""
+                click.echo(f"    --{p.name.replace('_', '-')} ({kind}{example})")
         return
     click.echo(result.render(output_format), nl=False)
 
@@ -92,7 +97,54 @@ def _check(
         raise error
 
 
-@click.command()
+def _parse_parameters(
+    query: CompetencyQuery | str, options: Sequence[str], extra: Sequence[str]
+) -> dict[str, str]:
+    """Read ``--param NAME=VALUE`` options and the named form ``--NAME VALUE`` (or ``--NAME=VALUE``).
+
+    The named form is what is left after click's own options: each name must be a parameter the
+    query's header declares (``-`` and ``_`` alike, so ``--cell-line`` is ``cell_line``).
+    """
+    pairs: list[tuple[str, str, str]] = []  # (name, value, as written)
+    for option in options:
+        name, sep, value = _utf8(option, "--param").partition("=")
+        if not sep or not name:
+            raise InputError(
+                f"--param {option!r}: expected NAME=VALUE (--param inhibitor=selinexor)"
+            )
+        pairs.append((name, value, f"--param {option}"))
+    args = list(extra)
+    while args:
+        word = _utf8(args.pop(0), "option")
+        if not word.startswith("--") or word == "--":
+            raise InputError(f"unexpected argument {word!r}")
+        name, sep, value = word[2:].partition("=")
+        if not sep:
+            if not args:
+                raise InputError(f"{word} needs a value ({word} VALUE)")
+            value = _utf8(args.pop(0), word)
+        pairs.append((name, value, word))
+    if pairs and isinstance(query, str):
+        raise InputError(
+            "query parameters are for a named query or .rq file; use --bind with --sparql"
+        )
+    values: dict[str, str] = {}
+    for name, value, written in pairs:
+        assert isinstance(query, CompetencyQuery)
+        key = name.replace("-", "_")
+        if key in values:
+            raise InputError(f"{written}: parameter {key} is given twice")
+        if key not in {p.name for p in query.parameters}:
+            known = ", ".join("--" + p.name.replace("_", "-") for p in query.parameters)
+            raise InputError(
+                f"{written}: {query.name} has no parameter {key!r} "
+                f"({'its parameters: ' + known if known else 'it has no parameters'})"
+            )
+        values[key] = value
+    return values
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("name", required=False)
 @click.option("--sparql", help="SPARQL text to run instead of a named query or a .rq file.")
 @click.option(
@@ -101,6 +153,13 @@ def _check(
     multiple=True,
     metavar="NAME=VALUE",
     help="Bind a query variable (a CURIE or IRI becomes an IRI, anything else a literal).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter the query declares (`xpo1kg queries`); also --NAME VALUE after the query.",
 )
 @click.option(
     "--allow-unknown-terms",
@@ -113,11 +172,14 @@ def _check(
 @USER_OPTION
 @INFERRED_OPTION
 @FORMAT_OPTION
+@click.pass_context
 @reports_errors
 def query(
+    ctx: click.Context,
     name: str | None,
     sparql: str | None,
     binds: Sequence[str],
+    params: Sequence[str],
     allow_unknown_terms: bool,
     data: Sequence[Path],
     store: Path | None,
@@ -131,11 +193,16 @@ def query(
     The query is checked first: an xo:/xr: term the graph does not know is an error (with the
     closest known terms) unless --allow-unknown-terms; so are a --bind of a variable the query
     does not have and a selected variable that nothing binds.
+
+    A query's declared parameters (listed by `xpo1kg queries`) are given after NAME as
+    --NAME VALUE (`xpo1kg query ic50_table --inhibitor selinexor`) or --param NAME=VALUE;
+    an entity takes a name, synonym, identifier or CURIE.
     """
     bindings = _parse_bindings(binds)  # first: `--bind acc P04637` makes P04637 the NAME
     if (name is None) == (sparql is None):
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
     text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
+    parameters = _parse_parameters(text, params, ctx.args)
     if not isinstance(text, str) and text.requires_inference and not inferred:
         click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
     if endpoint is None and user is not None:
@@ -147,12 +214,19 @@ def query(
             )
         from xpo1kg.store.remote import RemoteEndpoint, credentials
 
+        if parameters:
+            raise InputError("query parameters need the graph to read names: drop --endpoint")
         _check(None, text, list(bindings), allow_unknown_terms)
         sparql_text = text if isinstance(text, str) else text.sparql
         server = RemoteEndpoint(endpoint, auth=credentials(endpoint, user))
         result = server.query(sparql_text, bindings)
     else:
         kg = load_graph(data, inferred=inferred, store=store)
+        if parameters:
+            from xpo1kg.query.parameters import apply_parameters
+
+            assert isinstance(text, CompetencyQuery)
+            text = apply_parameters(kg, text, parameters)
         _check(kg, text, list(bindings), allow_unknown_terms)
         result = kg.query(text, bindings, check="ignore")
     if output_format == "table" and not isinstance(text, str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,19 @@ __all__ = ["validate_command"]
     is_flag=True,
     help="Validate the files together with the bundled data they may refer to.",
 )
+@click.option(
+    "--shapes",
+    "shapes",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Validate against the SHACL shapes in FILE instead of the bundled ones (repeatable).",
+)
+@click.option(
+    "--with-bundled-shapes",
+    is_flag=True,
+    help="With --shapes: the bundled shapes too.",
+)
 @STORE_OPTION
 @click.option(
     "--engine",
@@ -32,20 +46,40 @@ __all__ = ["validate_command"]
     default="auto",
     show_default=True,
     help="fast: the shapes compiled to SPARQL on Oxigraph (same results, much faster on big "
-    "data); pyshacl: the reference; auto: fast for --store, pyshacl for files.",
+    "data; shapes it cannot compile go to pyshacl, with a note); pyshacl: the reference; "
+    "auto: fast for --store, pyshacl for files.",
 )
 @reports_errors
 def validate_command(
-    files: Sequence[Path], with_bundled: bool, store: Path | None, engine: str
+    files: Sequence[Path],
+    with_bundled: bool,
+    shapes: Sequence[Path],
+    with_bundled_shapes: bool,
+    store: Path | None,
+    engine: str,
 ) -> None:
     """Validate FILES (or the bundled data) with the SHACL shapes: exit 0 conforms, 1 violations."""
     if store is not None and files:
         raise InputError("give FILES or --store, not both")
+    if with_bundled_shapes and not shapes:
+        raise InputError("--with-bundled-shapes adds the bundled shapes to --shapes FILE: give one")
+    from xpo1kg.validate.fast_engine import FallbackWarning, fallback_note  # imports Oxigraph
+
     fast = engine == "fast" or (engine == "auto" and store is not None)
     target = str(store) if store is not None else ", ".join(str(f) for f in files)
-    report = validate(
-        files, with_bundled=with_bundled, engine="fast" if fast else "pyshacl", store=store
-    )
+    with warnings.catch_warnings():
+        # The report says which shapes pyshacl validated: printed once below, not twice.
+        warnings.simplefilter("ignore", FallbackWarning)
+        report = validate(
+            files,
+            with_bundled=with_bundled,
+            engine="fast" if fast else "pyshacl",
+            store=store,
+            shapes=shapes,
+            with_bundled_shapes=with_bundled_shapes,
+        )
+    if report.fallback:
+        click.echo(f"note: {fallback_note(report.fallback)}", err=True)
     target = target or "bundled data"
     if report.conforms:
         click.echo(f"{target}: conforms")

@@ -45,7 +45,7 @@ from xpo1kg.figures.drawing import (
     to_print,
     wrap,
 )
-from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xpo1kg.query.results import Value
+from xpo1kg.rdf import namespaces
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
     "role_labels",
 ]
 
-XR = "https://w3id.org/xpo1kg/resource/"
+XR = str(namespaces.XR)
 XPO1 = XR + "XPO1"
 APOPTOSIS = XR + "Apoptosis"
 

@@ -35,6 +35,7 @@ from xpo1kg.ingest.plan import (
     slug,
 )
 from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, INGEST_GRAPH_PREFIX, NOT_ASSERTED, user_graph
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import (
@@ -51,9 +52,8 @@ from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import (
     typed as _typed,
 )
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, writing_store
+from xpo1kg.store.embedded import writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
-from xpo1kg.store.persistent import USER_GRAPH_PREFIX
 from xpo1kg.store.snapshot import invalidate
 from xpo1kg.validate.pyshacl_engine import ValidationReport
 
@@ -71,10 +71,8 @@ __all__ = [
 ]
 
 XR = PREFIXES["xr"]
-#: Named graph of each ingest's provenance record (then the first 16 hex digits of its SHA-256).
-INGEST_GRAPH_PREFIX = "https://w3id.org/xpo1kg/graph/ingest/"
 #: The user graph that ingests into a store add their measurements to.
-STORE_GRAPH = USER_GRAPH_PREFIX + "ingested"
+STORE_GRAPH = user_graph("ingested")
 #: The first line of every Turtle file that ingest writes (it refuses to rewrite other files).
 HEADER = "# Measurements added by `xpo1kg ingest`."
 _COLUMN_OF_PATH = {
@@ -124,7 +122,7 @@ def _validate(kg: KnowledgeGraph, triples: list[Triple]) -> ValidationReport:
 
     store = ox.Store()
     store.load(kg.store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-    for graph in (INFERRED_GRAPH_IRI, META_GRAPH_IRI):
+    for graph in NOT_ASSERTED:
         store.remove_graph(ox.NamedNode(graph))
     text = "".join(f"{named(s)} {p} {named(o)} .\n" for s, p, o in triples)
     store.load(text.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-xpo1kg:ingest"))

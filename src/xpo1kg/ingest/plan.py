@@ -37,13 +37,13 @@ from xpo1kg.ingest.values import (
     parse_quantity,
     parse_source_id,
 )
+from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.text import Triple
 from xpo1kg.rdf.text import iri as _iri
 from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.store.search import Hit
 
@@ -156,9 +156,7 @@ class _Planner:
 
     def __init__(self, kg: KnowledgeGraph, table: Table, source: str | None, allow_new: bool):
         self.kg, self.table, self.source, self.allow_new = kg, table, source, allow_new
-        self.graphs = [
-            g for g in kg.store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
-        ]
+        self.graphs = [g for g in kg.store.graphs() if g not in NOT_ASSERTED]
         self.plan = Plan(table)
         self.problems: list[Problem] = []
         self.cache: dict[tuple[str, str], str | _RefusedError] = {}

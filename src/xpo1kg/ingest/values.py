@@ -27,7 +27,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.rdf.loading import reporting_read_errors
 from xpo1kg.rdf.namespaces import BAO, XR
+from xpo1kg.rdf.registry import page_of
 
 __all__ = [
     "COLUMNS",
@@ -156,14 +158,8 @@ def read_table(path: Path) -> Table:
     delimiter = _DELIMITERS.get(path.suffix.lower())
     if delimiter is None:
         raise InputError(f"{name}: unknown table type {path.suffix!r}: use .csv or .tsv")
-    try:
+    with reporting_read_errors(name, "a table"):
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a table") from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -439,7 +435,7 @@ def parse_source_id(text: str) -> SourceId | None:
     text = _normal_text(text)
     if pmid := _PMID.fullmatch(text):
         number = str(int(pmid.group(1) or pmid.group(2)))
-        page = f"https://pubmed.ncbi.nlm.nih.gov/{number}/"
+        page = page_of("pubmed", number)
         return SourceId(f"{XR}source/pmid-{number}", f"PMID:{number}", page)
     if doi := _DOI.fullmatch(text):
         name = doi.group(1).casefold()  # DOIs are case-insensitive

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from xpo1kg.publish.linked_datasets import LinkedDataset, linked_dataset
-from xpo1kg.rdf.namespaces import PREFIXES, XR, compress
+from xpo1kg.rdf.namespaces import PREFIXES, URI_SPACE, XR, compress
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
@@ -35,10 +35,8 @@ __all__ = [
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3; rdflib's DCAT namespace predates it
 #: Where the description's own nodes (dataset, partitions, linksets) are named.
-DESCRIPTION = Namespace("https://w3id.org/xpo1kg/void#")
+DESCRIPTION = Namespace(URI_SPACE + "void#")
 DATASET = DESCRIPTION.xpo1kg
-#: Every IRI the project mints starts with this: xo: (ontology), xr: (resources), graph names.
-URI_SPACE = "https://w3id.org/xpo1kg/"
 #: Relative: the server that publishes the description answers SPARQL here.
 SPARQL_ENDPOINT = URIRef("/sparql")
 #: The licence of the data, ontology and queries (see LICENSE and the ontology header).

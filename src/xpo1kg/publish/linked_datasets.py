@@ -8,10 +8,9 @@ still recognised, as datasets named after their prefix.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from xpo1kg.rdf.registry import Database, database, parse_iri
+from xpo1kg.rdf.registry import database_of_iri
 
 __all__ = ["LinkedDataset", "linked_dataset"]
 
@@ -26,11 +25,6 @@ class LinkedDataset:
     uri_space: str
 
 
-_OBO = "http://purl.obolibrary.org/obo/"
-_OBO_TERM = re.compile(re.escape(_OBO) + r"([A-Za-z][A-Za-z0-9]*)_\w")
-_IDENTIFIERS_ORG = re.compile(r"^https?://identifiers\.org/([A-Za-z][\w.]*)[:/]\S")
-
-
 def linked_dataset(iri: str) -> LinkedDataset | None:
     """Return the external dataset an IRI belongs to, or None if it is not a known one.
 
@@ -43,33 +37,5 @@ def linked_dataset(iri: str) -> LinkedDataset | None:
     >>> linked_dataset("https://en.wikipedia.org/wiki/Selinexor") is None
     True
     """
-    parsed = parse_iri(iri)
-    if parsed is not None:
-        return _dataset(parsed[0])
-    if obo := _OBO_TERM.match(iri):
-        prefix = obo.group(1)
-        known = database(prefix)
-        if known is not None:
-            return _dataset(known)
-        return LinkedDataset(
-            prefix.lower(),
-            prefix,
-            f"https://obofoundry.org/ontology/{prefix.lower()}.html",
-            f"{_OBO}{prefix}_",
-        )
-    if identifiers := _IDENTIFIERS_ORG.match(iri):
-        prefix = identifiers.group(1)
-        known = database(prefix)
-        if known is not None:
-            return _dataset(known)
-        return LinkedDataset(
-            f"identifiers-{prefix.lower()}",
-            prefix,
-            f"https://registry.identifiers.org/registry/{prefix.lower()}",
-            f"https://identifiers.org/{prefix}:",
-        )
-    return None
-
-
-def _dataset(db: Database) -> LinkedDataset:
-    return LinkedDataset(db.prefix, db.name, db.homepage, db.uri_prefix)
+    db = database_of_iri(iri)
+    return None if db is None else LinkedDataset(db.prefix, db.name, db.homepage, db.uri_prefix)

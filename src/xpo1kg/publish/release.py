@@ -15,7 +15,9 @@ from pathlib import Path
 
 from xpo1kg.errors import InputError
 from xpo1kg.publish.description import DESCRIPTION_PREFIXES, describe_dataset, distribution
-from xpo1kg.rdf.safefile import commit
+from xpo1kg.publish.kgx import kgx_tables
+from xpo1kg.publish.sparql_examples import EXAMPLE_PREFIXES, EXAMPLES_FILE, sparql_examples
+from xpo1kg.rdf.safefile import commit, current_umask
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,
@@ -66,8 +68,13 @@ def build_release(kg: KnowledgeGraph, progress: Progress = _quiet) -> dict[str, 
             files[name] = serialize_dataset(parts, export_format)
         else:
             files[name] = serialize(kg.graph, export_format)
+    progress(f"writing the competency queries as SPARQL examples in {EXAMPLES_FILE}")
+    files[EXAMPLES_FILE] = serialize(sparql_examples(), "ttl", EXAMPLE_PREFIXES)
+    progress("writing the KGX tables")
+    kgx = {f"{STEM}_{name}": content for name, content in kgx_tables(kg).items()}
     progress(f"describing the dataset in {DESCRIPTION_FILE}")
     described = [distribution(name, content) for name, content in files.items()]
+    files.update(kgx)  # in SHA256SUMS; the description lists the RDF files
     description = describe_dataset(kg, described)
     files[DESCRIPTION_FILE] = serialize(description, "ttl", DESCRIPTION_PREFIXES)
     files[CHECKSUMS_FILE] = checksums(files)
@@ -108,7 +115,9 @@ def write_release(files: Mapping[str, bytes], directory: Path, progress: Progres
         raise InputError(f"{anchor}: cannot write ({error.strerror})") from None
     try:
         commit([(staging / name, files[name]) for name in order])
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a release is for sharing
+        staging.chmod(
+            0o777 & ~current_umask()
+        )  # mkdtemp makes it private; a release is for sharing
         directory.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, directory)
     except OSError as error:
@@ -127,9 +136,3 @@ def _nearest_existing(path: Path) -> Path:
                 raise InputError(f"{ancestor}: exists and is not a directory")
             return ancestor
     raise InputError(f"{path}: no existing parent directory")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -295,6 +295,10 @@ class Vocabulary:
         return self._lists[namespace]
 
 
+#: How much weaker than the best match another suggestion may be and still be shown.
+_MARGIN = 0.15
+
+
 def closest(word: str, candidates: Collection[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """Return up to ``n`` candidates closest to ``word``: same letters ignoring case first.
 
@@ -304,6 +308,11 @@ def closest(word: str, candidates: Collection[str], n: int = 3, cutoff: float = 
     ['hasCellLine']
     >>> closest("XP01", ["XPO1", "TP53"])
     ['XPO1']
+
+    A far weaker match is not offered beside a close one:
+
+    >>> closest("hasCelLine", ["hasCellLine", "hasRegion"])
+    ['hasCellLine']
     """
     folded = word.casefold()
     same = sorted(c for c in candidates if c.casefold() == folded)
@@ -325,6 +334,9 @@ def closest(word: str, candidates: Collection[str], n: int = 3, cutoff: float = 
         if ratio >= cutoff:
             scored.append((ratio, candidate))
     scored.sort(key=lambda item: (-item[0], item[1]))
+    if scored:
+        best = scored[0][0]
+        scored = [item for item in scored if item[0] >= best - _MARGIN]
     return [candidate for _, candidate in scored[:n]]
 
 

@@ -20,13 +20,25 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from xpo1kg.rdf.namespaces import compress
-from xpo1kg.rdf.terms import to_rdflib
+from xpo1kg.rdf.terms import JsonTerm, term_json, to_rdflib
 
-__all__ = ["OutputFormat", "QueryResult", "Value", "to_value"]
+__all__ = [
+    "OUTPUT_FORMATS",
+    "JsonValue",
+    "OutputFormat",
+    "QueryResult",
+    "Value",
+    "json_value",
+    "to_value",
+]
 
 #: A cell converted to Python: IRIs and strings as ``str``, numbers, booleans, dates, or None.
 Value = str | int | float | Decimal | bool | date | datetime | None
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
+#: The formats :meth:`QueryResult.render` knows.
+OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+#: A cell as JSON: numbers as numbers, booleans, dates as ISO 8601 text, IRIs and text as text.
+JsonValue = str | int | float | bool | None
 #: A row as the engine gives it (pyoxigraph terms) or as rdflib terms.
 Row = tuple[Any, ...]
 
@@ -87,7 +99,12 @@ def _text(node: Any, *, curies: bool) -> str:
     return str(node)  # an rdflib Literal: its lexical form (``.value`` is the Python value)
 
 
-def _json_value(value: Value) -> str | int | float | bool | None:
+def json_value(value: Value) -> JsonValue:
+    """Return a cell's value as JSON has it (a Decimal as an int or a float, a date as text).
+
+    >>> json_value(Decimal("32.0")), json_value(Decimal("0.5")), json_value(date(2025, 1, 31))
+    (32, 0.5, '2025-01-31')
+    """
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (date, datetime)):
@@ -143,11 +160,40 @@ class QueryResult:
     __hash__ = None  # type: ignore[assignment]  # mutable, like the list of rows it holds
 
     def __repr__(self) -> str:
-        return f"<QueryResult columns={self.columns} rows={len(self)}>"
+        shown = ", ".join(self.columns[:6]) + (", ..." if len(self.columns) > 6 else "")
+        rows = len(self)
+        return f"<QueryResult {rows} row{'s' if rows != 1 else ''}: {shown}>"
 
     def records(self) -> list[dict[str, Value]]:
         """Return the rows as dictionaries of Python values, keyed by column name."""
         return [dict(zip(self.columns, map(to_value, row), strict=True)) for row in self._cells]
+
+    def json_records(self) -> list[dict[str, JsonValue]]:
+        """Return the rows as dictionaries of JSON values (see :func:`json_value`)."""
+        return [{k: json_value(v) for k, v in record.items()} for record in self.records()]
+
+    def to_dataframe(self) -> Any:
+        """Return the rows as a pandas DataFrame, each column typed by what it holds.
+
+        A column of integers is ``Int64``, of other numbers ``Float64``, of booleans
+        ``boolean``, of dates (or date-times) ``datetime64``, anything else ``string`` (IRIs
+        in full); unbound cells are missing values. Needs pandas: ``pip install
+        'xpo1kg[dataframe]'``.
+        """
+        from xpo1kg.query.dataframe import to_dataframe
+
+        return to_dataframe(self.columns, self.records())
+
+    def bindings(self) -> list[dict[str, JsonTerm]]:
+        """Return the rows as SPARQL 1.1 JSON bindings (an unbound variable is left out).
+
+        >>> QueryResult(["x", "y"], [(URIRef("urn:a"), None)]).bindings()
+        [{'x': {'type': 'uri', 'value': 'urn:a'}}]
+        """
+        return [
+            {k: term_json(v) for k, v in zip(self.columns, row, strict=True) if v is not None}
+            for row in self._cells
+        ]
 
     def column(self, name: str) -> list[Value]:
         """Return one column as Python values."""
@@ -156,6 +202,9 @@ class QueryResult:
 
     def render(self, output_format: OutputFormat = "table") -> str:
         """Render as an aligned text table, CSV, TSV or JSON (a list of objects); any case."""
+        if not isinstance(output_format, str):
+            known = ", ".join(OUTPUT_FORMATS)
+            raise TypeError(f"output format must be a string, one of: {known}")
         output_format = output_format.lower()  # type: ignore[assignment]
         if output_format == "table":
             return self._table()
@@ -164,9 +213,9 @@ class QueryResult:
             rows = [self.columns, *([_text(c, curies=False) for c in row] for row in self._cells)]
             return "".join(_delimited(row, delimiter) for row in rows)
         if output_format == "json":
-            records = [{k: _json_value(v) for k, v in record.items()} for record in self.records()]
-            return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-        raise ValueError(f"unknown output format {output_format!r}")
+            return json.dumps(self.json_records(), indent=2, ensure_ascii=False) + "\n"
+        known = ", ".join(OUTPUT_FORMATS)
+        raise ValueError(f"unknown output format {output_format!r} (expected one of: {known})")
 
     def _table(self) -> str:
         cells = [[_text(cell, curies=True) for cell in row] for row in self._cells]

@@ -8,6 +8,7 @@ JSON-LD, RDF/XML), bytes that are not UTF-8, a token over the parser's 16 MB lim
 
 from __future__ import annotations
 
+import io
 import re
 import xml.sax
 from collections.abc import Iterable, Iterator, Mapping
@@ -15,7 +16,6 @@ from contextlib import contextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import IO, TypeVar
-from urllib.parse import quote
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from xpo1kg.errors import InputError, ParseError
+from xpo1kg.rdf.graphs import bundled_graph, file_base, user_graph
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.resources import curated_roots
 
@@ -30,6 +31,7 @@ __all__ = [
     "OXIGRAPH_FORMATS",
     "RDFSource",
     "check_rdf",
+    "check_xml",
     "decode_text",
     "display_name",
     "format_for",
@@ -38,6 +40,7 @@ __all__ = [
     "parse_into",
     "read_graph",
     "reporting_read_errors",
+    "skip_bom",
 ]
 
 #: A file on disk or a file shipped in the package.
@@ -52,7 +55,6 @@ _FORMATS = {
     ".owl": "xml",
     ".xml": "xml",
 }
-_DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 #: Extension -> Oxigraph's format, for every RDF syntax a user's file may be in.
 OXIGRAPH_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -104,16 +106,24 @@ def format_for(name: str, formats: Mapping[str, _Format]) -> _Format:
 
 
 @contextmanager
-def reporting_read_errors(name: str) -> Iterator[None]:
-    """Turn a failure to open or read file ``name`` into a one-line :class:`InputError`."""
+def reporting_read_errors(name: str, kind: str = "an RDF file") -> Iterator[None]:
+    """Turn a failure to open or read file ``name`` (``kind`` of file) into one :class:`InputError`."""
     try:
         yield
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not an RDF file") from None
+        raise InputError(f"{name}: is a directory, not {kind}") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def skip_bom(stream: IO[bytes]) -> int:
+    """Move past a UTF-8 byte-order mark at the start of ``stream``; return its length (or 0)."""
+    if stream.read(len(_BOM)) == _BOM:
+        return len(_BOM)
+    stream.seek(0)
+    return 0
 
 
 def syntax_error(name: str, error: SyntaxError | ValueError) -> ParseError:
@@ -151,8 +161,14 @@ def _line_at(path: Path, offset: int) -> int:
     return lines
 
 
-def _check_xml(path: Path, name: str) -> None:
-    """Refuse RDF/XML that is not well-formed XML (a file cut short) or that declares a DTD."""
+def check_xml(stream: IO[bytes], name: str) -> None:
+    """Refuse RDF/XML that is not well-formed XML (a file cut short) or that declares a DTD.
+
+    The one DTD check: entity declarations are the door to billion-laughs expansion and to
+    external entities; curated RDF never needs them. Every RDF/XML text passes here before a
+    parser sees it (:func:`check_rdf` for a user's file, :func:`parse_into` and
+    :meth:`~xpo1kg.store.embedded.Store.add_rdf` for the rest).
+    """
 
     def refuse(*_: object) -> None:
         raise ParseError(
@@ -163,10 +179,9 @@ def _check_xml(path: Path, name: str) -> None:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     try:
-        with path.open("rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
     except expat.ExpatError as error:
         reason = expat.ErrorString(error.code)
         if reason == "no element found":
@@ -186,14 +201,13 @@ def check_rdf(path: Path, name: str | None = None) -> None:
     rdf_format = format_for(name, OXIGRAPH_FORMATS)
     with reporting_read_errors(name):
         if rdf_format == ox.RdfFormat.RDF_XML:
-            _check_xml(path, name)
+            with path.open("rb") as stream:
+                check_xml(stream, name)
         with path.open("rb") as stream:
-            if stream.read(len(_BOM)) != _BOM:
-                stream.seek(0)
+            skip_bom(stream)
             reader = _Counting(stream)
-            base = f"https://w3id.org/xpo1kg/file/{path.name}"
             try:
-                for _ in ox.parse(reader, rdf_format, base_iri=base):  # type: ignore[arg-type]
+                for _ in ox.parse(reader, rdf_format, base_iri=file_base(path.name)):  # type: ignore[arg-type]
                     pass
             except (SyntaxError, ValueError) as error:
                 raise syntax_error(name, error) from None
@@ -235,15 +249,14 @@ def parse_into(graph: Graph, source: RDFSource) -> Graph:
     if isinstance(source, Path) and source.is_dir():
         raise InputError(f"{name}: is a directory, not an RDF file")
     rdf_format = format_for(name, _FORMATS)
-    if not is_shipped(source):
-        check_rdf(Path(str(source)), name)  # the same message as every other reader
+    shipped = is_shipped(source)
+    if not shipped:
+        check_rdf(Path(str(source)), name)  # the same message as every other reader (DTDs too)
     text = _read_text(source, name)
-    if rdf_format == "xml" and _DTD.search(text):
-        # Entity declarations are the door to billion-laughs expansion; curated RDF never needs them.
-        line = text[: _DTD.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
-        raise ParseError(name, line, "DOCTYPE and ENTITY declarations are not accepted")
+    if shipped and rdf_format == "xml":
+        check_xml(io.BytesIO(text.encode()), name)
     try:
-        graph.parse(data=text, format=rdf_format, publicID=_base_iri(source))
+        graph.parse(data=text, format=rdf_format, publicID=file_base(source.name))
     except BadSyntax as error:
         raise ParseError(name, error.lines + 1, _why(error)) from None
     except xml.sax.SAXParseException as error:
@@ -272,14 +285,8 @@ def graph_name(source: RDFSource) -> URIRef:
     becomes ``…/graph/user/<file name>``.
     """
     if not is_shipped(source):
-        return URIRef(f"https://w3id.org/xpo1kg/graph/user/{quote(source.name)}")
-    folder = Path(str(source)).parent.name
-    return URIRef(f"https://w3id.org/xpo1kg/graph/{folder}/{Path(source.name).stem}")
-
-
-def _base_iri(source: RDFSource) -> str:
-    # A stable base keeps relative IRIs (rare in curated data) independent of the working directory.
-    return f"https://w3id.org/xpo1kg/file/{source.name}"
+        return URIRef(user_graph(source.name))
+    return URIRef(bundled_graph(Path(str(source)).parent.name, Path(source.name).stem))
 
 
 def _why(error: BadSyntax) -> str:

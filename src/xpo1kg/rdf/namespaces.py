@@ -7,17 +7,29 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph, Namespace
 
-from xpo1kg.rdf.registry import databases
+from xpo1kg.rdf.registry import OBO_PURL, databases
 
 if TYPE_CHECKING:
     from curies import Converter
 
-__all__ = ["BAO", "BIOLINK", "OBO", "PREFIXES", "XO", "XR", "bind_prefixes", "compress", "expand"]
+__all__ = [
+    "BAO",
+    "BIOLINK",
+    "OBO",
+    "PREFIXES",
+    "URI_SPACE",
+    "XO",
+    "XR",
+    "bind_prefixes",
+    "compress",
+    "expand",
+]
 
-XO = Namespace("https://w3id.org/xpo1kg/ontology/")
-XR = Namespace("https://w3id.org/xpo1kg/resource/")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-BAO = Namespace("http://www.bioassayontology.org/bao#")
+#: Every IRI the project mints starts with this (the VoID ``void:uriSpace``).
+URI_SPACE = "https://w3id.org/xpo1kg/"
+XO = Namespace(URI_SPACE + "ontology/")
+XR = Namespace(URI_SPACE + "resource/")
+OBO = Namespace(OBO_PURL)
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
 #: The project's own vocabularies and the W3C ones it uses (not databases: they stay here).
@@ -43,6 +55,7 @@ PREFIXES: dict[str, str] = {
     **_VOCABULARIES,
     **{db.prefix: db.uri_prefix for db in databases() if db.curie},
 }
+BAO = Namespace(PREFIXES["bao"])
 
 
 @cache

@@ -18,6 +18,7 @@ is the primary namespace and the Bioregistry's forms are synonyms: the data neve
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +28,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from curies import Converter
 
-__all__ = ["Database", "build_registry", "database", "databases", "parse_iri", "render_registry"]
+__all__ = [
+    "OBO_PURL",
+    "Database",
+    "build_registry",
+    "database",
+    "database_of_iri",
+    "databases",
+    "obo_term",
+    "page_of",
+    "parse_iri",
+    "render_registry",
+    "unlisted_database",
+]
+
+#: Where the OBO Foundry ontologies' terms live: ``OBO_PURL + "MONDO_0004992"``.
+OBO_PURL = "http://purl.obolibrary.org/obo/"
+_OBO_TERM = re.compile(re.escape(OBO_PURL) + r"([A-Za-z][A-Za-z0-9]*)_(\w+)$")
+_IDENTIFIERS_ORG = re.compile(r"^https?://identifiers\.org/([A-Za-z][\w.]*)[:/]\S")
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,19 @@ def database(prefix: str) -> Database | None:
     return _by_prefix().get(prefix.lower())
 
 
+def page_of(prefix: str, local: str) -> str:
+    """Return the readable page of ``prefix:local``; KeyError if the registry knows none.
+
+    >>> page_of("pubmed", "28810913")
+    'https://pubmed.ncbi.nlm.nih.gov/28810913/'
+    """
+    db = database(prefix)
+    page = db.page_for(local) if db else None
+    if page is None:
+        raise KeyError(f"the registry has no page for {prefix}:{local}")
+    return page
+
+
 @cache
 def _converter() -> Converter:
     from curies import Converter, Record  # imported here: it is slow to import
@@ -126,6 +157,72 @@ def parse_iri(iri: str) -> tuple[Database, str] | None:
     if parsed is None or not parsed.identifier:
         return None
     return next(db for db in databases() if db.prefix == parsed.prefix), parsed.identifier
+
+
+def database_of_iri(iri: str) -> Database | None:
+    """Return the database of an IRI: listed (any of its forms), else named by a resolver's form.
+
+    >>> database_of_iri("https://identifiers.org/uniprot:P04637").prefix
+    'uniprot'
+    >>> database_of_iri("http://purl.obolibrary.org/obo/HP_0000118").name
+    'HP'
+    >>> database_of_iri("https://en.wikipedia.org/wiki/Selinexor") is None
+    True
+    """
+    if (parsed := parse_iri(iri)) is not None:
+        return parsed[0]
+    unlisted = unlisted_database(iri)
+    return None if unlisted is None else database(unlisted.name) or unlisted
+
+
+def obo_term(iri: str) -> tuple[str, str] | None:
+    """Return the ontology prefix (as the PURL writes it) and local id of an OBO PURL, or None.
+
+    >>> obo_term("http://purl.obolibrary.org/obo/MONDO_0009693")
+    ('MONDO', '0009693')
+    >>> obo_term("http://purl.uniprot.org/uniprot/P04637") is None
+    True
+    """
+    found = _OBO_TERM.match(iri)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def unlisted_database(iri: str) -> Database | None:
+    """Describe the database of an IRI the registry does not list, from a resolver's form.
+
+    An OBO PURL names its ontology (homepage at the OBO Foundry); an identifiers.org IRI names
+    its prefix (homepage in the identifiers.org registry). Other IRIs give None.
+
+    >>> unlisted_database("http://purl.obolibrary.org/obo/HP_0000118").homepage
+    'https://obofoundry.org/ontology/hp.html'
+    >>> unlisted_database("https://identifiers.org/foo:123").uri_prefix
+    'https://identifiers.org/foo:'
+    """
+    if term := obo_term(iri):
+        prefix = term[0]
+        homepage = f"https://obofoundry.org/ontology/{prefix.lower()}.html"
+        return _unlisted(prefix.lower(), prefix, homepage, f"{OBO_PURL}{prefix}_", page=True)
+    if found := _IDENTIFIERS_ORG.match(iri):
+        prefix = found.group(1)
+        homepage = f"https://registry.identifiers.org/registry/{prefix.lower()}"
+        uri_prefix = f"https://identifiers.org/{prefix}:"
+        return _unlisted(f"identifiers-{prefix.lower()}", prefix, homepage, uri_prefix, page=False)
+    return None
+
+
+def _unlisted(key: str, name: str, homepage: str, uri_prefix: str, *, page: bool) -> Database:
+    """Describe a database known only by its prefix (``page``: its IRIs are readable pages)."""
+    return Database(
+        prefix=key,
+        bioregistry=name.lower(),
+        name=name,
+        homepage=homepage,
+        uri_prefix=uri_prefix,
+        uri_prefix_synonyms=(),
+        prefix_synonyms=(),
+        page=f"{uri_prefix}$1" if page else None,
+        curie=False,
+    )
 
 
 # --- Generation (development time, needs the ``bioregistry`` package) ---------------------------

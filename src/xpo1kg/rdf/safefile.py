@@ -25,7 +25,7 @@ from pathlib import Path
 
 from xpo1kg.errors import InputError
 
-__all__ = ["WriteError", "atomic_write", "commit", "exclusive_lock"]
+__all__ = ["WriteError", "atomic_write", "commit", "current_umask", "exclusive_lock"]
 
 
 class WriteError(InputError, OSError):
@@ -40,7 +40,8 @@ class WriteError(InputError, OSError):
         return self.message
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """Return the process's umask (reading it means setting it: it is set back at once)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -66,7 +67,7 @@ def _stage(target: Path, existing: os.stat_result | None, content: bytes) -> str
     )
     try:
         if existing is None:
-            os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes the file private
+            os.fchmod(handle, 0o666 & ~current_umask())  # mkstemp makes the file private
         else:
             with suppress(PermissionError):  # a shared file stays in its group
                 os.fchown(handle, -1, existing.st_gid)

@@ -13,13 +13,17 @@ from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 from xpo1kg.rdf.namespaces import expand
 
-__all__ = ["Binding", "canonical_literal", "to_oxigraph", "to_rdflib"]
+__all__ = ["Binding", "JsonTerm", "canonical_literal", "term_json", "to_oxigraph", "to_rdflib"]
 
 #: Values accepted for query bindings: RDF terms as they are; strings that are IRIs or known
 #: CURIEs become IRIs, other Python values become literals.
 Binding = Node | str | int | float | bool
 
+#: One bound variable in SPARQL 1.1 JSON results: type, value, optional datatype or xml:lang.
+JsonTerm = dict[str, str]
+
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_rdflib(term: Any) -> Node | None:
@@ -45,6 +49,32 @@ def to_rdflib(term: Any) -> Node | None:
             normalize=False,
         )
     raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def term_json(term: object) -> JsonTerm:
+    """Return the SPARQL 1.1 JSON form of an RDF term (pyoxigraph or rdflib).
+
+    >>> term_json(ox.Literal("chat", language="fr"))
+    {'type': 'literal', 'value': 'chat', 'xml:lang': 'fr'}
+    >>> term_json(ox.NamedNode("urn:x"))
+    {'type': 'uri', 'value': 'urn:x'}
+    >>> term_json(URIRef("urn:x"))
+    {'type': 'uri', 'value': 'urn:x'}
+    """
+    if isinstance(term, Identifier):
+        term = to_oxigraph(term)
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        datatype = term.datatype.value
+        if datatype in (_XSD + "string", _LANG_STRING):
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": datatype}
+    return {"type": "literal", "value": str(term)}
 
 
 def to_oxigraph(value: Binding) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -23,8 +23,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from xpo1kg.errors import InputError
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, NOT_ASSERTED, short_graph_name
 from xpo1kg.rdf.namespaces import BIOLINK, XO, XR, compress, expand
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["Evidence", "Explanation", "Term", "explain", "render_text", "resolve_statement"]
@@ -33,7 +33,6 @@ Status = Literal["asserted", "inferred", "absent"]
 #: Closest statements listed per pattern for a statement the graph does not hold.
 MAX_CLOSEST = 10
 
-_GRAPHS = "https://w3id.org/xpo1kg/graph/"
 # A node with one of these carries the evidence of its own statements (measurements, steps); the
 # dcterms:source of an ordinary entity is where it is described, not evidence for each statement.
 _OWN_EVIDENCE = (XO.supportingText, XO.evidenceType, XO.hasEndpoint)
@@ -134,7 +133,7 @@ class _Reader:
         self.store = kg.store.oxigraph
         names = kg.store.graph_names()
         self.inferred = kg.has_inferred
-        self.asserted = {g for g in names if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)}
+        self.asserted = set(names - NOT_ASSERTED)
         self.visible = self.asserted | ({INFERRED_GRAPH_IRI} if self.inferred else set())
         self.memo: dict[tuple[str, str, str], Explanation] = {}
 
@@ -407,7 +406,7 @@ def _render(e: Explanation, lines: list[str], indent: str) -> None:
                 lines.append(f"{indent}- {near.sentence()}  [{near.status}]")
         return
     if e.status == "asserted":
-        where = ", ".join(g.removeprefix(_GRAPHS) for g in e.graphs)
+        where = ", ".join(short_graph_name(g) for g in e.graphs)
         lines.append(f"{indent}asserted in {where}")
         if not e.evidence:
             lines.append(f"{indent}(no evidence recorded for this statement)")

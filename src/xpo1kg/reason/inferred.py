@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from xpo1kg.errors import XPO1KGError
 from xpo1kg.rdf.namespaces import bind_prefixes
-from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.reason.provenance import add_provenance
 from xpo1kg.reason.reasoner import INFERRED_GRAPH, Mode, ReasonerName, ReasoningReport, reason
 

@@ -26,6 +26,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from xpo1kg.errors import XPO1KGError
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI
 from xpo1kg.rdf.namespaces import XO, XR, bind_prefixes, compress
 
 __all__ = [
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 #: The named graph that holds inferred triples.
-INFERRED_GRAPH = URIRef("https://w3id.org/xpo1kg/graph/inferred")
+INFERRED_GRAPH = URIRef(INFERRED_GRAPH_IRI)
 #: In ``auto`` mode, graphs larger than this (in triples) take the OWL 2 RL path for the ABox.
 AUTO_DL_LIMIT = 50_000
 

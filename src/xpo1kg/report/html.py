@@ -12,23 +12,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from functools import cache
 from html import escape
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 from string import Template
 
+from jinja2 import Environment, StrictUndefined
+from jinja2 import Template as JinjaTemplate
+
 from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.figures.charts import Drawing, draw_figures
 from xpo1kg.query.catalog import CompetencyQuery, list_queries
-from xpo1kg.query.results import QueryResult, Value
-from xpo1kg.rdf.namespaces import XR, compress
-from xpo1kg.rdf.serialize import atomic_write
+from xpo1kg.query.results import QueryResult
+from xpo1kg.query.table_model import Table, build_table
+from xpo1kg.rdf.namespaces import XR
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.pyshacl_engine import ValidationReport, validate
 
-__all__ = ["REPORT_NAME", "build_report", "write_report"]
+__all__ = ["REPORT_NAME", "build_report", "report_table", "write_report"]
 
 REPORT_NAME = "report.html"
 TITLE = "XPO1 inhibition and apoptosis in cancer cells: the xpo1kg knowledge graph"
@@ -49,24 +53,6 @@ SELECT ?label ?title ?publisher ?issued ?citation ?page WHERE {
 """
 
 
-def _cell(value: Value) -> tuple[str, bool]:
-    """Return a table cell as escaped text, and whether it is a number."""
-    if value is None:
-        return "", False
-    if isinstance(value, bool):
-        return ("yes" if value else "no"), False
-    if isinstance(value, Decimal):
-        text = f"{value:f}"
-        text = text.rstrip("0").rstrip(".") if "." in text else text
-        return escape(text), True
-    if isinstance(value, int | float):
-        return escape(f"{value:g}" if isinstance(value, float) else str(value)), True
-    text = str(value)
-    if re.match(r"^https?://", text):
-        text = compress(text)
-    return escape(text), False
-
-
 # Said wherever an answer rests on inferred facts, so that they never read as a source's words.
 _INFERRED_NOTE = (
     '<p class="note inferred"><b>Inferred</b>: these answers rest on facts an OWL reasoner '
@@ -76,36 +62,36 @@ _INFERRED_NOTE = (
 )
 
 
-def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None) -> str:
-    """Render a query result as an HTML table, without the graph's own IRIs.
+def report_table(result: QueryResult, caption: str | None = None) -> Table:
+    """Return a query result as the report shows it, without the graph's own IRIs.
 
-    A column ``x`` is left out when an ``x_label`` column names the same things, or when it holds
-    only IRIs of the graph's resources (``xr:``); ``x_label`` is then headed ``x``.
+    The table is :func:`~xpo1kg.query.table_model.build_table`'s, as on the server's pages, with
+    IRIs shown by label or CURIE (the page is offline: no entity pages to link to). A column
+    that holds only IRIs of the graph's resources (``xr:``) and has no ``_label`` companion is
+    left out.
     """
-    records = result.records()
+    bindings = result.bindings()
 
-    def internal(column: str) -> bool:
-        values = [str(r[column]) for r in records if r[column] is not None]
-        return f"{column}_label" in result.columns or (
-            bool(values) and all(v.startswith(str(XR)) for v in values)
+    def resources_only(column: str) -> bool:
+        terms = [row[column] for row in bindings if column in row]
+        return bool(terms) and all(
+            t["type"] == "uri" and t["value"].startswith(str(XR)) for t in terms
         )
 
-    columns = [c for c in result.columns if not internal(c)]
-    titles = [c.removesuffix("_label").replace("_", " ") for c in columns]
-    head = "".join(f"<th>{escape(title)}</th>" for title in titles)
-    rows = []
-    for record in records:
-        cells = []
-        for column in columns:
-            text, number = _cell(record[column])
-            cells.append(f'<td class="num">{text}</td>' if number else f"<td>{text}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    title = f"<caption>{escape(caption)}</caption>" if caption else ""
-    table = f'<div class="table-wrap"><table>{title}<thead><tr>{head}</tr></thead><tbody>'
-    table += "\n".join(rows) + "</tbody></table></div>"
-    if fold and len(rows) > FOLD_ROWS:
-        return f"<details><summary>Show all {len(rows)} rows</summary>{table}</details>"
-    return table
+    hide = {c for c in result.columns if f"{c}_label" not in result.columns and resources_only(c)}
+    return build_table(result.columns, bindings, hide=hide, caption=caption)
+
+
+def _table(result: QueryResult, *, fold: bool = True, caption: str | None = None) -> str:
+    """Render a query result as an HTML table (``table.html``; folded when long)."""
+    table = report_table(result, caption)
+    return _table_template().render(table=table, fold=fold, fold_rows=FOLD_ROWS)
+
+
+@cache
+def _table_template() -> JinjaTemplate:
+    source = files("xpo1kg.report").joinpath("table.html").read_text("utf-8")
+    return Environment(autoescape=True, undefined=StrictUndefined).from_string(source)
 
 
 def inline_svg(svg: bytes, prefix: str) -> str:

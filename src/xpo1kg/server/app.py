@@ -21,10 +21,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xpo1kg.errors import XPO1KGError
 from xpo1kg.server import (
+    api_routes,
     browse,
     dereference,
+    editor,
     entity_extras,
     explain_page,
+    openapi,
     pages,
     protocol,
     search_pages,
@@ -198,6 +201,9 @@ def create_app(kg: KnowledgeGraph, settings: ServerSettings) -> FastAPI:
     app.include_router(
         entity_extras.router
     )  # before /resource/{local:path}: .../neighbourhood.cyjs
+    app.include_router(api_routes.router)
+    app.include_router(editor.router)
+    openapi.install(app)
     app.include_router(dereference.router)
     pages.install(app)
     app.add_exception_handler(XPO1KGError, _library_error)

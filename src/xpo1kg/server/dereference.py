@@ -13,13 +13,13 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.rdf.namespaces import XO, XR
 from xpo1kg.server import pages, search_pages
 from xpo1kg.server.negotiation import GRAPH_TYPES, choose
 from xpo1kg.server.problems import ClientError, checked_iri, shown
 from xpo1kg.server.serializers import serialize_graph
 from xpo1kg.server.settings import ServerSettings
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["FORMAT_NAMES", "describe", "router"]

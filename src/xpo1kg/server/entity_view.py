@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from xpo1kg.query.table_model import Cell, Column, Table, literal_cell
 from xpo1kg.rdf.namespaces import OBO, PREFIXES, compress
 from xpo1kg.server.ic50 import measurements
-from xpo1kg.server.tables import Cell, Table, iri_cell, literal_cell
+from xpo1kg.server.tables import iri_cell
 from xpo1kg.server.xrefs import (
     IDENTIFIER_PROPERTIES,
     Xref,
@@ -97,7 +98,14 @@ SELECT ?subject ?p ?o ?ps ?pp ?po WHERE {
   ?premise owl:annotatedSource ?ps ; owl:annotatedProperty ?pp ; owl:annotatedTarget ?po .
 }
 """
-IC50_COLUMNS = ("inhibitor", "cell line", "cancer type", "IC50 (nM)", "as published", "source")
+IC50_COLUMNS = (
+    Column("inhibitor", "inhibitor"),
+    Column("cell_line", "cell line"),
+    Column("cancer", "cancer type"),
+    Column("ic50", "IC50", "nM"),
+    Column("published", "as published"),
+    Column("source", "source"),
+)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
+from xpo1kg.rdf.namespaces import XO
 from xpo1kg.server.entity_extras import entity_extras, figure_caption
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
-from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
+from xpo1kg.server.protocol import query_warnings
 from xpo1kg.server.result_layout import LaidOut, lay_out
 from xpo1kg.server.runner import QueryRunner
 from xpo1kg.server.tables import Table, local_href, table_from_bindings
@@ -146,7 +147,7 @@ def _counts(kg: KnowledgeGraph) -> list[tuple[str, int, str | None]]:
     found = {str(r["class"]): r["count"] for r in kg.query(_COUNTS).records()}
     counts: list[tuple[str, int, str | None]] = [("triples", len(kg), None)]
     for name, curie in _COUNTED:
-        iri = "https://w3id.org/xpo1kg/ontology/" + curie.removeprefix("xo:")
+        iri = str(XO) + curie.removeprefix("xo:")
         value = found.get(iri, 0)
         number = value if isinstance(value, int) else int(str(value))
         counts.append((name, number, _BROWSE.get(name)))
@@ -179,55 +180,6 @@ async def question(request: Request, name: str) -> HTMLResponse:
         return error_page(status_of(error), str(error), "The question could not be answered")
     inferred = request.app.state.kg.has_inferred
     return HTMLResponse(render("question.html", query=query, answer=answer, inferred=inferred))
-
-
-def _example(name: str | None) -> CompetencyQuery | None:
-    if not name:
-        return None
-    try:
-        return get_query(name)
-    except UnknownQueryError:
-        return None
-
-
-@router.get("/query", response_class=HTMLResponse)
-async def query_page(
-    request: Request,
-    query: str | None = None,
-    example: str | None = None,
-    load: str | None = None,
-) -> HTMLResponse:
-    """Show the query editor; run ``query``, or fill in ``example`` (when asked to ``load`` it).
-
-    The example picker is a plain form field, so the page works without JavaScript: the "Load"
-    button submits the form with ``load`` set, and the page comes back with the example's text.
-    """
-    chosen = _example(example)
-    if chosen is not None and (load is not None or not query):
-        query = chosen.sparql
-        run = False
-    else:
-        run = bool(query and query.strip())
-    context: dict[str, Any] = {
-        "examples": list_queries(),
-        "example_texts": {q.name: q.sparql for q in list_queries()},
-        "chosen": chosen.name if chosen else "",
-        "text": query or "",
-        "answer": None,
-        "error": None,
-    }
-    status = 200
-    headers: dict[str, str] = {}
-    if run and query is not None:
-        try:
-            context["answer"] = answer = await _answer(request, query)
-        except XPO1KGError as error:
-            context["error"], status = one_line(str(error)), status_of(error)
-        else:
-            if answer.warnings:
-                headers[WARNING_HEADER] = warning_header(list(answer.warnings))
-    page = render("query.html", **context)
-    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 def alternates(iri: str) -> tuple[tuple[str, str, str], ...]:

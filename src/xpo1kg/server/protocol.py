@@ -124,10 +124,17 @@ def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
 async def sparql_endpoint(request: Request) -> Response:
     """Answer a SPARQL query, or describe the service when there is none.
 
+    A browser (HTML first in Accept, GET, no ``format=``) gets the query editor instead (see
+    :mod:`xpo1kg.server.editor`).
+
     Refusals and failures are raised (:class:`~xpo1kg.server.problems.ClientError`, the runner's
     errors) and answered by the app's error handlers with their status and a one-line reason.
     """
     query, params = await _read_request(request)
+    from xpo1kg.server import editor  # (editor imports the pages, which import this module)
+
+    if editor.browser_wants_editor(request, params):
+        return await editor.sparql_for_browser(request, query)
     accept = request.headers.get("accept")
     chosen = params["format"][-1].lower() if "format" in params else None
     if chosen is not None:

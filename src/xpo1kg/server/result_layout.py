@@ -45,17 +45,23 @@ class LaidOut:
     folded: tuple[str, ...]
 
 
+def _headings(table: Table) -> list[str]:
+    return [column.heading for column in table.columns]
+
+
 def _mechanism_by_name(table: Table) -> Table:
     """Join a bare mechanism number to the route's name: "… (mechanism 1 in the guide)".
 
-    >>> t = Table(("route", "mechanism"), ((Cell("nuclear retention"), Cell("1", numeric=True)),))
+    >>> cols = (column_for("route"), column_for("mechanism"))
+    >>> t = Table(cols, ((Cell("nuclear retention"), Cell("1", numeric=True)),))
     >>> _mechanism_by_name(t).rows[0][0].text
     'nuclear retention (mechanism 1 in the guide)'
     """
     columns = list(table.columns)
-    if "mechanism" not in columns or "route" not in columns:
+    headings = _headings(table)
+    if "mechanism" not in headings or "route" not in headings:
         return table
-    number, route = columns.index("mechanism"), columns.index("route")
+    number, route = headings.index("mechanism"), headings.index("route")
     rows = []
     for row in table.rows:
         cells = list(row)
@@ -72,13 +78,14 @@ def _mechanism_by_name(table: Table) -> Table:
 def _values_in_place(table: Table) -> Table:
     """Show an IC50 as printed (``~100``, a range ``100–500``) and "Various" cells in place.
 
-    >>> cols = ("cell line", "cells", "qualifier", "IC50 (nM)", "lower (nM)", "upper (nM)")
+    >>> names = ("cell_line", "cells", "qualifier", "ic50_nM", "lower_nM", "upper_nM")
+    >>> cols = tuple(column_for(name) for name in names)
     >>> row = (Cell(""), Cell("Various"), Cell(""), Cell("", numeric=True), Cell("100"), Cell("500"))
     >>> [c.text for c in _values_in_place(Table(cols, (row,))).rows[0][:4]]
     ['Various', 'Various', '', '100–500']
     """
     columns = table.columns
-    at = {c: i for i, c in enumerate(columns)}
+    at = {c: i for i, c in enumerate(_headings(table))}
     rows = []
     for row in table.rows:
         cells = list(row)
@@ -101,9 +108,10 @@ def lay_out(table: Table) -> LaidOut:
     """Return the table as the results page shows it."""
     table = _values_in_place(_mechanism_by_name(table))
     wide = len(table.columns) > MAX_COLUMNS
-    folded = tuple(c for c in table.columns if wide and c in MINOR_COLUMNS)
-    keep = [i for i, c in enumerate(table.columns) if c not in folded]
-    moved = [i for i, c in enumerate(table.columns) if c in folded]
+    headings = _headings(table)
+    folded = tuple(c for c in headings if wide and c in MINOR_COLUMNS)
+    keep = [i for i, c in enumerate(headings) if c not in folded]
+    moved = [i for i, c in enumerate(headings) if c in folded]
     numeric = tuple(
         any(row[i].numeric for row in table.rows) and all(
             row[i].numeric or not row[i].text for row in table.rows)
@@ -112,9 +120,9 @@ def lay_out(table: Table) -> LaidOut:
     rows = tuple(
         (
             tuple(row[i] for i in keep),
-            tuple((table.columns[i], row[i]) for i in moved if row[i].text),
+            tuple((headings[i], row[i]) for i in moved if row[i].text),
         )
         for row in table.rows
     )
-    columns = tuple(table.columns[i] for i in keep)
+    columns = tuple(headings[i] for i in keep)
     return LaidOut(columns, numeric, rows, folded)

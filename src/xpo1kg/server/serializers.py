@@ -11,7 +11,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.rdf.namespaces import PREFIXES, URI_SPACE
+from xpo1kg.rdf.terms import JsonTerm, term_json
 
 __all__ = [
     "Bindings",
@@ -23,12 +24,8 @@ __all__ = [
     "term_json",
 ]
 
-#: One bound variable in SPARQL 1.1 JSON results: type, value, optional datatype or xml:lang.
-JsonTerm = dict[str, str]
 Bindings = dict[str, JsonTerm]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _GRAPH_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,
@@ -38,29 +35,7 @@ _GRAPH_FORMATS = {
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Where a truncated answer is flagged in JSON and XML results (documented in the README).
-TRUNCATION_LINK = "https://w3id.org/xpo1kg/server#truncated"
-
-
-def term_json(term: object) -> JsonTerm:
-    """Return the SPARQL 1.1 JSON form of a pyoxigraph term.
-
-    >>> term_json(ox.Literal("chat", language="fr"))
-    {'type': 'literal', 'value': 'chat', 'xml:lang': 'fr'}
-    >>> term_json(ox.NamedNode("urn:x"))
-    {'type': 'uri', 'value': 'urn:x'}
-    """
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _LANG_STRING):
-            return {"type": "literal", "value": term.value}
-        return {"type": "literal", "value": term.value, "datatype": datatype}
-    return {"type": "literal", "value": str(term)}
+TRUNCATION_LINK = URI_SPACE + "server#truncated"
 
 
 def _csv_cell(term: JsonTerm | None) -> str:

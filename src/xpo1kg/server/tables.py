@@ -1,59 +1,42 @@
-"""Query answers as tables of display cells: labels instead of IRIs, links to local entity pages.
+"""Query answers on the server's pages: the table model of :mod:`xpo1kg.query.table_model`, linked.
 
-The cells hold plain text; the templates escape it. Links go to the server's own pages for the
-graph's resources (``/resource/X``) and ontology terms (``/ontology/X``), to ``/resource?iri=`` for
-other things the graph describes, and out to the IRI itself for everything else.
+The model and its rules (columns, labels, numbers) live in :mod:`xpo1kg.query.table_model`; this
+module only decides what an IRI looks like on the server: links go to the server's own pages for
+the graph's resources (``/resource/X``) and ontology terms (``/ontology/X``), to ``/resource?iri=``
+for other things the graph describes, and out to the IRI itself for everything else. The
+``table`` macro of ``templates/macros.html`` renders the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
+from functools import partial
 from urllib.parse import quote, urlencode
 
 from rdflib.term import URIRef
 
+from xpo1kg.query.table_model import (
+    Cell,
+    Column,
+    JsonTerm,
+    Table,
+    build_table,
+    literal_cell,
+)
 from xpo1kg.rdf.namespaces import XO, XR, compress
 from xpo1kg.server.xrefs import xref_from_property
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "Cell",
+    "Column",
     "Table",
-    "column_title",
     "iri_cell",
     "literal_cell",
     "local_href",
     "table_from_bindings",
 ]
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC = {
-    _XSD + name
-    for name in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger")
-}
-#: A binding of a SPARQL 1.1 JSON result: {"type": ..., "value": ..., "datatype"?, "xml:lang"?}.
-JsonTerm = Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: text, where it links to (if anywhere) and how to align it."""
-
-    text: str
-    href: str | None = None
-    external: bool = False
-    numeric: bool = False
-    hint: str | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    """Column titles and rows of cells, ready for the ``table`` template macro."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
 
 
 def local_href(iri: str) -> str | None:
@@ -77,20 +60,6 @@ def local_href(iri: str) -> str | None:
 IDENTIFIER_COLUMNS = {"uniprot": str(XO.uniprotAccession), "cellosaurus": str(XO.cellosaurusId)}
 
 
-def column_title(variable: str) -> str:
-    """Turn a query variable into a column heading, with its unit in brackets.
-
-    >>> column_title("cell_line_label"), column_title("ic50_nM"), column_title("mean_pIC50")
-    ('cell line', 'IC50 (nM)', 'mean pIC50')
-    """
-    words = variable.removesuffix("_label")
-    unit = ""
-    if words.endswith("_nM"):
-        words, unit = words.removesuffix("_nM"), " (nM)"
-    title = words.replace("_", " ").replace("ic50", "IC50")
-    return title + unit if title else unit.strip(" ()")
-
-
 def _describes(kg: KnowledgeGraph, iri: str) -> bool:
     return kg.query("ASK { ?entity ?p ?o }", {"entity": URIRef(iri)}).column("ask") == [True]
 
@@ -112,39 +81,10 @@ def _label(kg: KnowledgeGraph, iri: str) -> str | None:
     return None if label == iri else label
 
 
-def literal_cell(value: str, datatype: str | None = None) -> Cell:
-    """Return a literal's cell; numbers are right-aligned and shown without trailing zeros.
-
-    >>> literal_cell("100.0", _XSD + "decimal")
-    Cell(text='100', href=None, external=False, numeric=True, hint=None)
-    """
-    if datatype not in _NUMERIC:
-        return Cell(value)
-    if datatype == _XSD + "decimal":
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return Cell(value)
-        text = f"{number:f}"
-        value = text.rstrip("0").rstrip(".") if "." in text else text
-    return Cell(value, numeric=True)
-
-
-def _json_cell(kg: KnowledgeGraph, term: JsonTerm | None, label: str | None) -> Cell:
-    if term is None:
-        return Cell("")
-    kind, value = term.get("type"), term.get("value", "")
-    if kind == "uri":
-        return iri_cell(kg, value, label)
-    if kind == "bnode":
-        return Cell(f"_:{value}")
-    return literal_cell(value, term.get("datatype"))
-
-
 def table_from_bindings(
     kg: KnowledgeGraph, variables: Sequence[str], rows: Sequence[Mapping[str, JsonTerm]]
 ) -> Table:
-    """Build a table from SPARQL JSON bindings.
+    """Build a table from SPARQL JSON bindings, IRIs linked (:func:`iri_cell`).
 
     A column ``x`` that has an ``x_label`` companion shows the labels as links to ``x``, and the
     ``x_label`` column is left out.
@@ -152,23 +92,19 @@ def table_from_bindings(
     that label (if exactly one has it); identifier columns (:data:`IDENTIFIER_COLUMNS`) link to
     the database's page.
     """
-    paired = {v for v in variables if f"{v}_label" in variables}
-    shown = [v for v in variables if not (v.endswith("_label") and v[: -len("_label")] in paired)]
+    table = build_table(variables, rows, partial(iri_cell, kg))
     body = []
-    for row in rows:
+    for row in table.rows:
         cells = []
-        for variable in shown:
-            label_term = row.get(f"{variable}_label") if variable in paired else None
-            label = label_term.get("value") if label_term else None
-            cell = _json_cell(kg, row.get(variable), label)
+        for column, cell in zip(table.columns, row, strict=True):
             if cell.href is None and cell.text:
-                if variable in IDENTIFIER_COLUMNS:
-                    cell = _identifier_cell(IDENTIFIER_COLUMNS[variable], cell)
-                elif variable.endswith("_label"):
+                if column.key in IDENTIFIER_COLUMNS:
+                    cell = _identifier_cell(IDENTIFIER_COLUMNS[column.key], cell)
+                elif column.key.endswith("_label"):
                     cell = _labelled_cell(kg, cell)
             cells.append(cell)
         body.append(tuple(cells))
-    return Table(tuple(column_title(v) for v in shown), tuple(body))
+    return replace(table, rows=tuple(body))
 
 
 def _identifier_cell(prop: str, cell: Cell) -> Cell:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from xpo1kg.errors import QuerySyntaxError, XPO1KGError
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, asserted_graphs
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.server.negotiation import BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, choose
 from xpo1kg.server.serializers import (
@@ -29,7 +30,7 @@ from xpo1kg.server.serializers import (
     term_json,
 )
 from xpo1kg.server.settings import GraphSpec
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, check_query_is_safe
+from xpo1kg.store.embedded import check_query_is_safe
 
 __all__ = [
     "BYTES_LIMIT",
@@ -154,7 +155,7 @@ class QueryEngine:
         if spec.inferred or INFERRED_GRAPH_IRI not in names:
             return cls(store, None)
         # The inferred graph is left out unless asked for; so is the one-triple meta graph.
-        return cls(store, sorted(names - {INFERRED_GRAPH_IRI, META_GRAPH_IRI}))
+        return cls(store, asserted_graphs(names))
 
     def run(self, job: Job) -> Reply:
         """Evaluate a job; every error becomes a :class:`Failure`."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xpo1kg.rdf.namespaces import OBO, XO
-from xpo1kg.rdf.registry import database, parse_iri
+from xpo1kg.rdf.namespaces import XO
+from xpo1kg.rdf.registry import database, obo_term, parse_iri
 
 __all__ = [
     "IDENTIFIER_PROPERTIES",
@@ -33,7 +33,6 @@ class Xref:
     href: str | None
 
 
-_OBO = re.compile(re.escape(str(OBO)) + r"([A-Za-z]+)_(\w+)$")
 #: PubChem compound IRIs end in ``CID`` and the number; the page takes the number.
 _PUBCHEM_CID = re.compile(r"CID(\d+)$")
 
@@ -59,16 +58,16 @@ def xref_from_iri(iri: str) -> Xref:
     Xref(database='Mondo Disease Ontology', accession='MONDO:0009693', href='http://purl.obolibrary.org/obo/MONDO_0009693')
     """
     parsed = parse_iri(iri)
-    obo = _OBO.match(iri)
+    obo = obo_term(iri)
     if parsed is not None and iri.startswith(parsed[0].uri_prefix):
         db, local = parsed
         if obo:
-            return Xref(db.name, f"{obo.group(1)}:{obo.group(2)}", iri)
+            return Xref(db.name, f"{obo[0]}:{obo[1]}", iri)
         if db.prefix == "pubchem" and (cid := _PUBCHEM_CID.match(local)):
             return Xref(db.name, f"CID {cid.group(1)}", db.page_for(cid.group(1)))
         return Xref(db.name, local, db.page_for(local))
     if obo:
-        prefix, local = obo.groups()
+        prefix, local = obo
         return Xref(parsed[0].name if parsed else prefix, f"{prefix}:{local}", iri)
     if parsed is not None:  # another form of a known database's IRI, e.g. identifiers.org
         return Xref(parsed[0].name, parsed[1], iri)

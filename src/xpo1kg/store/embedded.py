@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,15 +12,18 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError, ParseError, QuerySyntaxError
 from xpo1kg.query.sparql_lexer import QueryShape, scan
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI, file_base
 from xpo1kg.rdf.loading import (
     OXIGRAPH_FORMATS,
     RDFSource,
     check_rdf,
+    check_xml,
     display_name,
     format_for,
     graph_name,
     is_shipped,
     reporting_read_errors,
+    skip_bom,
     syntax_error,
 )
 from xpo1kg.rdf.namespaces import PREFIXES
@@ -36,12 +39,9 @@ __all__ = [
     "writing_store",
 ]
 
-INFERRED_GRAPH_IRI = "https://w3id.org/xpo1kg/graph/inferred"
-META_GRAPH_IRI = "https://w3id.org/xpo1kg/graph/meta"
 _OPEN_STORES: dict[Path, ox.Store] = {}
 #: What a client or the CLI is told when a query names SERVICE (documented in the README).
 SERVICE_REFUSED = "SERVICE is not allowed: queries never contact other servers"
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def rdf_format_of(name: str) -> ox.RdfFormat:
@@ -149,13 +149,12 @@ class Store:
         if rdf_format == ox.RdfFormat.RDF_XML and not isinstance(content, bytes):
             content = content.read()
         if isinstance(content, bytes):
-            if rdf_format == ox.RdfFormat.RDF_XML and (dtd := _DTD.search(content)):
-                line = content[: dtd.start()].count(b"\n") + 1
-                raise ParseError(name, line, "DOCTYPE and ENTITY declarations are not accepted")
+            if rdf_format == ox.RdfFormat.RDF_XML:
+                check_xml(io.BytesIO(content), name)
             if content.startswith(b"\xef\xbb\xbf"):
                 content = content[3:]
         target = ox.NamedNode(graph)
-        base = f"https://w3id.org/xpo1kg/file/{Path(name).name}"
+        base = file_base(name)
         try:
             if bulk:
                 self._store.bulk_load(content, rdf_format, base_iri=base, to_graph=target)
@@ -184,8 +183,7 @@ class Store:
             with reporting_read_errors(name):
                 stream = source.open("rb")
             with stream:
-                if stream.read(3) != b"\xef\xbb\xbf":  # skip a byte-order mark
-                    stream.seek(0)
+                skip_bom(stream)
                 self.add_rdf(stream, name, target, bulk=bulk)
             return target
         with reporting_read_errors(name):

@@ -22,12 +22,19 @@ from xpo1kg.errors import InputError, QuerySyntaxError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
 from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query, enforce
 from xpo1kg.query.results import QueryResult
+from xpo1kg.rdf.graphs import (
+    BUNDLE_MARKER_IRI,
+    BUNDLED_GRAPH_PREFIXES,
+    INFERRED_GRAPH_IRI,
+    META_GRAPH_IRI,
+    asserted_graphs,
+)
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
 from xpo1kg.reason.reasoner import Mode, ReasonerName
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store
+from xpo1kg.store.embedded import Store
 
 if TYPE_CHECKING:
     from xpo1kg.store.search import Hit, SearchIndex
@@ -79,7 +86,7 @@ class KnowledgeGraph:
         self._store = store
         self._sources = dict(sources or {})
         names = store.graph_names()
-        self._asserted = sorted(g for g in names if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI))
+        self._asserted = asserted_graphs(names)
         self._graphs = self._asserted + ([INFERRED_GRAPH_IRI] if inferred else [])
         # The union of all graphs is faster to query than an explicit list; use it whenever the
         # only graph left out would be the one-triple meta graph.
@@ -292,7 +299,7 @@ class KnowledgeGraph:
 _STATS_QUERY = """
 SELECT ?class (COUNT(DISTINCT ?instance) AS ?instances) WHERE {
   ?class_iri a owl:Class ; rdfs:label ?class .
-  FILTER(STRSTARTS(STR(?class_iri), "https://w3id.org/xpo1kg/ontology/"))
+  FILTER(STRSTARTS(STR(?class_iri), STR(xo:)))
   OPTIONAL { ?instance a/rdfs:subClassOf* ?class_iri . }
 }
 GROUP BY ?class
@@ -403,7 +410,7 @@ def bundle_digest() -> str:
     return digest.hexdigest()
 
 
-_BUNDLE = ox.NamedNode("https://w3id.org/xpo1kg/graph/meta#bundle")
+_BUNDLE = ox.NamedNode(BUNDLE_MARKER_IRI)
 _DIGEST = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
 
 
@@ -426,12 +433,7 @@ def ensure_bundled(store: Store) -> bool:
     previous = previous_files(store)
     invalidate(store)
     for graph in store.graph_names():
-        if (
-            graph.startswith(
-                ("https://w3id.org/xpo1kg/graph/ontology/", "https://w3id.org/xpo1kg/graph/data/")
-            )
-            or graph == INFERRED_GRAPH_IRI
-        ):
+        if graph.startswith(BUNDLED_GRAPH_PREFIXES) or graph == INFERRED_GRAPH_IRI:
             store.drop(graph)
     for source in [ontology_file(), *data_files()]:
         store.add_source(source)

@@ -10,15 +10,14 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from xpo1kg.errors import InputError, ParseError, XPO1KGError
-from xpo1kg.rdf.loading import check_rdf, display_name, graph_name
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, Store, rdf_format_of
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, USER_GRAPH_PREFIX, file_base
+from xpo1kg.rdf.loading import check_rdf, display_name, graph_name, skip_bom
+from xpo1kg.store.embedded import Store, rdf_format_of
 from xpo1kg.store.knowledge_graph import ensure_bundled
 from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
 
 __all__ = ["USER_GRAPH_PREFIX", "check_files", "drop_graph", "load_files", "open_store"]
 
-USER_GRAPH_PREFIX = "https://w3id.org/xpo1kg/graph/user/"
-_BOM = b"\xef\xbb\xbf"
 _BATCH = 100_000
 
 
@@ -113,8 +112,7 @@ def _bulk_load(store: Store, stream: _CountingReader, path: Path, graph: str) ->
     (0.9 GB at 1M triples); batches of 100,000 quads keep the peak near 0.2 GB and load about
     twice as fast (docs/benchmarks.md). The file was checked by :func:`check_files`.
     """
-    target = ox.NamedNode(graph)
-    base = f"https://w3id.org/xpo1kg/file/{path.name}"
+    target, base = ox.NamedNode(graph), file_base(path.name)
     try:
         quads = ox.parse(stream, rdf_format_of(path.name), base_iri=base, lenient=True)  # type: ignore[arg-type]
         while batch := [
@@ -130,10 +128,7 @@ def _bulk_load(store: Store, stream: _CountingReader, path: Path, graph: str) ->
 
 def _skip_bom(stream: IO[bytes], advance: Callable[[int], None]) -> IO[bytes]:
     """Skip a UTF-8 byte order mark (as :meth:`Store.add_rdf` does for in-memory loads)."""
-    if stream.read(len(_BOM)) == _BOM:
-        advance(len(_BOM))
-    else:
-        stream.seek(0)
+    advance(skip_bom(stream))
     return stream
 
 

@@ -21,6 +21,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from xpo1kg.errors import InputError, QuerySyntaxError, XPO1KGError
 from xpo1kg.query.results import QueryResult
+from xpo1kg.rdf.graphs import file_base
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.terms import Binding, canonical_literal, to_oxigraph
@@ -124,9 +125,7 @@ class RemoteEndpoint:
             raise InputError(f"{path}: cannot read ({error.strerror})") from None
         if content_type == "text/turtle":
             # Relative IRIs resolve as in the embedded store, not against the graph store's URL.
-            data = f"@base <https://w3id.org/xpo1kg/file/{path.name}> . ".encode() + (
-                data.removeprefix(_BOM)
-            )
+            data = f"@base <{file_base(path.name)}> . ".encode() + (data.removeprefix(_BOM))
         self.push_data(data, content_type, target, what=f"upload of {path}", replace=replace)
         return target
 
@@ -188,21 +187,32 @@ _UP_TO_WHERE = (
 _UP_TO_WHERE.ignore(sparql_grammar.QueryUnit.ignoreExprs[0])  # comments, as rdflib skips them
 
 
-def place_bindings(sparql: str, bindings: Mapping[str, Binding]) -> str:
-    """Bind variables with a VALUES block at the start of the query's WHERE clause.
+def place_bindings(sparql: str, bindings: Mapping[str, Binding], *, required: bool = False) -> str:
+    r"""Bind variables with a VALUES block at the start of the query's WHERE clause.
 
     The WHERE group is found by rdflib's SPARQL grammar and wrapped, so that the block joins it
     before anything else, as every server evaluates it alike (Virtuoso mishandles a VALUES
     block after the query).
 
+    A row that leaves a bound variable unbound (inside an OPTIONAL) is compatible with any value,
+    so the join gives it the value. With ``required=True`` such rows are dropped instead (a
+    ``FILTER(BOUND(...))`` closes the WHERE group): what a filter on a query parameter means.
+
     >>> place_bindings("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"p": "xo:value"})
     'SELECT ?x WHERE { VALUES (?p) { (<https://w3id.org/xpo1kg/ontology/value>) } { ?x ?p ?o } } LIMIT 1'
+    >>> place_bindings("SELECT ?x { OPTIONAL { ?x ?p ?o } }", {"o": 1}, required=True)[-36:]
+    '{ ?x ?p ?o }\n  FILTER(BOUND(?o)) } }'
     """
     start, end = _where_group(sparql)
-    names = " ".join(_variable(name) for name in bindings)
+    variables = [_variable(name) for name in bindings]
+    names = " ".join(variables)
     values = " ".join(_data_value(value) for value in bindings.values())
     block = f"{{ VALUES ({names}) {{ ({values}) }} "
-    return f"{sparql[:start]}{block}{sparql[start:end]} }}{sparql[end:]}"
+    group = sparql[start:end]
+    if required and variables:
+        bound = " && ".join(f"BOUND({v})" for v in variables)
+        group = f"{group[:-1].rstrip()}\n  FILTER({bound}) }}"  # a line of its own: after a comment
+    return f"{sparql[:start]}{block}{group} }}{sparql[end:]}"
 
 
 @lru_cache(maxsize=64)  # parsing with rdflib's grammar takes a fraction of a second

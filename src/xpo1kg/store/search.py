@@ -58,8 +58,8 @@ from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
 
+from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import PREFIXES, compress
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import Entity
 
 if TYPE_CHECKING:
@@ -305,9 +305,7 @@ class SearchIndex:
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> SearchIndex:
         """Build the index from the asserted graphs of ``kg`` (inferred facts are not names)."""
-        graphs = [
-            g for g in kg.store.graph_names() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
-        ]
+        graphs = [g for g in kg.store.graph_names() if g not in NOT_ASSERTED]
 
         def select(sparql: str) -> Iterator[list[ox.NamedNode | ox.Literal]]:
             answer = kg.store.query(sparql, graphs=graphs)

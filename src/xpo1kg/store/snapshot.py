@@ -26,8 +26,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI, SNAPSHOT_MARKER_IRI, file_base
+from xpo1kg.rdf.loading import skip_bom
+from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI, Store, rdf_format_of
+from xpo1kg.store.embedded import Store, rdf_format_of
 
 __all__ = [
     "IN_MEMORY_VARIABLE",
@@ -42,7 +45,7 @@ SNAPSHOT_FOLDER = "xpo1kg-snapshot"
 IN_MEMORY_VARIABLE = "XPO1KG_STORE_IN_MEMORY"  # "0": always query the store on disk
 _MANIFEST = "manifest.json"
 _META = ox.NamedNode(META_GRAPH_IRI)
-_TOKEN = ox.NamedNode(META_GRAPH_IRI + "#snapshot")
+_TOKEN = ox.NamedNode(SNAPSHOT_MARKER_IRI)
 _VERSION = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
 #: In-memory bytes per byte of N-Triples or Turtle, measured at 1M triples (381 MiB / 158 MB
 #: gives 2.5); rounded up, and at most half of the available memory is used.
@@ -127,9 +130,9 @@ def write_snapshot(
     store.oxigraph.add(ox.Quad(_TOKEN, _VERSION, ox.Literal(token), _META))
     store.flush()
     manifest = folder / _MANIFEST
-    staged = folder / f"{_MANIFEST}.{token}"
-    staged.write_text(json.dumps({"token": token, "graphs": files}, indent=1, sort_keys=True))
-    os.replace(staged, manifest)
+    atomic_write(
+        manifest, json.dumps({"token": token, "graphs": files}, indent=1, sort_keys=True).encode()
+    )
     kept = {Path(f).parts[0] for f in files.values()} | {_MANIFEST}
     for entry in folder.iterdir():
         if entry.name not in kept:
@@ -201,12 +204,11 @@ def open_in_memory(path: Path, *, inferred: bool = False) -> Store | None:
         # Checked when it was loaded: parsed leniently (IRIs not validated again). `load`, not
         # `bulk_load`: small queries run 2× slower on a memory store filled by the bulk loader.
         with file.open("rb") as stream:
-            if stream.read(3) != b"\xef\xbb\xbf":
-                stream.seek(0)
+            skip_bom(stream)
             memory.oxigraph.load(
                 stream,
                 rdf_format_of(file.name),
-                base_iri=f"https://w3id.org/xpo1kg/file/{file.name}",
+                base_iri=file_base(file.name),
                 to_graph=ox.NamedNode(graph),
                 lenient=True,
             )

@@ -14,12 +14,21 @@ Stores must be filled through :func:`add_graph` (or :func:`to_store`): Oxigraph'
 normalise literals (``"1.50"^^xsd:decimal`` becomes ``"1.5"``, ``xsd:positiveInteger`` becomes
 ``xsd:integer``) and rename blank nodes, which would change what ``sh:datatype`` sees and what the
 results report. The SHACL subset compiled is described in :mod:`xpo1kg.validate.compiler`.
+
+Other shapes (``validate_fast(data, shapes=graph)``) are compiled shape by shape: a targeted shape
+that uses SHACL the compiler does not support is validated by pyshacl instead, over the same data
+graph, and the two reports are merged (sorted, each result once). The report's ``fallback`` names
+those shapes and why, and a :class:`FallbackWarning` says so once per validation: never a partial
+result in silence. A shape without sh:message is compiled too: pyshacl words its default messages
+for the focus nodes the queries found, and only those (see :func:`validate_fast`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import astuple
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import astuple, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
@@ -31,21 +40,30 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, XSD
 from rdflib.plugins.stores.memory import Memory
 
+from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import compress
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.validate.compiler import (
     ILL_TYPED,
     SKOLEM,
     TYPED,
     CompiledConstraint,
+    CompiledShapes,
     UnsupportedShapeError,
     compile_shapes,
     expand,
+    split_shapes,
 )
-from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult, _ontology, _shapes
+from xpo1kg.validate.pyshacl_engine import (
+    ValidationReport,
+    ValidationResult,
+    _ontology,
+    _shapes,
+    validate_graph,
+)
 
 __all__ = [
     "CompiledConstraint",
+    "FallbackWarning",
     "UnsupportedShapeError",
     "add_graph",
     "compile_shapes",
@@ -69,9 +87,28 @@ _PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
 _PASSING = ("sh:Warning", "sh:Info")  # allow_warnings and allow_infos, as validate_graph asks
 
 
+class FallbackWarning(UserWarning):
+    """Some shapes use SHACL the fast engine does not compile: pyshacl validated those shapes."""
+
+
 @cache
 def _bundled_constraints() -> tuple[CompiledConstraint, ...]:
     return tuple(compile_shapes(_shapes()))
+
+
+def fallback_reasons(compiled: CompiledShapes) -> tuple[str, ...]:
+    """Say, per refused shape, why the fast engine left it to pyshacl (sorted)."""
+    return tuple(sorted(reason for _, reason in compiled.refused))
+
+
+def fallback_note(reasons: Sequence[str]) -> str:
+    """Return the one line that says which shapes pyshacl validated instead, and why."""
+    count = len(reasons)
+    shapes = f"{count} shape{'s' if count != 1 else ''}"
+    return (
+        f"the fast engine cannot compile {shapes}; pyshacl validated "
+        f"{'it' if count == 1 else 'them'} instead: {'; '.join(reasons)}"
+    )
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -162,7 +199,10 @@ def _sparql_node(node: str) -> str:
     return f"<{node}>" if ":" in node else f"<{SKOLEM}{node}>"
 
 
-_NOT_DATA = {INFERRED_GRAPH_IRI, META_GRAPH_IRI}
+#: What a query may name as a focus node (an IRI or a blank node identifier, not a literal's text).
+#: IRIs that pyshacl takes as they are in ``use_shapes`` and ``focus_nodes`` (others are CURIEs).
+_PYSHACL_IRI = re.compile(r"^(?:https?|urn|file):", re.IGNORECASE)
+_NAMEABLE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 
 
 def _values(nodes: Iterable[str]) -> str:
@@ -173,7 +213,7 @@ def _rows(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
     # Every graph of the store is validated, except the reasoner's inferred graph and the store's
     # meta graph, which are not data (pyshacl sees only the asserted graphs too).
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    graphs += [g for g in store.named_graphs() if g.value not in _NOT_DATA]
+    graphs += [g for g in store.named_graphs() if g.value not in NOT_ASSERTED]
     solutions = store.query(query, default_graph=graphs)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
@@ -203,7 +243,7 @@ def _labels(
             )
             if label is not None:
                 found[node] = str(label)
-    elif nodes:
+    elif nodes := {n for n in nodes if _NAMEABLE.match(n)}:
         query = f"SELECT ?this ?label WHERE {{ {_values(nodes)} ?this <{RDFS.label}> ?label }}"
         for row in _rows(store, query):
             found.setdefault(row["this"], row["label"])
@@ -271,6 +311,16 @@ def validate_store(
     the results are those of a full validation whose focus node is in ``focus``. Labels come from
     ``labels_from`` when given (the rdflib graphs the store was loaded from), else from the store.
     """
+    return _report(result for _, result in _results(store, focus, labels_from, constraints))
+
+
+def _results(
+    store: ox.Store,
+    focus: Iterable[str] | None,
+    labels_from: Sequence[Graph] | None,
+    constraints: Sequence[CompiledConstraint] | None,
+) -> list[tuple[CompiledConstraint, ValidationResult]]:
+    """Return each result of validate_store with the constraint that found it."""
     constraints = _bundled_constraints() if constraints is None else constraints
     closures = _subclasses(store, set().union(*(c.classes() for c in constraints)))
     queries: list[tuple[CompiledConstraint, str]] = []
@@ -288,25 +338,28 @@ def validate_store(
                     (c, c.query(_values(targeted[c.targets]), closures, known_targets=True))
                 )
     raw = [(constraint, row) for constraint, query in queries for row in _rows(store, query)]
+    # (A literal focus node, from sh:targetObjectsOf, has no label and no place in a query.)
     labels = _labels(store, {row["this"] for _, row in raw}, labels_from)
     results = []
     for constraint, row in raw:
         focus_node = row["this"]
         value = row.get("value", focus_node if constraint.value_is_focus else None)
         results.append(
-            ValidationResult(
-                focus_node=focus_node,
-                focus_label=labels.get(focus_node, compress(focus_node)),
-                path=row.get("path", constraint.path),
-                value=value,
-                message=_message(constraint, row),
-                severity=constraint.severity,
-                constraint_component=constraint.component,
-                source_shape=constraint.source_shape,
+            (
+                constraint,
+                ValidationResult(
+                    focus_node=focus_node,
+                    focus_label=labels.get(focus_node, compress(focus_node)),
+                    path=row.get("path", constraint.path),
+                    value=value,
+                    message=_message(constraint, row),
+                    severity=constraint.severity,
+                    constraint_component=constraint.component,
+                    source_shape=constraint.source_shape,
+                ),
             )
         )
-    conforms = all(r.severity in _PASSING for r in results)
-    return ValidationReport(conforms=conforms, results=tuple(sorted(results, key=_order)))
+    return results
 
 
 def _order(result: ValidationResult) -> tuple[str, ...]:
@@ -314,18 +367,123 @@ def _order(result: ValidationResult) -> tuple[str, ...]:
     return tuple("" if field is None else field for field in astuple(result))
 
 
-def validate_fast(data: Graph | ox.Store, ontology: Graph | None = None) -> ValidationReport:
+def validate_fast(
+    data: Graph | ox.Store,
+    ontology: Graph | None = None,
+    *,
+    shapes: Graph | None = None,
+    rdflib_data: Callable[[], Graph] | None = None,
+) -> ValidationReport:
     """Validate like validate_graph: data plus ontology (the bundled one by default), fast.
 
     An rdflib graph is copied into a new in-memory store. A store is validated in place; an
     ``ontology`` given with a store is added to it (in the named graph ``urn:x-fastshacl:ontology``).
+
+    ``shapes`` replaces the bundled shapes. pyshacl works on the same data (the rdflib graph, or
+    for a store ``rdflib_data()``) in two cases, and the reports are merged:
+
+    * a shape without sh:message: the queries find its violations, and pyshacl validates only the
+      focus nodes found against only that shape, to word its default messages (no fallback);
+    * a shape the compiler refuses, or one without sh:message whose violations include a blank
+      node or literal focus node (pyshacl is given focus nodes by IRI): pyshacl validates it
+      whole. The report's ``fallback`` says which shapes and why, as does a
+      :class:`FallbackWarning` (once).
     """
+    if shapes is None:
+        compiled = CompiledShapes(_bundled_constraints(), ())
+    else:
+        compiled = split_shapes(shapes, messages_required=False)
     if isinstance(data, ox.Store):
         if ontology is not None:
             add_graph(data, ontology, to_graph=ox.NamedNode("urn:x-fastshacl:ontology"))
-        return validate_store(data)
-    ontology = _ontology() if ontology is None else ontology
-    return validate_store(to_store(data, ontology), labels_from=(data, ontology))
+        pairs = _results(data, None, None, compiled.constraints)
+        graph = rdflib_data
+    else:
+        ontology = _ontology() if ontology is None else ontology
+        store = to_store(data, ontology)
+        pairs = _results(store, None, (data, ontology), compiled.constraints)
+        graph = (lambda: data) if rdflib_data is None else rdflib_data
+    # The shapes with a constraint without sh:message, and all their constraints.
+    unworded: dict[str, list[CompiledConstraint]] = {}
+    for constraint in compiled.constraints:
+        if not constraint.worded:
+            unworded[constraint.root] = []
+    for constraint in compiled.constraints:
+        if constraint.root in unworded:
+            unworded[constraint.root].append(constraint)
+    report = _report([result for c, result in pairs if c.root not in unworded])
+    to_word: dict[str, set[str]] = {}
+    for constraint, result in pairs:
+        if constraint.root in unworded:
+            to_word.setdefault(constraint.root, set()).add(result.focus_node)
+    whole = {
+        root: f"{compress(root)}: {why}"
+        for root, nodes in to_word.items()
+        if (why := _not_wordable(root, nodes, unworded[root]))
+    }
+    if whole:
+        refused = {URIRef(root) for root in whole}
+        compiled = replace(
+            compiled,
+            refused=(*compiled.refused, *((URIRef(r), why) for r, why in whole.items())),
+            compiled=compiled.compiled - refused,
+        )
+    if not compiled.refused and not to_word:
+        return report
+    if graph is None:
+        raise UnsupportedShapeError("no rdflib graph to give pyshacl, which the shapes need")
+    assert shapes is not None  # the bundled shapes always compile, each with its message
+    if wording := sorted(set(to_word) - set(whole)):
+        # One pyshacl run: only the shapes to word keep their targets, on only the focus nodes
+        # found (a node that another of these shapes targets too gets that shape's results, which
+        # are then its own results: had it violated that shape, it would be among these nodes).
+        only = compiled.targeting(shapes, {URIRef(root) for root in wording})
+        nodes = sorted({node for root in wording for node in to_word[root]})
+        report = merge_reports(
+            report, validate_graph(graph(), ontology, shapes=only, focus_nodes=nodes)
+        )
+    if not compiled.refused:
+        return report
+    reasons = fallback_reasons(compiled)
+    warnings.warn(fallback_note(reasons), FallbackWarning, stacklevel=2)
+    slow = validate_graph(graph(), ontology, shapes=compiled.fallback_graph(shapes))
+    return merge_reports(report, slow, fallback=reasons)
+
+
+_NESTED = {f"sh:{n}ConstraintComponent" for n in ("Node", "Not", "And", "Or", "Xone")}
+
+
+def _not_wordable(root: str, nodes: set[str], constraints: list[CompiledConstraint]) -> str:
+    """Say why pyshacl cannot word a shape's results on its focus nodes alone ("" if it can)."""
+    literal_targets = any('"' in c.targets or "[] <" in c.targets for c in constraints)
+    if literal_targets or not all(_PYSHACL_IRI.match(n) for n in [root, *nodes]):
+        return "no sh:message, and a focus node pyshacl cannot be given by IRI"
+    nested = sorted({c.component for c in constraints} & _NESTED)
+    if nested:
+        # pyshacl's focus_nodes also limit the nodes that nested shapes check: it would miss them.
+        return (
+            f"no sh:message on {nested[0]}, which pyshacl words only by validating the shape whole"
+        )
+    return ""
+
+
+def _report(results: Iterable[ValidationResult]) -> ValidationReport:
+    ordered = tuple(sorted(results, key=_order))
+    return ValidationReport(conforms=all(r.severity in _PASSING for r in ordered), results=ordered)
+
+
+def merge_reports(
+    first: ValidationReport, second: ValidationReport, *, fallback: tuple[str, ...] = ()
+) -> ValidationReport:
+    """Merge two reports on the same data, sorted; conforms if no result is a violation.
+
+    A result of ``first`` that ``second`` also has is kept once. Each report keeps its own
+    repeated results: pyshacl reports ``"1"`` and ``"1"^^xsd:integer`` as two results whose text
+    is the same.
+    """
+    seen = set(second.results)
+    merged = _report([*second.results, *(r for r in first.results if r not in seen)])
+    return replace(merged, fallback=fallback or first.fallback or second.fallback)
 
 
 def neighbourhood(store: ox.Store, new_subjects: Iterable[str]) -> set[str]:

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.rdf.loading import RDFSource, read_graph
-from xpo1kg.rdf.namespaces import compress
+from xpo1kg.rdf.namespaces import XO, compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
+from xpo1kg.validate.paths import path_text, show_path
 
 __all__ = [
     "ENGINES",
     "Engine",
+    "UnusableShapesError",
     "ValidationReport",
     "ValidationResult",
     "validate",
@@ -32,6 +34,10 @@ __all__ = [
 #: and run on Oxigraph; the same results, much faster on big data).
 Engine = Literal["pyshacl", "fast"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
+
+
+class UnusableShapesError(InputError):
+    """Shapes that SHACL cannot use (pyshacl refuses to load them)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -60,7 +66,7 @@ class ValidationResult:
         """
         node = compress(self.focus_node)
         name = node if self.focus_label == node else f"{self.focus_label} ({node})"
-        where = f"{name} {compress(self.path)}" if self.path else name
+        where = f"{name} {show_path(self.path)}" if self.path else name
         shown = _shown(self.value) if self.value not in (None, self.focus_node) else None
         found = f" (found {shown})" if shown is not None else ""
         place = ""
@@ -73,7 +79,7 @@ class ValidationResult:
         return f"{place}{where}: {self.message}{found}"
 
 
-XO_VALUE = "https://w3id.org/xpo1kg/ontology/value"
+XO_VALUE = str(XO.value)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>]+$")
 
 
@@ -93,6 +99,9 @@ class ValidationReport:
 
     conforms: bool
     results: tuple[ValidationResult, ...]
+    #: The shapes the fast engine could not compile and pyshacl validated instead, each with why
+    #: (``"ex:S: sh:closed is not supported"``); empty for pyshacl and for fully compiled shapes.
+    fallback: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         """Return True when the data conforms."""
@@ -117,29 +126,43 @@ def _ontology() -> Graph:
     return read_graph([ontology_file()])
 
 
-def validate_graph(data: Graph, ontology: Graph | None = None) -> ValidationReport:
-    """Validate a data graph against the shipped shapes, with the ontology for class information.
+def validate_graph(
+    data: Graph,
+    ontology: Graph | None = None,
+    *,
+    shapes: Graph | None = None,
+    focus_nodes: Sequence[str] | None = None,
+) -> ValidationReport:
+    """Validate a data graph against ``shapes`` (the shipped ones by default), with the ontology.
 
     >>> from xpo1kg import load_graph
     >>> validate_graph(load_graph().graph).conforms
     True
     """
     from pyshacl import validate as pyshacl_validate  # imported here: it is slow to import
+    from pyshacl.errors import ReportableRuntimeError
 
     if ontology is None:
         ontology = _ontology()
-    conforms, report, _ = pyshacl_validate(
-        data,
-        shacl_graph=_shapes(),
-        ont_graph=ontology,
-        inference="none",
-        abort_on_first=False,
-        allow_infos=True,
-        allow_warnings=True,
-        advanced=False,
-        js=False,
-        do_owl_imports=False,
-    )
+    try:
+        conforms, report, _ = pyshacl_validate(
+            data,
+            shacl_graph=_shapes() if shapes is None else shapes,
+            ont_graph=ontology,
+            inference="none",
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=True,
+            advanced=False,
+            js=False,
+            do_owl_imports=False,
+            # Only these focus nodes (IRIs), against the shapes that target them.
+            focus_nodes=None if focus_nodes is None else [URIRef(n) for n in focus_nodes],
+        )
+    except ReportableRuntimeError as error:
+        # A user's shapes that SHACL cannot use (a property shape without sh:path...).
+        reason = " ".join(str(getattr(error, "message", error)).split())
+        raise UnusableShapesError(f"the SHACL shapes cannot be used: {reason}") from None
     if not isinstance(report, Graph):
         # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
         raise XPO1KGError(f"validation could not run: {report}")
@@ -167,6 +190,8 @@ def validate(
     with_bundled: bool = False,
     engine: Engine = "pyshacl",
     store: str | Path | None = None,
+    shapes: Iterable[str | Path] = (),
+    with_bundled_shapes: bool = False,
 ) -> ValidationReport:
     """Validate RDF files, a persistent store, or (when neither is given) the bundled data.
 
@@ -179,6 +204,12 @@ def validate(
     or the fast engine of :mod:`xpo1kg.validate.fast_engine`; both give the same report. ``store`` validates
     the contents of a store directory made by ``xpo1kg load`` instead of files.
 
+    ``shapes`` (files) replaces the bundled shapes, and ``with_bundled_shapes`` adds the bundled
+    ones to them (see :mod:`xpo1kg.validate.user_shapes`). The fast engine validates the shapes it
+    cannot compile with pyshacl; the report's ``fallback`` names them (and a
+    :class:`~xpo1kg.validate.fast_engine.FallbackWarning` says so). A data file that declares
+    shapes, and is not also given in ``shapes``, is refused (:class:`~xpo1kg.errors.InputError`).
+
     >>> validate().conforms
     True
     >>> validate(engine="fast").conforms
@@ -188,12 +219,33 @@ def validate(
         raise InputError(
             f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}"
         )
+    from xpo1kg.validate.user_shapes import read_shapes
+
+    shape_files = [Path(f) for f in shapes]
+    sources: list[RDFSource] = [Path(f) for f in files]
+    if store is not None and sources:
+        raise InputError("give FILES or --store, not both")
+    shapes_graph = read_shapes(shape_files, with_bundled=with_bundled_shapes)
+    try:
+        return _validate(sources, with_bundled, engine, store, shapes_graph, shape_files)
+    except UnusableShapesError as error:
+        if not shape_files:
+            raise
+        raise UnusableShapesError(f"{', '.join(map(str, shape_files))}: {error}") from None
+
+
+def _validate(
+    sources: list[RDFSource],
+    with_bundled: bool,
+    engine: Engine,
+    store: str | Path | None,
+    shapes_graph: Graph | None,
+    shape_files: list[Path],
+) -> ValidationReport:
+    from xpo1kg.validate.user_shapes import refuse_shapes_as_data
     from xpo1kg.validate.vocabulary import check_vocabulary, merge, store_vocabulary_results
 
-    sources: list[RDFSource] = [Path(f) for f in files]
     if store is not None:
-        if sources:
-            raise InputError("give FILES or --store, not both")
         from xpo1kg.store.knowledge_graph import (
             ONTOLOGY_GRAPH,
             load_graph,  # imported here: graph imports this module's users
@@ -201,34 +253,40 @@ def validate(
 
         kg = load_graph(store=Path(store))
         if engine == "fast":
-            from xpo1kg.validate.fast_engine import validate_store  # fastshacl imports this module
+            from xpo1kg.validate.fast_engine import validate_fast  # it imports this module
 
-            report = validate_store(kg.store.oxigraph)
+            report = validate_fast(
+                kg.store.oxigraph, shapes=shapes_graph, rdflib_data=lambda: kg.graph
+            )
         else:
-            report = validate_graph(kg.graph)
+            report = validate_graph(kg.graph, shapes=shapes_graph)
         found = store_vocabulary_results(kg.store.oxigraph, skip_graphs=[ONTOLOGY_GRAPH])
         return merge(report, found)
     if not sources or with_bundled:
         sources = [*data_files(), *sources]
     data = read_graph(sources)
+    refuse_shapes_as_data(data, sources, shape_files)
     if engine == "fast":
         from xpo1kg.validate.fast_engine import validate_fast
 
-        return check_vocabulary(validate_fast(data), data, sources)
-    return check_vocabulary(validate_graph(data), data, sources)
+        return check_vocabulary(validate_fast(data, shapes=shapes_graph), data, sources)
+    return check_vocabulary(validate_graph(data, shapes=shapes_graph), data, sources)
 
 
 def _flatten(report: Graph, labels: Graph) -> Iterable[ValidationResult]:
     def text(node: Node | None) -> str | None:
         return None if node is None else str(node)
 
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: those that pyshacl nests under sh:detail (why a value does not
+    # conform to the shape of its sh:node) are explanations, not results of their own.
+    tops = report.subjects(RDF.type, SH.ValidationReport)
+    for result in {r for top in tops for r in report.objects(top, SH.result)}:
         focus = report.value(result, SH.focusNode)
         label = labels.value(focus, RDFS.label) if focus is not None else None
         yield ValidationResult(
             focus_node=str(focus),
             focus_label=str(label) if label is not None else compress(str(focus)),
-            path=text(report.value(result, SH.resultPath)),
+            path=path_text(report, report.value(result, SH.resultPath)),
             value=text(report.value(result, SH.value)),
             message=str(report.value(result, SH.resultMessage) or "constraint violated"),
             severity=compress(str(report.value(result, SH.resultSeverity))),
