@@ -28,19 +28,42 @@ XDIST_GROUPS = {
     "tests/test_server_dereference.py": "one_worker_server",
     "tests/test_browser.py": "one_worker_server",
 }
+#: Units that take longest (installs into fresh environments, the Virtuoso server): handed out
+#: first, so that they do not start last and leave one worker running alone at the end.
+LONGEST_FIRST = ("group:fresh_env", "module:tests/test_virtuoso.py")
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work a test belongs to: its group in :data:`XDIST_GROUPS`, else its module.
+
+    A module runs on one worker, so its module-scoped fixtures (servers, stores, releases) are
+    built once per run rather than once per worker; a new module needs no entry in the table.
+    """
+    module = nodeid.split("::", 1)[0]
+    group = XDIST_GROUPS.get(module)
+    return f"group:{group}" if group else f"module:{module}"
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """Under ``--dist loadgroup``, send each group of :data:`XDIST_GROUPS` to one worker."""
+    """Under ``--dist loadgroup``, send each unit of :func:`xdist_scope` to one worker.
+
+    The units of :data:`LONGEST_FIRST` go first; then xdist hands out the units with the most
+    tests first, so the small modules fill in at the end.
+    """
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     class TableGroupScheduling(LoadGroupScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
-            group = XDIST_GROUPS.get(nodeid.split("::", 1)[0])
-            return f"group:{group}" if group else str(super()._split_scope(nodeid))
+            return xdist_scope(nodeid)
+
+        def _assign_work_unit(self, node: object) -> None:
+            for scope in reversed(LONGEST_FIRST):
+                if scope in self.workqueue:
+                    self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
 
     return TableGroupScheduling(config, log)
 
@@ -52,9 +75,18 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keep the inferred-graph cache of the test run out of the user's home."""
+    """Keep the inferred-graph cache of the test run out of the user's home.
+
+    The xdist workers of one run share it (the cache is written atomically), so the reasoner runs
+    once per run rather than once per worker.
+    """
     previous = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "cache"  # the run's, not the worker's
+        shared.mkdir(exist_ok=True)
+        os.environ["XDG_CACHE_HOME"] = str(shared)
+    else:
+        os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield
     if previous is None:
         os.environ.pop("XDG_CACHE_HOME", None)

@@ -224,7 +224,7 @@ def test_data_adds_a_measurement(tmp_path: Path) -> None:
     before = parse_delimited(run("query", "ic50_table", "--format", "csv").stdout, ",")
     assert len(before) == 1 + 7
     path = write(tmp_path / "my_measurements.ttl", MEASUREMENT_TTL)
-    result = run("query", "ic50_table", "--format", "csv", "--data", str(path))
+    result = run("query", "ic50_table", "--format", "csv", "--data", str(path), "--no-inferred")
     assert_ok(result)
     header, *rows = parse_delimited(result.stdout, ",")
     assert len(rows) == 8
@@ -242,7 +242,15 @@ def test_data_is_repeatable(tmp_path: Path) -> None:
         tmp_path / "second.ttl", MEASUREMENT_TTL.replace(NEW_MEASUREMENT, f"{NEW_MEASUREMENT}_2")
     )
     result = run(
-        "query", "ic50_table", "--format", "csv", "--data", str(first), "--data", str(second)
+        "query",
+        "ic50_table",
+        "--format",
+        "csv",
+        "--data",
+        str(first),
+        "--data",
+        str(second),
+        "--no-inferred",
     )
     assert_ok(result)
     assert len(parse_delimited(result.stdout, ",")) == 1 + 9
@@ -401,32 +409,33 @@ def test_validate_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_export_writes_the_file(tmp_path: Path, kg: KnowledgeGraph, fmt: str) -> None:
     path = tmp_path / f"graph.{fmt}"
-    result = run("export", "--format", fmt, "--output", str(path))
+    result = run("export", "--format", fmt, "--output", str(path), "--no-inferred")
     assert_ok(result)
     assert result.stdout == ""
     assert str(path) in result.stderr
     content = path.read_bytes()
     assert content == serialize(kg.graph, fmt)  # type: ignore[arg-type]
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary file left
-    again = run("export", "--format", fmt, "--output", str(path))
+    again = run("export", "--format", fmt, "--output", str(path), "--no-inferred")
     assert_ok(again)
     assert path.read_bytes() == content
 
 
 def test_export_to_stdout(kg: KnowledgeGraph) -> None:
-    result = run("export")
+    result = run("export", "--no-inferred")  # the asserted triples (default: + inferred ones)
     assert_ok(result)
     assert result.stdout_bytes == serialize(kg.graph, "ttl")
-    nt = run("export", "--format", "nt")
+    nt = run("export", "--format", "nt", "--no-inferred")
     assert nt.stdout_bytes == serialize(kg.graph, "nt")
 
 
 def test_export_includes_extra_data(tmp_path: Path) -> None:
     path = write(tmp_path / "mine.ttl", MEASUREMENT_TTL)
-    result = run("export", "--format", "nt", "--data", str(path))
+    result = run("export", "--format", "nt", "--data", str(path), "--no-inferred")
     assert_ok(result)
     assert f"<{XR}{NEW_MEASUREMENT}>" in result.stdout
-    assert f"<{XR}{NEW_MEASUREMENT}>" not in run("export", "--format", "nt").stdout
+    plain = run("export", "--format", "nt", "--no-inferred").stdout
+    assert f"<{XR}{NEW_MEASUREMENT}>" not in plain
 
 
 def test_export_into_missing_directory(tmp_path: Path) -> None:
@@ -445,14 +454,14 @@ def test_stats_counts_ic50_measurements() -> None:
     # Six single values; the seventh row of the guide's table is an IC50 range summary.
     assert re.search(r"^IC50 measurement\s+6$", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^IC50 range summary\s+1$", result.stdout, re.MULTILINE), result.stdout
-    assert re.search(r"^[\d,]+ triples$", result.stdout, re.MULTILINE)
+    assert re.search(r"^[\d,]+ triples \(\+[\d,]+ inferred\)$", result.stdout, re.MULTILINE)
     as_csv = parse_delimited(run("stats", "--format", "csv").stdout, ",")
     assert ["IC50 measurement", "6"] in as_csv
 
 
 def test_stats_counts_extra_data(tmp_path: Path) -> None:
     path = write(tmp_path / "mine.ttl", MEASUREMENT_TTL)
-    result = run("stats", "--data", str(path))
+    result = run("stats", "--data", str(path), "--no-inferred")
     assert re.search(r"^IC50 measurement\s+7$", result.stdout, re.MULTILINE), result.stdout
 
 

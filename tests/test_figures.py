@@ -79,7 +79,9 @@ def bundled_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def extended_figures(tmp_path_factory: pytest.TempPathFactory, measurement: Path) -> Path:
     out = tmp_path_factory.mktemp("extended")
-    result = invoke(figures_command, "--output", str(out), "--data", str(measurement))
+    result = invoke(
+        figures_command, "--output", str(out), "--data", str(measurement), "--no-inferred"
+    )
     assert result.exit_code == 0, result.output
     return out
 

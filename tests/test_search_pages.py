@@ -14,6 +14,7 @@ from test_pages import Page
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.query.catalog import list_queries
+from xpo1kg.query.table_model import column_for
 from xpo1kg.server.browse import LISTINGS, listing, select
 from xpo1kg.server.entity_extras import common_name, figures_of, neighbourhood
 from xpo1kg.server.ic50 import measurements
@@ -324,7 +325,7 @@ def test_cargo_question_names_the_mechanism_and_links_uniprot(server: RunningSer
 
 
 def test_layout_keeps_narrow_tables_whole() -> None:
-    table = Table(("a", "evidence"), ((Cell("x"), Cell("y")),))
+    table = Table((column_for("a"), column_for("evidence")), ((Cell("x"), Cell("y")),))
     laid = lay_out(table)
     assert laid.columns == ("a", "evidence") and laid.folded == ()
 

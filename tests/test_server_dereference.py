@@ -47,7 +47,18 @@ def test_entity_description_includes_provenance_axioms(server: RunningServer) ->
     axioms = {t.subject for t in triples if t.predicate == source}
     assert axioms
     provenance = ox.NamedNode("http://purl.org/dc/terms/source")
-    assert all(any(t.subject == a and t.predicate == provenance for t in triples) for a in axioms)
+    rule = ox.NamedNode("https://w3id.org/xpo1kg/ontology/inferenceRule")
+    axiom = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
+    typed = {t.subject for t in triples if t.object == axiom}
+
+    def has(node: object, predicate: ox.NamedNode) -> bool:
+        return any(t.subject == node and t.predicate == predicate for t in triples)
+
+    # An asserted statement's axiom names its source; an inferred one's (the server includes
+    # inferred facts by default) names its rule. (An untyped node is an inferred fact's premise:
+    # it only points at another statement.)
+    assert all(has(a, provenance) or has(a, rule) for a in axioms & typed)
+    assert any(has(a, provenance) for a in axioms) and any(has(a, rule) for a in axioms)
 
 
 def test_entity_as_html(server: RunningServer) -> None:

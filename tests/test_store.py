@@ -134,7 +134,7 @@ def stored_records(store: Path) -> dict[str, list[dict[str, Value]]]:
 
 @pytest.fixture(scope="module")
 def memory_records(synthetic: Synthetic) -> dict[str, list[dict[str, Value]]]:
-    kg = load_graph([synthetic.path])
+    kg = load_graph([synthetic.path], inferred=False)  # as the store: no inferred graph
     return {name: kg.run(name).records() for name in QUERIES}
 
 

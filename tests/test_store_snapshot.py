@@ -82,7 +82,7 @@ def store(tmp_path: Path, files: tuple[Path, Path]) -> Path:
 def test_snapshot_answers_every_query_exactly_as_memory_and_as_disk(
     store: Path, files: tuple[Path, Path]
 ) -> None:
-    memory = records(load_graph(list(files)))
+    memory = records(load_graph(list(files), inferred=False))
     snapshot = first(store)
     assert snapshot.store.path is None  # queried from memory
     from_snapshot = records(snapshot)
@@ -125,7 +125,7 @@ def test_reading_writes_nothing_into_the_store(store: Path) -> None:
 
 
 def test_a_stale_snapshot_is_not_used(store: Path, files: tuple[Path, Path]) -> None:
-    expected = records(load_graph(list(files)))
+    expected = records(load_graph(list(files), inferred=False))
     # The store changed behind the snapshot's back (an interrupted write, an older version).
     disk = Store(store).oxigraph  # the process's handle on the directory
     token = ox.NamedNode(META_GRAPH_IRI + "#snapshot")
@@ -142,11 +142,11 @@ def test_a_stale_snapshot_is_not_used(store: Path, files: tuple[Path, Path]) -> 
     del kg
     gc.collect()
     assert answers != expected  # the store's own content, without one.ttl
-    assert same(answers, records(load_graph([files[1]])))
+    assert same(answers, records(load_graph([files[1]], inferred=False)))
 
 
 def test_a_missing_snapshot_falls_back_to_the_disk(store: Path, files: tuple[Path, Path]) -> None:
-    expected = len(load_graph(list(files)).run("ic50_table"))
+    expected = len(load_graph(list(files), inferred=False).run("ic50_table"))
     (store / SNAPSHOT_FOLDER / "manifest.json").unlink()
     kg = first(store)
     assert kg.store.path is not None
@@ -187,13 +187,13 @@ def test_load_and_drop_keep_the_snapshot_current(
     assert_ok(run("load", extra, "--store", store))
     kg = first(store)
     assert kg.store.path is None
-    assert same(records(kg), records(load_graph([*files, extra])))
+    assert same(records(kg), records(load_graph([*files, extra], inferred=False)))
     del kg
     gc.collect()
     assert_ok(run("drop", "one.ttl", "--store", store))
     kg = first(store)
     assert kg.store.path is None
-    assert same(records(kg), records(load_graph([files[1], extra])))
+    assert same(records(kg), records(load_graph([files[1], extra], inferred=False)))
     del kg
     gc.collect()
     manifest = json.loads((store / SNAPSHOT_FOLDER / "manifest.json").read_text())

@@ -74,7 +74,7 @@ def test_headings_numbers_booleans_and_iris_as_text() -> None:
     )
     assert [c.heading for c in table.columns] == [
         "cell line",
-        "ic50 (nM)",
+        "IC50 (nM)",
         "count",
         "ratio",
         "flag",
@@ -160,7 +160,7 @@ TABLE = Table(
 
 def test_the_report_renders_the_model_escaped() -> None:
     result = QueryResult(["who", "ic50_nM"], [])
-    assert "<th>ic50 (nM)</th>" in _table(result)
+    assert "<th>IC50 (nM)</th>" in _table(result)
     page = _table_template().render(table=TABLE, fold=True, fold_rows=15)
     assert HOSTILE not in page
     parsed = _Cells(page)

@@ -12,12 +12,14 @@ from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
 from xpo1kg.query.results import QueryResult
 from xpo1kg.reason.explain import Explanation
 from xpo1kg.store.knowledge_graph import Entity, KnowledgeGraph, load_graph
+from xpo1kg.validate.crosscheck import Finding, check_new_data
 from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult, validate
 
 __all__ = [
     "CompetencyQuery",
     "Entity",
     "Explanation",
+    "Finding",
     "InputError",
     "KnowledgeGraph",
     "ParseError",
@@ -27,6 +29,7 @@ __all__ = [
     "ValidationReport",
     "ValidationResult",
     "XPO1KGError",
+    "check_new_data",
     "export",
     "find_entity",
     "get_query",

@@ -10,11 +10,12 @@ from xpo1kg.query.catalog import CompetencyQuery, resolve_query
 from xpo1kg.query.checks import CheckMode
 from xpo1kg.query.results import QueryResult
 from xpo1kg.rdf.safefile import atomic_write
-from xpo1kg.rdf.serialize import ExportFormat, serialize
-from xpo1kg.store.knowledge_graph import Binding, load_graph
+from xpo1kg.rdf.serialize import QUAD_FORMATS, ExportFormat, serialize, serialize_dataset
+from xpo1kg.reason.reasoner import INFERRED_GRAPH
+from xpo1kg.store.knowledge_graph import Binding, KnowledgeGraph, load_graph
 from xpo1kg.store.search import Hit
 
-__all__ = ["export", "find_entity", "run_query", "write_figures"]
+__all__ = ["export", "find_entity", "run_query", "serialize_knowledge_graph", "write_figures"]
 
 
 def run_query(
@@ -23,6 +24,7 @@ def run_query(
     *,
     extra_files: Iterable[str | Path] = (),
     check: CheckMode = "error",
+    inferred: bool | None = None,
     **parameters: object,
 ) -> QueryResult:
     """Run a competency query (by name or ``.rq`` path) or SPARQL text on the bundled graph.
@@ -38,6 +40,10 @@ def run_query(
     closest known terms; ``"warn"`` warns (:class:`~xpo1kg.query.checks.QueryCheckWarning`) and
     runs; ``"ignore"`` runs unchecked.
 
+    Inferred facts are included by default (see :func:`load_graph`); ``inferred=False`` leaves
+    them out, and a query that needs them (``# requires: inference``) then warns
+    (:class:`~xpo1kg.query.inference.InferenceWarning`).
+
     >>> [r["cargo_label"] for r in run_query("cargo_triggering_apoptosis").records()][:2]
     ['TP53', 'CDKN1A']
     >>> run_query("ASK { xr:selinexor xo:inhibits xr:XPO1 }").column("ask")
@@ -47,7 +53,7 @@ def run_query(
     """
     if isinstance(query, str) and not _looks_like_sparql(query):
         query = resolve_query(query)
-    kg = load_graph(extra_files)
+    kg = load_graph(extra_files, inferred=inferred)
     if parameters:
         if not isinstance(query, CompetencyQuery):
             raise InputError(
@@ -81,13 +87,17 @@ def export(
     output: str | Path | None = None,
     *,
     extra_files: Iterable[str | Path] = (),
+    inferred: bool | None = None,
 ) -> bytes:
     r"""Serialise the ontology and data deterministically; also write it to ``output`` if given.
 
-    >>> export("nt").count(b"\n") > 1000
+    Inferred facts are included by default, marked as inferred (see
+    :func:`serialize_knowledge_graph`); ``inferred=False`` exports the asserted triples only.
+
+    >>> export("nt", inferred=False).count(b"\n") > 1000
     True
     """
-    content = serialize(load_graph(extra_files).graph, export_format)
+    content = serialize_knowledge_graph(load_graph(extra_files, inferred=inferred), export_format)
     if output is not None:
         atomic_write(Path(output), content)
     return content
@@ -123,6 +133,20 @@ def write_figures(
     except OSError as error:
         raise InputError(f"{target}: cannot create directory ({error.strerror})") from None
     return write_drawings(drawings, target, chosen)
+
+
+def serialize_knowledge_graph(kg: KnowledgeGraph, export_format: ExportFormat) -> bytes:
+    """Serialise ``kg``: its asserted triples, plus its inferred graph when queries include it.
+
+    N-Quads and TriG keep the inferred facts in their own named graph; the single-graph formats
+    add them with their provenance nodes (knowledge level "logical_entailment", rule, premises),
+    so each inferred triple stays marked as inferred.
+    """
+    inferred = kg.inferred
+    if export_format in QUAD_FORMATS:
+        parts = list(kg.parts) + ([(INFERRED_GRAPH, inferred)] if inferred is not None else [])
+        return serialize_dataset(parts, export_format)
+    return serialize(kg.graph + inferred if inferred is not None else kg.graph, export_format)
 
 
 def _looks_like_sparql(text: str) -> bool:

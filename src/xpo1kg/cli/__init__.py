@@ -22,6 +22,12 @@ __all__ = ["main"]
 @click.version_option(package_name="xpo1kg")
 def main() -> None:
     """Query, validate and export the XPO1 inhibition knowledge graph."""
+    import warnings
+
+    from xpo1kg.query.inference import InferenceWarning
+
+    # The commands say it in their own `warning:` lines (cli.options.warn_inference).
+    warnings.simplefilter("ignore", InferenceWarning)
 
 
 for _command in (queries, query, find, stats, validate_command, export, reason_command):

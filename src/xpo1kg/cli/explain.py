@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, STORE_OPTION, reports_errors
+from xpo1kg.cli.options import (
+    DATA_OPTION,
+    INFERRED_OPTION,
+    STORE_OPTION,
+    reports_errors,
+    warn_inference,
+)
 
 __all__ = ["explain_command"]
 
@@ -19,12 +25,7 @@ __all__ = ["explain_command"]
 @click.argument("object_", metavar="OBJECT")
 @DATA_OPTION
 @STORE_OPTION
-@click.option(
-    "--inferred/--no-inferred",
-    default=True,
-    show_default=True,
-    help="Include the reasoner's inferred facts, so that they can be explained (Java; cached).",
-)
+@INFERRED_OPTION
 @click.option(
     "--format",
     "output_format",
@@ -40,7 +41,7 @@ def explain_command(
     object_: str,
     data: Sequence[Path],
     store: Path | None,
-    inferred: bool,
+    inferred: bool | None,
     output_format: str,
 ) -> None:
     """Show how the graph knows SUBJECT PREDICATE OBJECT: evidence, or rule and premises.
@@ -53,9 +54,9 @@ def explain_command(
     from xpo1kg.reason.explain import render_text
     from xpo1kg.store.knowledge_graph import load_graph
 
-    explanation = load_graph(data, inferred=inferred, store=store).explain(
-        subject, predicate, object_
-    )
+    kg = load_graph(data, inferred=inferred, store=store)
+    warn_inference(kg)  # an inferred fact reads as absent when they could not be computed
+    explanation = kg.explain(subject, predicate, object_)
     if output_format == "json":
         click.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -8,6 +8,7 @@ from typing import cast
 
 import click
 
+from xpo1kg.api import serialize_knowledge_graph
 from xpo1kg.cli.options import (
     DATA_OPTION,
     INFERRED_OPTION,
@@ -16,16 +17,8 @@ from xpo1kg.cli.options import (
 )
 from xpo1kg.errors import InputError
 from xpo1kg.rdf.safefile import atomic_write
-from xpo1kg.rdf.serialize import (
-    EXPORT_FORMATS,
-    FORMAT_ALIASES,
-    QUAD_FORMATS,
-    ExportFormat,
-    serialize,
-    serialize_dataset,
-)
+from xpo1kg.rdf.serialize import EXPORT_FORMATS, FORMAT_ALIASES, ExportFormat, serialize
 from xpo1kg.rdf.serialize import export_format as resolve_export_format
-from xpo1kg.reason.reasoner import INFERRED_GRAPH
 from xpo1kg.store.knowledge_graph import load_graph
 
 __all__ = ["export"]
@@ -70,12 +63,12 @@ def export(
     output: Path,
     data: Sequence[Path],
     store: Path | None,
-    inferred: bool,
+    inferred: bool | None,
 ) -> None:
     """Export the ontology and the data together, deterministically.
 
-    With --inferred, N-Quads and TriG keep the inferred facts in their own named graph; the
-    single-graph formats add them with their provenance nodes (knowledge level
+    Inferred facts are included unless --no-inferred (not in kgx: asserted statements only):
+    N-Quads and TriG keep them in their own named graph; the single-graph formats add them with their provenance nodes (knowledge level
     "logical_entailment", rule, premises), so each inferred triple stays marked as inferred.
     """
     if export_format == "kgx":
@@ -90,11 +83,7 @@ def export(
         return
     rdf_format = cast(ExportFormat, export_format)
     kg = load_graph(data, inferred=inferred, store=store)
-    if rdf_format in QUAD_FORMATS:
-        parts = list(kg.parts) + ([(INFERRED_GRAPH, kg.inferred)] if kg.inferred else [])
-        content = serialize_dataset(parts, rdf_format)
-    else:
-        content = serialize(kg.graph + kg.inferred if kg.inferred else kg.graph, rdf_format)
+    content = serialize_knowledge_graph(kg, rdf_format)
     _write(content, output)
 
 
@@ -106,7 +95,9 @@ def _write(content: bytes, output: Path) -> None:
     click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
 
 
-def _export_kgx(data: Sequence[Path], store: Path | None, inferred: bool, output: Path) -> None:
+def _export_kgx(
+    data: Sequence[Path], store: Path | None, inferred: bool | None, output: Path
+) -> None:
     """Write nodes.tsv and edges.tsv into the directory ``output`` (both or neither)."""
     if str(output) == "-":
         raise InputError("--format kgx writes two files: give --output DIRECTORY")
@@ -119,7 +110,7 @@ def _export_kgx(data: Sequence[Path], store: Path | None, inferred: bool, output
     from xpo1kg.publish.kgx import kgx_tables
     from xpo1kg.publish.release import write_release
 
-    tables = kgx_tables(load_graph(data, store=store))
+    tables = kgx_tables(load_graph(data, store=store, inferred=False))
     write_release(tables, output)
     for name, content in sorted(tables.items()):
         click.echo(f"wrote {output / name} ({len(content):,} bytes)", err=True)

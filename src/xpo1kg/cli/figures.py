@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, reports_errors
+from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, reports_errors, warn_inference
 from xpo1kg.errors import InputError
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
@@ -81,9 +81,15 @@ def _output_directory(output: Path) -> Path:
     show_default=True,
     help="Size of the body text at print size, in points (at least 6).",
 )
+@INFERRED_OPTION
 @reports_errors
 def figures_command(
-    output: Path, data: Sequence[Path], formats: str, width: str, font_size: float
+    output: Path,
+    data: Sequence[Path],
+    formats: str,
+    width: str,
+    font_size: float,
+    inferred: bool | None,
 ) -> None:
     """Draw the figures from the graph: mechanism, p53 pathway, p53-independent mechanisms, IC50."""
     from xpo1kg.figures.charts import draw_figures, write_drawings
@@ -99,7 +105,9 @@ def figures_command(
         raise InputError(f"--width: {width!r} is not a width in mm, single or double") from None
     size = PrintSize(width_mm, font_size)
     image_formats = _formats(formats)
-    drawings = draw_figures(load_graph(data), size)  # all drawn, or none written
+    kg = load_graph(data, inferred=inferred)
+    warn_inference(kg)
+    drawings = draw_figures(kg, size)  # all drawn, or none written
     directory = _output_directory(output)
     for drawing in drawings:
         click.echo(f"{drawing.name}: {drawing.printed()}", err=True)
@@ -110,14 +118,9 @@ def figures_command(
 @click.command(name="report")
 @OUTPUT_OPTION
 @DATA_OPTION
-@click.option(
-    "--inferred/--no-inferred",
-    default=True,
-    show_default=True,
-    help="Answer the questions that need an OWL reasoner (Java; a few seconds the first time).",
-)
+@INFERRED_OPTION
 @reports_errors
-def report_command(output: Path, data: Sequence[Path], inferred: bool) -> None:
+def report_command(output: Path, data: Sequence[Path], inferred: bool | None) -> None:
     """Write one self-contained HTML page (report.html): summary, figures, answers, validation."""
     from xpo1kg.report.html import write_report
 

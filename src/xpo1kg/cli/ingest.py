@@ -59,7 +59,12 @@ def _summary(result: IngestResult, dry_run: bool) -> str:
     ):
         if count := sum(f"/resource/new/{kind}/" in iri for iri in plan.generated):
             new.append(_count(count, word))
-    return f"{_count(len(plan.table.rows), 'row')}: {', '.join(parts)}" + (
+    checks = (
+        [f"{_count(len(result.findings), 'warning')} against the graph (see above)"]
+        if result.findings
+        else []
+    )
+    return f"{_count(len(plan.table.rows), 'row')}: {', '.join(parts + checks)}" + (
         f"; new: {', '.join(new)}" if new else ""
     )
 
@@ -74,6 +79,8 @@ def _report(result: IngestResult, dry_run: bool) -> None:
         verb = verbs.get(outcome.status, "repeats an earlier row:")
         iri = f" as {compress(outcome.iri)}" if outcome.iri else ""
         click.echo(f"{name}:{outcome.row}: {verb} {outcome.summary}{iri}")
+    for finding in result.findings:
+        click.echo(f"warning: {finding.line()}")
     click.echo(f"{name}: {_summary(result, dry_run)}")
     if dry_run:
         click.echo("dry run: nothing written")
@@ -112,6 +119,13 @@ def _report(result: IngestResult, dry_run: bool) -> None:
     help="With --allow-new: the target that new inhibitors inhibit, as the source states it.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse (exit 1, nothing written) when a new value disagrees with or repeats the graph: "
+    "an IC50 more than 10x from an existing one, a duplicate from another source, an identifier "
+    "of an existing thing. Without it these are warnings.",
+)
 @reports_errors
 def ingest_command(
     file: Path,
@@ -121,13 +135,16 @@ def ingest_command(
     allow_new: bool,
     inhibits: str | None,
     dry_run: bool,
+    strict: bool,
 ) -> None:
     """Add measurements from a CSV or TSV FILE, validated and normalised to nM.
 
     Columns (any case; spaces and underscores ignored): inhibitor, value, cell_line and/or
     cancer_type, and optionally unit, endpoint (IC50 by default), source, assay, notes. Any
     problem: one line per problem (FILE:ROW:COLUMN: message), nothing written, exit 1 (2 for a
-    file or header that cannot be read).
+    file or header that cannot be read). New values are also checked against the graph (IC50
+    more than 10x from an existing one, duplicates from another source, identifiers of existing
+    things): warnings in the summary, or problems with --strict.
     """
     try:
         table = read_table(file)
@@ -144,6 +161,7 @@ def ingest_command(
                 clock=_clock,
                 progress=advance,
                 note=(lambda text: click.echo(text, err=True)) if large else lambda _: None,
+                strict=strict,
             )
     except IngestError as problems:  # every bad row first, then the one-line summary
         for line in problems.lines():

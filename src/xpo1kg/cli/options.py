@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.query.catalog import CompetencyQuery
 
 __all__ = [
     "DATA_OPTION",
@@ -18,10 +19,12 @@ __all__ = [
     "FORMAT_OPTION",
     "INFERRED_OPTION",
     "MODE_OPTION",
+    "PUBLISH_INFERRED_OPTION",
     "REASONER_OPTION",
     "STORE_OPTION",
     "USER_OPTION",
     "reports_errors",
+    "warn_inference",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,10 +43,38 @@ STORE_OPTION = click.option(
     help="A persistent store directory (see `xpo1kg load`), opened without re-parsing.",
 )
 INFERRED_OPTION = click.option(
+    "--inferred/--no-inferred",
+    default=None,
+    help="Include the reasoner's inferred facts (the default; computed once per input, then "
+    "cached; with --store, those the store keeps), or leave them out. --inferred requires them "
+    "(and computes and keeps them in a --store).",
+)
+#: The ``--inferred`` of the commands that publish or push data (release, describe): off unless
+#: asked, so that a published file holds what the sources assert.
+PUBLISH_INFERRED_OPTION = click.option(
     "--inferred",
     is_flag=True,
-    help="Include the reasoner's inferred facts (computed once per input, then cached).",
+    help="Also include the reasoner's inferred facts (computed once per input, then cached).",
 )
+
+
+def warn_inference(kg: object, query: object = None) -> None:
+    """Print a ``warning:`` line when inferred facts were wanted but are missing, or needed.
+
+    ``kg`` is a :class:`~xpo1kg.store.knowledge_graph.KnowledgeGraph`; ``query`` a query that
+    runs on it (a :class:`~xpo1kg.query.catalog.CompetencyQuery` or SPARQL text), if any.
+    """
+    from xpo1kg.query.inference import missing_inference_message, needs_inference
+    from xpo1kg.store.knowledge_graph import KnowledgeGraph
+
+    assert isinstance(kg, KnowledgeGraph)
+    if kg.has_inferred:
+        return
+    if kg.inference_problem is not None:
+        click.echo(f"warning: inferred facts left out: {kg.inference_problem}", err=True)
+    if isinstance(query, str | CompetencyQuery) and needs_inference(query):
+        message = missing_inference_message(query, kg.missing_inference_reason)
+        click.echo(f"warning: {message}", err=True)
 
 
 def reports_errors(command: F) -> F:

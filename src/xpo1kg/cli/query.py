@@ -17,10 +17,12 @@ from xpo1kg.cli.options import (
     STORE_OPTION,
     USER_OPTION,
     reports_errors,
+    warn_inference,
 )
 from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import CompetencyQuery, list_queries, resolve_query
 from xpo1kg.query.checks import QueryCheckError, check_query
+from xpo1kg.query.inference import needs_inference
 from xpo1kg.query.results import OutputFormat, QueryResult
 from xpo1kg.rdf.namespaces import compress
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
@@ -185,10 +187,13 @@ def query(
     store: Path | None,
     endpoint: str | None,
     user: str | None,
-    inferred: bool,
+    inferred: bool | None,
     output_format: OutputFormat,
 ) -> None:
     """Run a competency query by NAME, a .rq file, or --sparql TEXT.
+
+    Inferred facts are included unless --no-inferred; a query that needs them (its header says
+    `# requires: inference`) and runs without them gets a warning on stderr.
 
     The query is checked first: an xo:/xr: term the graph does not know is an error (with the
     closest known terms) unless --allow-unknown-terms; so are a --bind of a variable the query
@@ -203,14 +208,19 @@ def query(
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
     text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
     parameters = _parse_parameters(text, params, ctx.args)
-    if not isinstance(text, str) and text.requires_inference and not inferred:
-        click.echo(f"note: {text.name} needs inference to be complete; add --inferred", err=True)
     if endpoint is None and user is not None:
         raise InputError("--user is for an --endpoint server")
+    with_inferred = False
     if endpoint is not None:
-        if data or store or inferred:
+        if data or store or inferred is not None:
             raise InputError(
-                "--endpoint queries the server's data: drop --data, --store, --inferred"
+                "--endpoint queries the server's data: drop --data, --store, --(no-)inferred"
+            )
+        if needs_inference(text):
+            click.echo(
+                "note: this query needs inferred facts: the server must hold them "
+                "(`xpo1kg load --endpoint URL --inferred`)",
+                err=True,
             )
         from xpo1kg.store.remote import RemoteEndpoint, credentials
 
@@ -228,10 +238,12 @@ def query(
             assert isinstance(text, CompetencyQuery)
             text = apply_parameters(kg, text, parameters)
         _check(kg, text, list(bindings), allow_unknown_terms)
+        warn_inference(kg, text)
         result = kg.query(text, bindings, check="ignore")
+        with_inferred = kg.has_inferred
     if output_format == "table" and not isinstance(text, str):
         click.echo(f"{text.title}\n{text.question}\n")
-        if text.requires_inference and inferred:
+        if text.requires_inference and with_inferred:
             click.echo(
                 "Inferred: these answers rest on facts the OWL reasoner deduced; see why "
                 "with `xpo1kg explain SUBJECT PREDICATE OBJECT`.\n"
@@ -242,15 +254,21 @@ def query(
 @click.command()
 @DATA_OPTION
 @STORE_OPTION
+@INFERRED_OPTION
 @FORMAT_OPTION
 @reports_errors
-def stats(data: Sequence[Path], store: Path | None, output_format: OutputFormat) -> None:
-    """Count the instances of every class (subclasses included)."""
-    kg = load_graph(data, store=store)
+def stats(
+    data: Sequence[Path], store: Path | None, inferred: bool | None, output_format: OutputFormat
+) -> None:
+    """Count the instances of every class (subclasses included; inferred types unless --no-inferred)."""
+    kg = load_graph(data, store=store, inferred=inferred)
+    warn_inference(kg)
     result = kg.stats()
     click.echo(result.render(output_format), nl=False)
     if output_format == "table":
-        click.echo(f"{len(kg):,} triples")
+        inferred_graph = kg.inferred
+        extra = f" (+{len(inferred_graph):,} inferred)" if inferred_graph is not None else ""
+        click.echo(f"{len(kg):,} triples{extra}")
 
 
 @click.command()

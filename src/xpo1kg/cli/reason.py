@@ -36,7 +36,7 @@ def reason_command(
     """Check consistency with an OWL reasoner and list what it infers (exit 1 if inconsistent)."""
     from xpo1kg.reason.reasoner import reason
 
-    kg = load_graph(data)
+    kg = load_graph(data, inferred=False)  # it reasons itself
     click.echo(f"reasoning over {len(kg):,} triples ({reasoner}, mode {mode})…", err=True)
     report = reason(kg.graph, kg.ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:

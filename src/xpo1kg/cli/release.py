@@ -8,7 +8,7 @@ from typing import Literal
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
+from xpo1kg.cli.options import DATA_OPTION, PUBLISH_INFERRED_OPTION, STORE_OPTION, reports_errors
 from xpo1kg.store.knowledge_graph import load_graph
 
 __all__ = ["describe_command", "release_command"]
@@ -30,12 +30,13 @@ def _progress(message: str) -> None:
 )
 @DATA_OPTION
 @STORE_OPTION
-@INFERRED_OPTION
+@PUBLISH_INFERRED_OPTION
 @reports_errors
 def release_command(output: Path, data: Sequence[Path], store: Path | None, inferred: bool) -> None:
     """Write every export format, a VoID description (void.ttl) and SHA256SUMS into DIR."""
-    from xpo1kg.publish.release import build_release, write_release
+    from xpo1kg.publish.release import build_release, check_release_target, write_release
 
+    check_release_target(output)  # a bad --output is refused before the release is built
     _progress("loading the graph" + (" and its inferred facts" if inferred else ""))
     kg = load_graph(data, inferred=inferred, store=store)
     files = build_release(kg, progress=_progress)
@@ -55,7 +56,7 @@ def release_command(output: Path, data: Sequence[Path], store: Path | None, infe
 )
 @DATA_OPTION
 @STORE_OPTION
-@INFERRED_OPTION
+@PUBLISH_INFERRED_OPTION
 @reports_errors
 def describe_command(
     description_format: DescriptionFormat,

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import DATA_OPTION, INFERRED_OPTION, STORE_OPTION, reports_errors
+from xpo1kg.cli.options import (
+    DATA_OPTION,
+    INFERRED_OPTION,
+    STORE_OPTION,
+    reports_errors,
+    warn_inference,
+)
 from xpo1kg.errors import InputError
 
 __all__ = ["serve_command"]
@@ -102,7 +108,7 @@ def serve_command(
     port: int,
     data: Sequence[Path],
     store: Path | None,
-    inferred: bool,
+    inferred: bool | None,
     timeout: float,
     max_rows: int,
     max_request_bytes: int,
@@ -114,6 +120,8 @@ def serve_command(
 ) -> None:
     """Serve a read-only SPARQL endpoint (/sparql) and the entity pages (/resource/...).
 
+    Queries and pages include the reasoner's inferred facts unless --no-inferred.
+
     Ctrl-C (or SIGTERM) stops it cleanly: requests under way get a few seconds, the query
     workers are stopped, and the command exits 0.
     """
@@ -122,6 +130,8 @@ def serve_command(
     from xpo1kg.server.settings import ServerSettings
     from xpo1kg.store.knowledge_graph import load_graph
 
+    kg = load_graph(data, store=store, inferred=inferred)
+    warn_inference(kg)
     settings = ServerSettings(
         host=host,
         port=port,
@@ -134,9 +144,8 @@ def serve_command(
         cors_origins=tuple(cors_origins),
         data=tuple(data),
         store=store,
-        inferred=inferred,
+        inferred=kg.has_inferred,  # what the graph holds now: the workers load the same
     )
-    kg = load_graph(data, store=store, inferred=inferred)
     sock = _listening_socket(host, port)
     app = create_app(kg, settings)
     shown = f"[{host}]" if ":" in host else host

@@ -55,6 +55,7 @@ from xpo1kg.rdf.text import (
 from xpo1kg.store.embedded import writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.store.snapshot import invalidate
+from xpo1kg.validate.crosscheck import Finding, check_new_data
 from xpo1kg.validate.pyshacl_engine import ValidationReport
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "IngestResult",
     "Outcome",
     "Plan",
+    "crosscheck",
     "ingest",
     "plan_ingest",
     "provenance_file",
@@ -192,11 +194,26 @@ def _check_into(into: Path) -> None:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What an ingest did: its plan, where it wrote (nothing for a dry run) and its record."""
+    """What an ingest did: its plan, where it wrote (nothing for a dry run) and its record.
+
+    ``findings`` are the checks of the new measurements against the graph (IC50 outliers,
+    duplicates from another source, identifiers of existing things; :mod:`xpo1kg.validate.crosscheck`):
+    warnings, reported without refusing (``strict=True`` refuses instead).
+    """
 
     plan: Plan
     written: tuple[str, ...]
     record: str | None
+    findings: tuple[Finding, ...] = ()
+
+
+def crosscheck(plan: Plan, kg: KnowledgeGraph) -> list[Finding]:
+    """Check the plan's new triples against the graph; each finding names its table row."""
+    if not plan.triples:
+        return []
+    new = "".join(f"{s} {p} {o} .\n" for s, p, o in plan.triples)  # no rdflib terms: fast
+    origins = {iri: (plan.table.name, row) for iri, (row, _) in plan.origin.items()}
+    return check_new_data(kg, new, origins=origins)
 
 
 def ingest(
@@ -211,8 +228,13 @@ def ingest(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Callable[[int], None] = lambda _: None,
     note: Callable[[str], None] = lambda _: None,
+    strict: bool = False,
 ) -> IngestResult:
     """Add a table's new measurements to ``into`` (default: the table with ``.ttl``) or a store.
+
+    The new measurements are checked against the graph (:func:`crosscheck`); the findings come
+    back in :attr:`IngestResult.findings`. ``strict=True`` makes them problems: IngestError (exit
+    code 1), nothing written.
 
     Raises IngestError (exit code 1 for bad rows, 2 for a bad header) or InputError; either way
     nothing is written. Rows whose measurement is already present, or that repeat an earlier row,
@@ -241,6 +263,7 @@ def ingest(
             progress=progress,
             note=note,
             started=started,
+            strict=strict,
         )
 
 
@@ -257,6 +280,7 @@ def _ingest(
     progress: Callable[[int], None] = lambda _: None,
     note: Callable[[str], None] = lambda _: None,
     started: datetime,
+    strict: bool = False,
 ) -> IngestResult:
     """:func:`ingest` itself, once the ``into`` file is locked."""
     table = table if isinstance(table, Table) else read_table(Path(table))
@@ -268,9 +292,9 @@ def _ingest(
     elif not store.is_dir():
         raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
     kg = (
-        load_graph(store=store, writable=True)
-        if into is None
-        else load_graph([into] if into.exists() else [])
+        load_graph(store=store, writable=True, inferred=False)
+        if into is None  # names and shapes need no inferred facts
+        else load_graph([into] if into.exists() else [], inferred=False)
     )
     plan = plan_ingest(
         table, kg, source=source, allow_new=allow_new, inhibits=inhibits, progress=progress
@@ -278,8 +302,12 @@ def _ingest(
     if plan.triples:
         note(f"validating {plan.count('add'):,} new measurements with the graph…")
     check(plan, kg)
+    findings = tuple(crosscheck(plan, kg))
+    if strict and findings:
+        problems = [Problem(f.row or 0, "", f"{f.kind}: {f.message} (--strict)") for f in findings]
+        raise IngestError(plan.table.name, problems)
     if dry_run or not plan.triples:
-        return IngestResult(plan, (), None)
+        return IngestResult(plan, (), None, findings)
     note("writing…")
     if into is None:
         name = _record_name(
@@ -295,7 +323,7 @@ def _ingest(
             if kg.store.has_graph(INFERRED_GRAPH_IRI):
                 kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
             kg.store.flush()
-        return IngestResult(plan, (f"{store} (graph <{STORE_GRAPH}>)",), record)
+        return IngestResult(plan, (f"{store} (graph <{STORE_GRAPH}>)",), record, findings)
     prov_path = provenance_file(into)
     existing = [t for _, t in read_rdf(into, ox.RdfFormat.TURTLE)] if into.exists() else []
     records: dict[str, list[Triple]] = {}
@@ -308,4 +336,4 @@ def _ingest(
     prov_header = f"# Provenance of `xpo1kg ingest` into {into.name}: one named graph per ingest."
     data = render_turtle([*existing, *plan.triples], HEADER)
     commit([(prov_path, render_trig(records, prov_header)), (into, data)])
-    return IngestResult(plan, (str(into), str(prov_path)), INGEST_GRAPH_PREFIX + name)
+    return IngestResult(plan, (str(into), str(prov_path)), INGEST_GRAPH_PREFIX + name, findings)

@@ -33,6 +33,7 @@ __all__ = [
     "DESCRIPTION_FILE",
     "RELEASE_FORMATS",
     "build_release",
+    "check_release_target",
     "checksums",
     "write_release",
 ]
@@ -99,8 +100,7 @@ def write_release(files: Mapping[str, bytes], directory: Path, progress: Progres
     any is renamed; existing files keep their mode); other files there are left alone.
     """
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise InputError(f"{directory}: exists and is not a directory")
+    check_release_target(directory)
     # The checksums go last, so they never list files that are not in place yet.
     order = sorted(files, key=lambda n: (n == CHECKSUMS_FILE, n))
     for name in order:
@@ -126,6 +126,19 @@ def write_release(files: Mapping[str, bytes], directory: Path, progress: Progres
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def check_release_target(directory: Path) -> None:
+    """Refuse a target that cannot become the release directory, before anything is built.
+
+    :func:`write_release` checks again when it writes; checking first saves building a release
+    that cannot be written (``xpo1kg release --output`` names a file, or a path under one).
+    """
+    if directory.exists():
+        if not directory.is_dir():
+            raise InputError(f"{directory}: exists and is not a directory")
+    else:
+        _nearest_existing(directory)
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -15,11 +15,12 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
 from xpo1kg.query.catalog import list_queries
+from xpo1kg.rdf.namespaces import URI_SPACE
 
 __all__ = ["EXAMPLES", "EXAMPLES_FILE", "EXAMPLE_PREFIXES", "sparql_examples"]
 
 #: The namespace of the examples (one IRI per competency query).
-EXAMPLES = Namespace("https://w3id.org/xpo1kg/query/")
+EXAMPLES = Namespace(URI_SPACE + "query/")
 SCHEMA = Namespace("https://schema.org/")
 EXAMPLES_FILE = "sparql-examples.ttl"
 #: The prefixes the Turtle file is written with.

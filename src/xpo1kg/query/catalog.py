@@ -2,7 +2,9 @@
 
 Each file starts with ``# title:``, ``# question:`` and ``# answer:`` lines (which may run on over
 further ``#`` lines) and, for queries whose answer only a reasoner can give, ``# requires:
-inference``; then the SPARQL text.
+inference`` (``# needs: inference`` is read the same way); then the SPARQL text. That header line is
+how every interface knows that a query needs the inferred facts, and warns when it runs without
+them (:mod:`xpo1kg.query.inference`); SPARQL text pasted with its header counts too.
 
 A query may declare parameters, one ``# param:`` line each (see ``docs/queries.md``)::
 
@@ -38,7 +40,7 @@ __all__ = [
     "resolve_query",
 ]
 
-_FIELDS = ("title", "question", "answer", "requires", "param")
+_FIELDS = ("title", "question", "answer", "requires", "needs", "param")
 #: The types a parameter may declare (``entity`` is written ``entity(CLASS)``).
 PARAMETER_TYPES = ("entity", "iri", "string", "integer", "decimal", "boolean", "date")
 _PARAMETER_FIELDS = ("type", "description", "example", "values")
@@ -189,7 +191,9 @@ def parse_query_file(name: str, text: str) -> CompetencyQuery:
         question=header.get("question", ""),
         answer=header.get("answer", ""),
         sparql=text.strip(),
-        requires_inference="inference" in header.get("requires", "").lower(),
+        requires_inference=any(
+            "inference" in header.get(key, "").lower() for key in ("requires", "needs")
+        ),
         parameters=parameters,
     )
 

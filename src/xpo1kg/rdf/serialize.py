@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from rdflib import Graph, URIRef
@@ -96,9 +97,24 @@ def canonical(graph: Graph, prefixes: Mapping[str, str] | None = None) -> Graph:
     ordered = bind_prefixes(_SortedGraph())
     for prefix, namespace in (prefixes or {}).items():
         ordered.bind(prefix, namespace, override=True, replace=True)
-    for triple in sorted(to_canonical_graph(graph), key=lambda t: tuple(map(_sort_key, t))):
-        ordered.add(triple)
+    ordered.addN((s, p, o, ordered) for s, p, o in _canonical_triples(frozenset(graph)))
     return ordered
+
+
+Triple = tuple[Any, Any, Any]
+
+
+@lru_cache(maxsize=16)  # a release: the graph, then each named graph for N-Quads and TriG
+def _canonical_triples(triples: frozenset[Triple]) -> tuple[Triple, ...]:
+    """Return the triples with canonical blank-node labels, sorted (once per content).
+
+    Canonical labelling is most of the cost of serialising; a release writes one graph in
+    four formats, and the cache (keyed by the triples themselves, so an edit is a new key)
+    labels it once.
+    """
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return tuple(sorted(to_canonical_graph(graph), key=lambda t: tuple(map(_sort_key, t))))
 
 
 def serialize(

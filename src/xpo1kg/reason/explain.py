@@ -177,7 +177,17 @@ class _Reader:
                 node, str(OWL.annotatedTarget)
             ):
                 found.add(node)
-        return sorted(found, key=str)
+        return sorted(found, key=self._annotation_order)
+
+    def _annotation_order(self, node: Node) -> tuple[tuple[str, ...], ...]:
+        """Order annotations by what they say, not by their blank-node labels.
+
+        Blank-node labels differ from one load of the same files to the next; the source, the
+        evidence type, the quote and the comment do not.
+        """
+        fields = (DCTERMS.source, XO.evidenceType, XO.supportingText, RDFS.comment)
+        said = tuple(tuple(str(v) for v in self.values(node, str(f))) for f in fields)
+        return (*said, (str(node),))
 
     def evidence(self, node: Node, own: Node | None = None) -> Evidence:
         """Read the evidence fields of an annotation (or of ``own``, a node's own evidence)."""

@@ -16,7 +16,7 @@ from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.reason.provenance import add_provenance
 from xpo1kg.reason.reasoner import INFERRED_GRAPH, Mode, ReasonerName, ReasoningReport, reason
 
-__all__ = ["cache_directory", "inferred_graph", "mark_inferred"]
+__all__ = ["cache_directory", "cached_inferred_file", "inferred_graph", "mark_inferred"]
 
 
 def cache_directory() -> Path:
@@ -33,6 +33,28 @@ CACHE_FORMAT = 2
 def _cache_key(content_key: str, reasoner: ReasonerName, mode: Mode) -> str:
     text = f"{version('xpo1kg')}|{CACHE_FORMAT}|{reasoner}|{mode}|{content_key}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _cache_paths(content_key: str, reasoner: ReasonerName, mode: Mode) -> tuple[Path, Path]:
+    """Return the cache file of an input's inferred graph, and the one of its inconsistency."""
+    path = cache_directory() / f"inferred-{_cache_key(content_key, reasoner, mode)}.nt"
+    return path, path.with_suffix(".inconsistent")
+
+
+def cached_inferred_file(
+    content_key: str, *, reasoner: ReasonerName = "hermit", mode: Mode = "auto"
+) -> Path | None:
+    """Return the cached N-Triples of an input's inferred graph, or None when it is not cached.
+
+    Raises :class:`~xpo1kg.errors.XPO1KGError` when the same input was found inconsistent.
+    Reading the file straight into a store costs no rdflib parse of the input.
+    """
+    path, failure = _cache_paths(content_key, reasoner, mode)
+    if path.exists():
+        return path
+    if failure.exists():  # the same input was found inconsistent before: say so again
+        raise XPO1KGError(failure.read_text(encoding="utf-8"))
+    return None
 
 
 def mark_inferred(inferred: Graph, engine: str) -> Graph:
@@ -60,25 +82,35 @@ def inferred_graph(
     Each inferred triple comes with its provenance node (the rule that produced it and its
     premises, see :mod:`xpo1kg.reason.provenance`). The report is None when the graph came from the
     cache. Inconsistent input raises
-    :class:`~xpo1kg.errors.XPO1KGError` naming the problem.
+    :class:`~xpo1kg.errors.XPO1KGError` naming the problem (also cached: the same input is not
+    reasoned on again to fail again).
     """
-    path = None
+    path = failure = None
     if content_key is not None:
-        path = cache_directory() / f"inferred-{_cache_key(content_key, reasoner, mode)}.nt"
-        if path.exists():
-            return bind_prefixes(Graph()).parse(path, format="nt"), None
+        path, failure = _cache_paths(content_key, reasoner, mode)
+        cached = cached_inferred_file(content_key, reasoner=reasoner, mode=mode)
+        if cached is not None:
+            return bind_prefixes(Graph()).parse(cached, format="nt"), None
     report = reason(graph, ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:
-        raise XPO1KGError("; ".join(report.problems) or "the graph is inconsistent")
+        message = "; ".join(report.problems) or "the graph is inconsistent"
+        if failure is not None:
+            _write_cache(failure, message.encode("utf-8"))
+        raise XPO1KGError(message)
     inferred = bind_prefixes(Graph())
     for triple in report.inferred:
         inferred.add(triple)
     add_provenance(inferred, graph, ontology)
     mark_inferred(inferred, report.engine)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, inferred.serialize(format="nt", encoding="utf-8"))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        _write_cache(path, inferred.serialize(format="nt", encoding="utf-8"))
     return inferred, report
+
+
+def _write_cache(path: Path, content: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, content)
+    except OSError:
+        pass

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
 from html import escape
@@ -25,6 +26,7 @@ from jinja2 import Template as JinjaTemplate
 from xpo1kg.errors import InputError, XPO1KGError
 from xpo1kg.figures.charts import Drawing, draw_figures
 from xpo1kg.query.catalog import CompetencyQuery, list_queries
+from xpo1kg.query.inference import InferenceWarning
 from xpo1kg.query.results import QueryResult
 from xpo1kg.query.table_model import Table, build_table
 from xpo1kg.rdf.namespaces import XR
@@ -208,21 +210,29 @@ def _sources(kg: KnowledgeGraph) -> str:
     return f'<h2 id="sources">Sources</h2><ol class="sources">{"".join(items)}</ol>'
 
 
-def build_report(data: Iterable[str | Path] = (), *, inferred: bool = True) -> str:
+def build_report(data: Iterable[str | Path] = (), *, inferred: bool | None = None) -> str:
     """Build the HTML page for the bundled graph plus ``data`` files.
 
-    With ``inferred`` the questions that need a reasoner are answered (Java, a few seconds the
-    first time); if reasoning fails, or ``inferred`` is false, they are listed with a note.
+    Inferred facts are included by default, as everywhere (Java, a few seconds the first time,
+    then cached): every answer, figure and count sees them, and the questions that need them
+    are marked as inferred. With ``inferred=False``, or if reasoning fails, those questions are
+    listed with a note saying why they are not answered.
     """
     files_ = [Path(f) for f in data]
-    kg = load_graph(files_)
-    reasoned: KnowledgeGraph | None = None
-    reason_error = "" if inferred else "skipped (run without --no-inferred to answer it)"
-    if inferred and any(q.requires_inference for q in list_queries()):
-        try:
-            reasoned = load_graph(files_, inferred=True)
-        except (XPO1KGError, OSError, RuntimeError) as error:
-            reason_error = f"reasoning failed ({error})"
+    try:
+        kg = load_graph(files_, inferred=inferred)
+    except (XPO1KGError, OSError, RuntimeError) as error:  # inferred=True and reasoning failed
+        kg = load_graph(files_, inferred=False)
+        kg.inference_problem = f"reasoning failed ({error})"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InferenceWarning)  # said on the page instead
+        reasoned = kg if kg.has_inferred else None
+    if reasoned is not None:
+        reason_error = ""
+    elif kg.inference_problem is not None:
+        reason_error = kg.inference_problem
+    else:
+        reason_error = "skipped (run without --no-inferred to answer it)"
     checked = "bundled data" + "".join(f", {f}" for f in files_)
     report = validate(files_, with_bundled=True) if files_ else validate()
     generator = f"xpo1kg {version('xpo1kg')}"
@@ -262,7 +272,7 @@ def build_report(data: Iterable[str | Path] = (), *, inferred: bool = True) -> s
 
 
 def write_report(
-    directory: str | Path, data: Iterable[str | Path] = (), *, inferred: bool = True
+    directory: str | Path, data: Iterable[str | Path] = (), *, inferred: bool | None = None
 ) -> Path:
     """Build the page and write it to ``directory/report.html`` (the directory is created)."""
     target = Path(directory)

@@ -23,7 +23,7 @@ from xpo1kg.rdf.namespaces import XO
 from xpo1kg.server.entity_extras import entity_extras, figure_caption
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
-from xpo1kg.server.protocol import query_warnings
+from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
 from xpo1kg.server.result_layout import LaidOut, lay_out
 from xpo1kg.server.runner import QueryRunner
 from xpo1kg.server.tables import Table, local_href, table_from_bindings
@@ -179,7 +179,11 @@ async def question(request: Request, name: str) -> HTMLResponse:
     except XPO1KGError as error:
         return error_page(status_of(error), str(error), "The question could not be answered")
     inferred = request.app.state.kg.has_inferred
-    return HTMLResponse(render("question.html", query=query, answer=answer, inferred=inferred))
+    headers: dict[str, str] = {}
+    if answer.warnings:  # e.g. a question that needs inferred facts, on a --no-inferred server
+        headers[WARNING_HEADER] = warning_header(list(answer.warnings))
+    page = render("question.html", query=query, answer=answer, inferred=inferred)
+    return HTMLResponse(page, headers=headers)
 
 
 def alternates(iri: str) -> tuple[tuple[str, str, str], ...]:

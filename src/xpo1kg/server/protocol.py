@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from xpo1kg.query.inference import missing_inference_message, needs_inference
 from xpo1kg.server.description import service_description
 from xpo1kg.server.problems import ClientError, checked_iri, shown
 from xpo1kg.server.runner import QueryRunner
@@ -46,12 +47,18 @@ _WARNING_CHARS = 2000
 async def query_warnings(request: Request, sparql: str) -> list[str]:
     """Return what the query checks find in ``sparql`` (unknown terms, unbound variables).
 
+    A query whose header says it needs inferred facts (``# requires: inference``) is also
+    warned about when the server runs without them (``--no-inferred``).
+
     The server answers anyway: these are warnings shown with the results. The check parses the
     query, so it runs in a thread, off the event loop.
     """
     kg = request.app.state.kg
     problems = await run_in_threadpool(kg.check, sparql)
-    return [problem.message for problem in problems]
+    found = [problem.message for problem in problems]
+    if not kg.has_inferred and needs_inference(sparql):  # its header: `# requires: inference`
+        found.append(missing_inference_message(sparql, "the server runs with --no-inferred"))
+    return found
 
 
 def warning_header(warnings: list[str]) -> str:

@@ -7,6 +7,8 @@ on demand for interoperability: pyshacl validation, exports, reasoning.
 from __future__ import annotations
 
 import hashlib
+import threading
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -18,9 +20,10 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 from rdflib.term import Literal, Node, URIRef
 
-from xpo1kg.errors import InputError, QuerySyntaxError
+from xpo1kg.errors import InputError, QuerySyntaxError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
 from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query, enforce
+from xpo1kg.query.inference import InferenceWarning, missing_inference_message, needs_inference
 from xpo1kg.query.results import QueryResult
 from xpo1kg.rdf.graphs import (
     BUNDLE_MARKER_IRI,
@@ -43,9 +46,18 @@ if TYPE_CHECKING:
     from xpo1kg.reason.explain import Explanation
 from xpo1kg.rdf.namespaces import XO
 
-__all__ = ["Binding", "Entity", "KnowledgeGraph", "load_graph"]
+__all__ = ["Binding", "Entity", "KnowledgeGraph", "Reasoning", "load_graph"]
 
 ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """How to compute a graph's inferred facts: the cache key of its input, reasoner and mode."""
+
+    key: str | None
+    reasoner: ReasonerName = "hermit"
+    mode: Mode = "auto"
 
 
 @dataclass(frozen=True)
@@ -76,26 +88,80 @@ class KnowledgeGraph:
         *,
         inferred: bool = False,
         sources: Mapping[str, RDFSource] | None = None,
+        reasoning: Reasoning | None = None,
     ) -> None:
         """Wrap a store; queries see every asserted named graph, plus the inferred one if asked.
 
         ``sources`` maps named graphs to the files they were loaded from: the rdflib views are
         then parsed from those files, keeping literals exactly as written (Oxigraph stores
         numbers by value, so "100.0" comes back from the store as "100").
+
+        ``reasoning`` says how to compute the inferred graph when ``inferred`` is asked for and
+        the store does not hold it yet: it is then computed on first need (a query, an export,
+        :attr:`inferred`, :attr:`has_inferred`), from the cache when the input is unchanged. If it
+        cannot be computed (an inconsistent graph, no Java), queries see the asserted facts and
+        an :class:`~xpo1kg.query.inference.InferenceWarning` says why.
         """
         self._store = store
         self._sources = dict(sources or {})
         names = store.graph_names()
         self._asserted = asserted_graphs(names)
-        self._graphs = self._asserted + ([INFERRED_GRAPH_IRI] if inferred else [])
-        # The union of all graphs is faster to query than an explicit list; use it whenever the
-        # only graph left out would be the one-triple meta graph.
-        self._query_graphs: list[str] | None = (
-            None if inferred or INFERRED_GRAPH_IRI not in names else self._graphs
-        )
+        self._want_inferred = inferred
+        self._reasoning = reasoning
+        self._reasoning_lock = threading.Lock()
+        #: Why the inferred facts are not included (None when they are, or were not asked for).
+        self.inference_problem: str | None = None
+        #: Why they were not asked for, in a few words (for the warning of a query that needs them).
+        self.left_out_because = "inferred=False or --no-inferred left them out"
         self._graph: Graph | None = None
         self._index: SearchIndex | None = None
         self._vocabulary: Vocabulary | None = None
+
+    def _ensure_inferred(self) -> bool:
+        """Compute the inferred graph if it is wanted and missing; True if queries include it."""
+        if not self._want_inferred or self.inference_problem is not None:
+            return False
+        with self._reasoning_lock:  # one computation, even when threads query at once
+            if self._store.has_graph(INFERRED_GRAPH_IRI):
+                return True
+            if self._reasoning is None:
+                self.inference_problem = "none were computed for this store"
+            else:
+                try:
+                    self._store.add_rdf(
+                        self._inferred_ntriples(), "inferred.nt", INFERRED_GRAPH_IRI
+                    )
+                except (XPO1KGError, OSError, RuntimeError) as error:
+                    self.inference_problem = f"they could not be computed: {error}"
+                else:
+                    return True
+        warnings.warn(
+            InferenceWarning(f"inferred facts left out: {self.inference_problem}"), stacklevel=3
+        )
+        return False
+
+    def _inferred_ntriples(self) -> bytes:
+        """Return the inferred graph as N-Triples: the cached file as it is, else reasoned now."""
+        from xpo1kg.reason.inferred import cached_inferred_file, inferred_graph
+
+        plan = self._reasoning
+        assert plan is not None
+        if plan.key is not None:
+            cached = cached_inferred_file(plan.key, reasoner=plan.reasoner, mode=plan.mode)
+            if cached is not None:  # no rdflib view of the input needed
+                return cached.read_bytes()
+        graph, _ = inferred_graph(
+            self.graph, self.ontology, plan.key, reasoner=plan.reasoner, mode=plan.mode
+        )
+        return graph.serialize(format="nt", encoding="utf-8")
+
+    @property
+    def _query_graphs(self) -> list[str] | None:
+        """The graphs queries see; None for the union of all (faster than an explicit list)."""
+        if self._ensure_inferred() or not self._store.has_graph(INFERRED_GRAPH_IRI):
+            # The only graph the union adds beyond these is the one-triple meta graph.
+            return None
+        return self._asserted
 
     @property
     def store(self) -> Store:
@@ -121,13 +187,13 @@ class KnowledgeGraph:
 
     @property
     def has_inferred(self) -> bool:
-        """Whether queries see the inferred graph (loaded with ``inferred=True``)."""
-        return INFERRED_GRAPH_IRI in self._graphs
+        """Whether queries see the inferred graph (computed now if it is wanted and missing)."""
+        return self._ensure_inferred()
 
     @property
     def inferred(self) -> Graph | None:
-        """The inferred triples, when the graph was loaded with ``inferred=True``."""
-        if INFERRED_GRAPH_IRI not in self._graphs:
+        """The inferred triples, when queries include them (see :attr:`has_inferred`)."""
+        if not self._ensure_inferred():
             return None
         return self._rdflib([INFERRED_GRAPH_IRI])
 
@@ -213,6 +279,12 @@ class KnowledgeGraph:
         """
         if check != "ignore":
             enforce(self.check(query, bindings or ()), check)
+        graphs = self._query_graphs
+        if needs_inference(query) and not self.has_inferred:
+            warnings.warn(
+                InferenceWarning(missing_inference_message(query, self.missing_inference_reason)),
+                stacklevel=2,
+            )
         text = query.sparql if isinstance(query, CompetencyQuery) else query
         substitutions = None
         if bindings:
@@ -225,7 +297,7 @@ class KnowledgeGraph:
                 text = place_bindings(text, bindings)
             except QuerySyntaxError:  # CONSTRUCT/DESCRIBE, or text the engine will explain
                 substitutions = {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()}
-        answer = self._store.query(text, graphs=self._query_graphs, substitutions=substitutions)
+        answer = self._store.query(text, graphs=graphs, substitutions=substitutions)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(["ask"], [(Literal(bool(answer)),)])
         if isinstance(answer, ox.QueryTriples):
@@ -234,6 +306,11 @@ class KnowledgeGraph:
             return QueryResult(["subject", "predicate", "object"], triples)
         columns = [v.value for v in answer.variables]
         return QueryResult.from_oxigraph(columns, [tuple(solution) for solution in answer])
+
+    @property
+    def missing_inference_reason(self) -> str:
+        """Why queries do not see inferred facts, in a few words."""
+        return self.inference_problem or self.left_out_because
 
     def run(
         self,
@@ -311,7 +388,7 @@ def load_graph(
     extra_files: Iterable[str | Path] = (),
     *,
     bundled_data: bool = True,
-    inferred: bool = False,
+    inferred: bool | None = None,
     reasoner: ReasonerName = "hermit",
     mode: Mode = "auto",
     store: str | Path | None = None,
@@ -319,11 +396,19 @@ def load_graph(
 ) -> KnowledgeGraph:
     """Load the ontology and the bundled data, plus any extra RDF files, into Oxigraph.
 
+    Inferred facts are included by default (``inferred=None``): the reasoner's conclusions are
+    added for queries, in their own graph, computed on first need and cached by the content of
+    the input, so only the first call on a given input pays. If they cannot be computed (an
+    inconsistent graph, no Java), queries see the asserted facts with an
+    :class:`~xpo1kg.query.inference.InferenceWarning`. ``inferred=False`` leaves them out;
+    ``inferred=True`` requires them (computed now; an inconsistent graph raises
+    :class:`~xpo1kg.errors.XPO1KGError`).
+
     ``store`` opens a persistent store directory instead (made by ``xpo1kg load``; a path that is
     not a store is refused). It is opened read-only, and nothing is written into it, unless
-    ``writable=True`` (which also refreshes its bundled graph) or the inferred graph has to be
-    added. With ``inferred=True`` the reasoner's conclusions are added for queries, in their own
-    graph; they are cached (in the store, for a store), so only the first call pays.
+    ``writable=True`` (which also refreshes its bundled graph) or ``inferred=True`` and the
+    inferred graph has to be added (it is then kept in the store). By default a store's queries
+    include the inferred facts it keeps, if any.
 
     >>> len(load_graph()) > 1000
     True
@@ -338,10 +423,20 @@ def load_graph(
             # Queried from memory when the store's snapshot is current and fits (store.snapshot).
             in_memory = open_in_memory(Path(store), inferred=inferred)
             if in_memory is not None:
-                return KnowledgeGraph(in_memory, inferred=inferred)
+                keeps = in_memory.has_graph(INFERRED_GRAPH_IRI)
+                kg = KnowledgeGraph(in_memory, inferred=keeps if inferred is None else inferred)
+                if inferred is None:
+                    kg.left_out_because = _STORE_KEEPS_NONE
+                return kg
         backend = Store(Path(store), create=False, read_only=not writable)
         if writable:
             ensure_bundled(backend)
+        if inferred is None:  # a store's default: the inferred facts it keeps
+            if not backend.has_graph(INFERRED_GRAPH_IRI) or _stale_inferred(backend):
+                kg = KnowledgeGraph(backend)
+                kg.left_out_because = _STORE_KEEPS_NONE
+                return kg
+            inferred = True
     else:
         backend = Store()
         sources = [ontology_file(), *(data_files() if bundled_data else [])]
@@ -350,6 +445,9 @@ def load_graph(
     names = [name for name, _ in loaded]
     # Two files with one name share a graph: its rdflib view then comes from the store.
     named = {name: source for name, source in loaded if names.count(name) == 1}
+    if inferred is None:  # in memory: computed on first need, from the cache by content
+        plan = Reasoning(_sources_key(sources), reasoner, mode)
+        return KnowledgeGraph(backend, inferred=True, sources=named, reasoning=plan)
     kg = KnowledgeGraph(backend, sources=named)
     if not inferred:
         return kg
@@ -377,6 +475,9 @@ def load_graph(
         if backend.path is not None:
             write_snapshot(backend, previous)
     return KnowledgeGraph(backend, inferred=True, sources=named)
+
+
+_STORE_KEEPS_NONE = "the store keeps none: --inferred computes them and keeps them in the store"
 
 
 def _stale_inferred(store: Store) -> bool:

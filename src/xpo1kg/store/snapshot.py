@@ -155,12 +155,13 @@ def _available_bytes() -> int:
     return 2**63
 
 
-def open_in_memory(path: Path, *, inferred: bool = False) -> Store | None:
+def open_in_memory(path: Path, *, inferred: bool | None = False) -> Store | None:
     """Load a store's bundled graph and snapshot into memory; None when it cannot or should not.
 
     None means: not a store, no snapshot or a stale one, a bundled graph out of date, the
     inferred graph asked for but not computed yet, too big for the memory available, or
-    ``XPO1KG_STORE_IN_MEMORY=0``. The caller then opens the store on disk.
+    ``XPO1KG_STORE_IN_MEMORY=0``. The caller then opens the store on disk. ``inferred=None`` loads
+    the inferred graph when the store keeps one.
     """
     if os.environ.get(IN_MEMORY_VARIABLE, "1") == "0":
         return None
@@ -189,7 +190,7 @@ def open_in_memory(path: Path, *, inferred: bool = False) -> Store | None:
     files = {str(g): folder / str(f) for g, f in graphs.items()}
     if inferred and INFERRED_GRAPH_IRI not in files:
         return None
-    if not inferred:  # as in memory: no inferred graph, and the fast union default graph
+    if inferred is False:  # as in memory: no inferred graph, and the fast union default graph
         files.pop(INFERRED_GRAPH_IRI, None)
     try:
         size = sum(f.stat().st_size for f in files.values())  # the bundled files are small

@@ -19,6 +19,7 @@ from xpo1kg.rdf.loading import RDFSource, read_graph
 from xpo1kg.rdf.namespaces import XO, compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
 from xpo1kg.validate.paths import path_text, show_path
+from xpo1kg.validate.prepared_graph import PreparedQueryGraph
 
 __all__ = [
     "ENGINES",
@@ -144,11 +145,14 @@ def validate_graph(
 
     if ontology is None:
         ontology = _ontology()
+    target = _prepared_copy(data)
     try:
         conforms, report, _ = pyshacl_validate(
-            data,
+            target,
             shacl_graph=_shapes() if shapes is None else shapes,
             ont_graph=ontology,
+            # pyshacl would copy the data to add the ontology's axioms to it; target is that copy.
+            inplace=target is not data,
             inference="none",
             abort_on_first=False,
             allow_infos=True,
@@ -169,6 +173,17 @@ def validate_graph(
     labels = data + ontology
     results = sorted(_flatten(report, labels), key=_order)
     return ValidationReport(conforms=bool(conforms), results=tuple(results))
+
+
+def _prepared_copy(data: Graph) -> Graph:
+    """Copy the data into a graph that prepares each SHACL-SPARQL query once (see the module)."""
+    if data.context_aware:  # a dataset: pyshacl validates the union of its graphs itself
+        return data
+    copy = PreparedQueryGraph()
+    for prefix, namespace in data.namespace_manager.namespaces():
+        copy.namespace_manager.bind(prefix, namespace, override=True, replace=True)
+    copy.addN((s, p, o, copy) for s, p, o in data)
+    return copy
 
 
 def _order(result: ValidationResult) -> tuple[str, ...]:
@@ -251,7 +266,7 @@ def _validate(
             load_graph,  # imported here: graph imports this module's users
         )
 
-        kg = load_graph(store=Path(store))
+        kg = load_graph(store=Path(store), inferred=False)
         if engine == "fast":
             from xpo1kg.validate.fast_engine import validate_fast  # it imports this module
 
