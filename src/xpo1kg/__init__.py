@@ -6,7 +6,7 @@
 [('KPT-185', 'NIH:OVCAR-3'), ('selinexor', 'MDA-MB-468')]
 """
 
-from xpo1kg.api import export, find_entity, run_query
+from xpo1kg.api import export, find_entity, run_query, write_figures
 from xpo1kg.errors import InputError, ParseError, QuerySyntaxError, UnknownQueryError, XPO1KGError
 from xpo1kg.ingest.nesdb import import_nesdb
 from xpo1kg.ingest.statements import curate
@@ -41,4 +41,5 @@ __all__ = [
     "load_graph",
     "run_query",
     "validate",
+    "write_figures",
 ]

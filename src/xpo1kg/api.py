@@ -15,7 +15,7 @@ from xpo1kg.reason.reasoner import INFERRED_GRAPH
 from xpo1kg.store.knowledge_graph import Binding, KnowledgeGraph, load_graph
 from xpo1kg.store.search import Hit
 
-__all__ = ["export", "find_entity", "run_query", "serialize_knowledge_graph"]
+__all__ = ["export", "find_entity", "run_query", "serialize_knowledge_graph", "write_figures"]
 
 
 def run_query(
@@ -101,6 +101,38 @@ def export(
     if output is not None:
         atomic_write(Path(output), content)
     return content
+
+
+def write_figures(
+    directory: str | Path,
+    *,
+    extra_files: Iterable[str | Path] = (),
+    formats: Iterable[str] = ("svg", "png"),
+    width_mm: float = 183.0,
+    font_size: float = 7.0,
+) -> list[Path]:
+    """Draw the four figures from the graph into ``directory``, sized for a journal.
+
+    ``width_mm`` is the printed width (89 for a single column, 183 for a double one) and
+    ``font_size`` the body text in points (at least 6); a figure that cannot be printed that
+    narrow with text of 6 pt raises :class:`~xpo1kg.errors.InputError` and nothing is written.
+    """
+    from xpo1kg.figures.charts import IMAGE_FORMATS, draw_figures, write_drawings
+    from xpo1kg.figures.drawing import ImageFormat, PrintSize
+
+    chosen: list[ImageFormat] = []
+    for name in formats:
+        known = [f for f in IMAGE_FORMATS if f == name]
+        if not known:
+            raise InputError(f"unknown image format {name!r} (use svg, png)")
+        chosen += known
+    drawings = draw_figures(load_graph(extra_files), PrintSize(width_mm, font_size))
+    target = Path(directory)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{target}: cannot create directory ({error.strerror})") from None
+    return write_drawings(drawings, target, chosen)
 
 
 def serialize_knowledge_graph(kg: KnowledgeGraph, export_format: ExportFormat) -> bytes:

@@ -65,20 +65,53 @@ def _output_directory(output: Path) -> Path:
     show_default=True,
     help="Comma-separated image formats: svg (text stays text; same data, same bytes), png.",
 )
+@click.option(
+    "--width",
+    "width",
+    metavar="MM|single|double",
+    default="double",
+    show_default=True,
+    help="Printed width of each figure in mm, or a journal column: single (89 mm), double (183).",
+)
+@click.option(
+    "--font-size",
+    "font_size",
+    type=float,
+    default=7.0,
+    show_default=True,
+    help="Size of the body text at print size, in points (at least 6).",
+)
 @INFERRED_OPTION
 @reports_errors
 def figures_command(
-    output: Path, data: Sequence[Path], formats: str, inferred: bool | None
+    output: Path,
+    data: Sequence[Path],
+    formats: str,
+    width: str,
+    font_size: float,
+    inferred: bool | None,
 ) -> None:
     """Draw the figures from the graph: mechanism, p53 pathway, p53-independent mechanisms, IC50."""
-    from xpo1kg.figures.charts import write_figures
+    from xpo1kg.figures.charts import draw_figures, write_drawings
+    from xpo1kg.figures.drawing import DOUBLE_COLUMN_MM, SINGLE_COLUMN_MM, PrintSize
     from xpo1kg.store.knowledge_graph import load_graph
 
+    columns = {"single": SINGLE_COLUMN_MM, "double": DOUBLE_COLUMN_MM}
+    try:
+        width_mm = (
+            columns[width.strip().lower()] if width.strip().lower() in columns else float(width)
+        )
+    except ValueError:
+        raise InputError(f"--width: {width!r} is not a width in mm, single or double") from None
+    size = PrintSize(width_mm, font_size)
     image_formats = _formats(formats)
-    directory = _output_directory(output)
     kg = load_graph(data, inferred=inferred)
     warn_inference(kg)
-    for path in write_figures(kg, directory, image_formats):
+    drawings = draw_figures(kg, size)  # all drawn, or none written
+    directory = _output_directory(output)
+    for drawing in drawings:
+        click.echo(f"{drawing.name}: {drawing.printed()}", err=True)
+    for path in write_drawings(drawings, directory, image_formats):
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
 
 

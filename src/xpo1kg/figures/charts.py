@@ -24,6 +24,7 @@ from matplotlib.ticker import FixedLocator, LogLocator, NullFormatter
 from xpo1kg.errors import InputError
 from xpo1kg.figures.data import (
     IC50Point,
+    PathwayData,
     ic50_data,
     mechanism_data,
     p53_independent_data,
@@ -33,17 +34,28 @@ from xpo1kg.figures.data import (
 from xpo1kg.figures.diagrams import draw_mechanism, draw_p53_independent, draw_pathway
 from xpo1kg.figures.drawing import (
     GREY,
+    MM_PER_INCH,
     OKABE_ITO,
     ImageFormat,
+    PrintSize,
+    print_fonts,
     render,
     sentence,
     style,
+    to_print,
     wrap,
 )
 from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["IMAGE_FORMATS", "Drawing", "draw_figures", "draw_ic50_chart", "write_figures"]
+__all__ = [
+    "IMAGE_FORMATS",
+    "Drawing",
+    "draw_figures",
+    "draw_ic50_chart",
+    "write_drawings",
+    "write_figures",
+]
 
 IMAGE_FORMATS: tuple[ImageFormat, ...] = ("svg", "png")
 
@@ -68,9 +80,21 @@ class Drawing:
         """Return the figure as SVG or PNG bytes (deterministic for SVG)."""
         return render(self.figure, image_format, self.title)
 
+    def printed(self) -> str:
+        """Say the printed size and the text sizes, e.g. ``183 × 140 mm, text 6.8–9.2 pt``."""
+        width, height = (v * MM_PER_INCH for v in self.figure.get_size_inches())
+        fonts = print_fonts(self.figure)
+        return f"{width:.0f} × {height:.0f} mm, text {min(fonts):.1f}–{max(fonts):.1f} pt"
 
-def draw_figures(kg: KnowledgeGraph) -> list[Drawing]:
-    """Draw the four figures from the graph."""
+
+def draw_figures(kg: KnowledgeGraph, size: PrintSize | None = None) -> list[Drawing]:
+    """Draw the four figures from the graph, ``size.width_mm`` wide with ``size.font_size`` text.
+
+    The default is a double journal column (183 mm) with 7 pt text; a figure that cannot be
+    printed at that width with text of at least 6 pt raises :class:`~xpo1kg.errors.InputError`.
+    """
+    size = size or PrintSize()
+    room = size.design_width_in
     with style():
         mechanism = mechanism_data(kg)
         pathway = pathway_data(kg)
@@ -86,38 +110,82 @@ def draw_figures(kg: KnowledgeGraph) -> list[Drawing]:
                 f"Inhibitors ({sentence(mechanism.inhibitors)}) bind {mechanism.site} in the "
                 f"{mechanism.site_within}, so the cargo ({sentence(held)}) stays in the "
                 f"{mechanism.origin}.",
-                draw_mechanism(mechanism),
+                to_print(draw_mechanism(mechanism, room), size, "figure 1"),
             ),
             Drawing(
                 "figure2_p53_pathway",
                 "Figure 2. The p53-dependent apoptotic pathway",
                 "Step by step from XPO1 inhibition to apoptosis when p53 is intact, as recorded "
                 "in the graph (query p53_dependent_apoptosis). Boxes are coloured by the role "
-                "of the protein.",
-                draw_pathway(pathway, role_labels(kg)),
+                f"of the protein; the {pathway.origin} and the {pathway.destination} are drawn "
+                f"behind them.{_between(pathway)}",
+                to_print(draw_pathway(pathway, role_labels(kg), room), size, "figure 2"),
             ),
             Drawing(
                 "figure3_p53_independent",
                 "Figure 3. p53-independent mechanisms of apoptosis",
                 f"The {len(independent.mechanisms)} mechanisms by which XPO1 inhibition kills "
                 "cells whose p53 is mutated or deleted, with the proteins in each and what "
-                "happens to them (query p53_independent_mechanisms).",
-                draw_p53_independent(independent),
+                "happens to them (query p53_independent_mechanisms). Each mechanism is a frame: "
+                "an arrow (→) into a group of proteins means XPO1 inhibition holds them in the "
+                "nucleus, a bar (⊣) that it lowers their level; the arrows to the outcomes start "
+                "at the mechanism.",
+                to_print(draw_p53_independent(independent, room), size, "figure 3"),
             ),
             Drawing(
                 "figure4_ic50",
                 "Figure 4. IC50 of XPO1 inhibitors per cell line",
                 f"{len(points)} IC50 measurements (query ic50_table), in nM on a log scale, "
-                "grouped by cancer type and coloured by inhibitor. Open markers are approximate "
-                "values (~); bars are ranges.",
-                draw_ic50_chart(points, inhibitors),
+                f"grouped by cancer type and coloured by inhibitor. {_marker_note(points)}",
+                to_print(draw_ic50_chart(points, inhibitors, room), size, "figure 4"),
             ),
         ]
     return drawings
 
 
-def draw_ic50_chart(points: Sequence[IC50Point], inhibitors: Sequence[str]) -> Figure:
-    """Draw IC50 values per cell line on a log axis, grouped by cancer type, one colour per drug."""
+def _kinds(points: Sequence[IC50Point]) -> dict[str, bool]:
+    """Which kinds of value the chart draws: exact, approximate, range, bound."""
+    values = [p for p in points if p.value is not None and p.lower is None]
+    return {
+        "exact": any(not p.approximate for p in values),
+        "approximate": any(p.approximate for p in values),
+        "range": any(p.lower is not None and p.upper is not None for p in points),
+        "bound": any(p.qualifier.startswith(("<", ">")) for p in values),
+    }
+
+
+def _marker_note(points: Sequence[IC50Point]) -> str:
+    """Say what the markers mean, for the kinds of value drawn and no other."""
+    kinds = _kinds(points)
+    notes = []
+    if kinds["exact"]:
+        notes.append("filled markers are values as published")
+    if kinds["approximate"]:
+        notes.append("open markers are approximate values (~)")
+    if kinds["range"]:
+        notes.append("bars are published ranges")
+    if kinds["bound"]:
+        notes.append("an arrow marks a bound (<, >), pointing to where the value lies")
+    text = "; ".join(notes)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _between(pathway: PathwayData) -> str:
+    """Say which pathway is drawn between two steps, and why (what the graph records)."""
+    return "".join(
+        f" Between steps {n} and {n + 1}: the {named.label}, which the proteins of step {n} "
+        f"activate and those of step {n + 1} take part in."
+        for n, named in sorted(pathway.pathway_after.items())
+    )
+
+
+def draw_ic50_chart(
+    points: Sequence[IC50Point], inhibitors: Sequence[str], available: float = 0.0
+) -> Figure:
+    """Draw IC50 values per cell line on a log axis, grouped by cancer type, one colour per drug.
+
+    The legends stand right of the plot when ``available`` (design inches) allows, else below it.
+    """
     style_of = {
         name: (INHIBITOR_COLOURS[i % len(INHIBITOR_COLOURS)], MARKERS[i % len(MARKERS)])
         for i, name in enumerate(inhibitors)
@@ -133,19 +201,25 @@ def draw_ic50_chart(points: Sequence[IC50Point], inhibitors: Sequence[str]) -> F
         for cell_line in sorted(groups[cancer], key=str.casefold):
             labels.append((cell_line, False))
             rows.append(sorted(groups[cancer][cell_line], key=lambda p: p.inhibitor.casefold()))
+    width = 11.0 if available <= 0 else max(5.8, available)
+    left_in = 0.3 + 0.085 * max((len(text) for text, _ in labels), default=10)
+    beside = width - left_in >= 7.0
     sources = sorted({p.source for p in points})
-    caption = (
+    caption = wrap(
         f"Source{'s' if len(sources) != 1 else ''}: {'; '.join(sources) or 'none'}. "
-        "~ approximate value as published (open marker); bars show published ranges; an arrow "
-        "marks a bound (<, >)."
+        + _marker_note(points),
+        int(width * 11),
     )
-    caption = wrap(caption, 120)
-    height = 1.9 + 0.42 * max(len(labels), 2) + 0.2 * caption.count("\n")
-    width = 11.0
+    shown = [name for name in style_of if any(p.inhibitor == name for p in points)]
+    keys = sum(_kinds(points).values())
+    below = 0.0 if beside else 0.45 + 0.2 * max(len(shown), keys)
+    caption_in = 0.25 + 0.19 * (caption.count("\n") + 1)
+    plot_in = 0.36 * max(len(labels), 2)
+    height = 0.5 + plot_in + 0.55 + below + caption_in
     figure = Figure(figsize=(width, height))
-    bottom = (1.05 + 0.2 * caption.count("\n")) / height
-    left = (0.35 + 0.1 * max((len(text) for text, _ in labels), default=10)) / width
-    axes = figure.add_axes((left, bottom, 0.78 - left, 1 - bottom - 0.55 / height))
+    bottom = (caption_in + below + 0.55) / height
+    right = (width - 2.3) / width if beside else 1 - 0.95 / width
+    axes = figure.add_axes((left_in / width, bottom, right - left_in / width, plot_in / height))
     values = [v for p in points for v in (p.value, p.lower, p.upper) if v is not None and v > 0]
     low, high = min(values, default=10) / 2.5, max(values, default=1000) * 4
     axes.set_xscale("log")
@@ -160,23 +234,37 @@ def draw_ic50_chart(points: Sequence[IC50Point], inhibitors: Sequence[str]) -> F
     axes.set_yticks(range(len(labels)), [text for text, _ in labels])
     for tick, (_, heading) in zip(axes.get_yticklabels(), labels, strict=True):
         tick.set_fontweight("bold" if heading else "normal")
-        tick.set_fontsize(11 if heading else 10.5)
+        tick.set_fontsize(10)
     axes.tick_params(axis="y", length=0)
     exponents = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
     ticks = [t for e in exponents for t in (10.0**e, 3 * 10.0**e) if low <= t <= high]
     axes.xaxis.set_major_locator(FixedLocator(ticks))
-    axes.set_xticklabels([f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
+    axes.set_xticklabels([f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks], fontsize=10)
     axes.xaxis.set_minor_locator(LogLocator(base=10, subs=tuple(range(2, 10))))
     axes.xaxis.set_minor_formatter(NullFormatter())
     axes.grid(axis="x", which="major", color="#CCCCCC", lw=0.8)
     axes.grid(axis="x", which="minor", color="#EEEEEE", lw=0.6)
     axes.set_axisbelow(True)
-    axes.set_xlabel("IC50 (nM, log scale)")
+    axes.set_xlabel("IC50 (nM, log scale)", fontsize=10.5)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.set_title("IC50 of XPO1 inhibitors per cell line", loc="left", fontweight="bold")
-    _ic50_legend(axes, points, style_of)
-    figure.text(0.02, 0.15 / height, caption, ha="left", va="bottom", fontsize=9.5, color=GREY)
+    figure.text(
+        0.02,
+        1 - 0.12 / height,
+        "IC50 of XPO1 inhibitors per cell line",
+        ha="left",
+        va="top",
+        fontsize=12,
+        fontweight="bold",
+    )
+    span = (right - left_in / width) * width
+    if beside:
+        anchors = ((1.03, 1.0), (1.03, 0.0))
+    else:  # below the axis label: one legend from the left edge, one from the middle
+        drop = -0.6 / plot_in
+        anchors = ((0.15 - left_in) / span, drop), ((width / 2 - left_in) / span, drop)
+    _ic50_legend(axes, points, style_of, beside, anchors)
+    figure.text(0.02, 0.12 / height, caption, ha="left", va="bottom", fontsize=10, color=GREY)
     return figure
 
 
@@ -220,77 +308,101 @@ def _plot_point(axes: Axes, point: IC50Point, y: float, colour: str, marker: str
         textcoords="offset points",
         ha="left" if right else "right",
         va="center",
-        fontsize=9.5,
+        fontsize=10,
         color="#333333",
     )
 
 
 def _ic50_legend(
-    axes: Axes, points: Sequence[IC50Point], style_of: dict[str, tuple[str, str]]
+    axes: Axes,
+    points: Sequence[IC50Point],
+    style_of: dict[str, tuple[str, str]],
+    beside: bool,
+    anchors: tuple[tuple[float, float], tuple[float, float]],
 ) -> None:
+    """Draw two legends whose markers are the chart's own.
+
+    Each inhibitor's marker is filled if any of its values is exact, open if all are approximate;
+    the kinds of value are shown with the markers the data use, and only the kinds drawn.
+    """
     shown = [name for name in style_of if any(p.inhibitor == name for p in points)]
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=style_of[n][0],
-            marker=style_of[n][1],
-            linestyle="none",
-            markersize=9,
-            label=n,
+    handles = []
+    for name in shown:
+        colour, marker = style_of[name]
+        own = [p for p in points if p.inhibitor == name and p.value is not None]
+        exact = any(not p.approximate for p in own) or not own
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=colour,
+                marker=marker,
+                markerfacecolor=colour if exact else "white",
+                markeredgewidth=2.0,
+                linestyle="none",
+                markersize=9,
+                label=name,
+            )
         )
-        for n in shown
-    ]
-    keys = [
-        Line2D(
-            [],
-            [],
-            color="black",
-            marker="o",
-            linestyle="none",
-            markersize=9,
-            label="exact value",
-        ),
-        Line2D(
-            [],
-            [],
-            color="black",
-            marker="o",
-            markerfacecolor="white",
-            markeredgewidth=2,
-            linestyle="none",
-            markersize=9,
-            label="approximate (~)",
-        ),
-        Line2D([], [], color="black", lw=3.2, label="range"),
-    ]
-    legend = axes.legend(
+    kinds = _kinds(points)
+    used = [m for n, (_, m) in style_of.items() if any(p.inhibitor == n for p in points)]
+    keys: list[Line2D] = []
+    for kind, label, face in (
+        ("exact", "value as published", "black"),
+        ("approximate", "approximate (~)", "white"),
+    ):
+        if kinds[kind]:
+            markers = [
+                style_of[p.inhibitor][1]
+                for p in points
+                if p.value is not None and p.lower is None and p.approximate == (kind != "exact")
+            ]
+            marker = next((m for m in used if m in markers), "o")
+            keys.append(
+                Line2D(
+                    [],
+                    [],
+                    color="black",
+                    marker=marker,
+                    markerfacecolor=face,
+                    markeredgewidth=2.0,
+                    linestyle="none",
+                    markersize=9,
+                    label=label,
+                )
+            )
+    if kinds["range"]:
+        keys.append(Line2D([], [], color="black", lw=3.2, label="range"))
+    places = anchors
+    first = axes.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(1.03, 1.0),
+        bbox_to_anchor=places[0],
         frameon=False,
         title="inhibitor",
         alignment="left",
         borderaxespad=0,
     )
-    axes.add_artist(legend)
-    legend.get_title().set_fontweight("bold")
-    legend = axes.legend(
-        handles=keys,
-        loc="lower left",
-        bbox_to_anchor=(1.03, 0.0),
-        frameon=False,
-        title="marker",
-        alignment="left",
-        borderaxespad=0,
-    )
-    legend.get_title().set_fontweight("bold")
+    first.get_title().set_fontweight("bold")
+    if keys:
+        axes.add_artist(first)
+        second = axes.legend(
+            handles=keys,
+            loc="lower left" if beside else "upper left",
+            bbox_to_anchor=places[1],
+            frameon=False,
+            title="value",
+            alignment="left",
+            borderaxespad=0,
+        )
+        second.get_title().set_fontweight("bold")
 
 
 def write_figures(
     kg: KnowledgeGraph,
     directory: str | Path,
     formats: Iterable[ImageFormat] = IMAGE_FORMATS,
+    size: PrintSize | None = None,
 ) -> list[Path]:
     """Draw every figure and write it to ``directory`` (created if missing) in each format."""
     target = Path(directory)
@@ -302,8 +414,16 @@ def write_figures(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"{target}: cannot create directory ({error.strerror})") from None
+    return write_drawings(draw_figures(kg, size), target, formats)
+
+
+def write_drawings(
+    drawings: Iterable[Drawing], directory: Path, formats: Iterable[ImageFormat]
+) -> list[Path]:
+    """Write drawn figures to an existing ``directory``, each in each format."""
+    target, formats = directory, list(formats)
     written = []
-    for drawing in draw_figures(kg):
+    for drawing in drawings:
         for image_format in formats:
             path = target / f"{drawing.name}.{image_format}"
             try:

@@ -224,6 +224,11 @@ class PathwayData:
     steps: list[PathwayStep]
     exports: set[tuple[str, str]] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
+    #: The pathway between a step and the next: one its actors activate, the next's take part in
+    #: (BAX, PUMA and NOXA activate the intrinsic mitochondrial pathway; caspase-9 is part of it).
+    pathway_after: dict[int, Named] = field(default_factory=dict)
+    origin: str = "nucleus"
+    destination: str = "cytoplasm"
 
 
 _STEPS = """
@@ -238,6 +243,16 @@ SELECT DISTINCT ?label WHERE { ?inhibitor xo:inhibits xr:XPO1 ; rdfs:label ?labe
 ORDER BY LCASE(?label)
 """
 _EXPORTS = "SELECT ?cargo ?exporter WHERE { ?cargo xo:exportedBy ?exporter }"
+_BETWEEN = """
+SELECT DISTINCT ?step ?pathway WHERE {
+  ?route a/rdfs:subClassOf* xo:P53DependentRoute .
+  ?node xo:stepOf ?route ; xo:stepNumber ?step ; xo:stepInvolves ?actor .
+  ?next xo:stepOf ?route ; xo:stepNumber ?following ; xo:stepInvolves ?participant .
+  FILTER(?following = ?step + 1)
+  ?actor xo:activatesPathway ?pathway .
+  ?participant xo:participatesIn ?pathway .
+} ORDER BY ?step ?pathway
+"""
 
 
 def pathway_data(kg: KnowledgeGraph) -> PathwayData:
@@ -254,6 +269,12 @@ def pathway_data(kg: KnowledgeGraph) -> PathwayData:
         if row["source_label"] is not None:
             sources.add(_text(row["source_label"]))
     exports = {(_text(r["exporter"]), _text(r["cargo"])) for r in kg.query(_EXPORTS).records()}
+    between: dict[int, Named] = {}
+    for row in kg.query(_BETWEEN).records():
+        pathway = _text(row["pathway"])
+        between.setdefault(int(row["step"]), known.get(pathway, Named(pathway, pathway)))  # type: ignore[arg-type]
+    compartments = kg.query(_MECHANISM).records()
+    first = compartments[0] if compartments else {}
     return PathwayData(
         route=route,
         inhibitors=kg.query(_INHIBITORS).column("label"),  # type: ignore[arg-type]
@@ -261,6 +282,9 @@ def pathway_data(kg: KnowledgeGraph) -> PathwayData:
         steps=[steps[n] for n in sorted(steps)],
         exports=exports,
         sources=sorted(sources),
+        pathway_after=between,
+        origin=_text(first.get("from_label")) or "nucleus",
+        destination=_text(first.get("to_label")) or "cytoplasm",
     )
 
 
