@@ -16,7 +16,7 @@ from xpo1kg import KnowledgeGraph
 from xpo1kg.query.catalog import list_queries
 from xpo1kg.query.table_model import column_for
 from xpo1kg.server.browse import LISTINGS, listing, select
-from xpo1kg.server.entity_extras import common_name, figures_of, neighbourhood
+from xpo1kg.server.entity_extras import ALL_FIGURES, common_name, figures_of, neighbourhood
 from xpo1kg.server.ic50 import measurements
 from xpo1kg.server.pages import MAIN_QUESTION, ordered_questions
 from xpo1kg.server.result_layout import lay_out
@@ -333,3 +333,25 @@ def test_layout_keeps_narrow_tables_whole() -> None:
 def test_measurements_agree_with_the_ic50_query(kg: KnowledgeGraph) -> None:
     shown = sorted(m.shown for m in measurements(kg))
     assert shown == sorted(["~100", "~100", "~50", "~300", "~32", "~200", "100–500"])
+
+
+def test_home_page_shows_every_figure_and_questions_show_theirs(server: str) -> None:
+    home = get(server, "/").text
+    shown = re.findall(r'<img src="/figures/([a-z0-9_]+)\.svg"', home)
+    assert (
+        shown
+        == list(ALL_FIGURES)
+        == [
+            "figure1_mechanism",
+            "figure2_p53_pathway",
+            "figure3_p53_independent",
+            "figure4_ic50",
+        ]
+    )
+    for name in shown:
+        answer = get(server, f"/figures/{name}.svg")
+        assert answer.status_code == 200 and answer.text.lstrip().startswith("<?xml")
+    cargo = get(server, "/questions/cargo_triggering_apoptosis").text
+    assert re.findall(r'<img src="/figures/([a-z0-9_]+)\.svg"', cargo) == ["figure1_mechanism"]
+    binding = get(server, "/questions/inhibitor_binding_site").text
+    assert "/figures/" not in binding

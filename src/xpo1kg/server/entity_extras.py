@@ -30,7 +30,9 @@ from xpo1kg.server.tables import local_href
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
+    "ALL_FIGURES",
     "FIGURES",
+    "QUESTION_FIGURES",
     "Extras",
     "Neighbourhood",
     "common_name",
@@ -51,6 +53,18 @@ FIGURES = {
     "figure1_mechanism": figure_data.mechanism_data,
     "figure2_p53_pathway": figure_data.pathway_data,
     "figure3_p53_independent": figure_data.p53_independent_data,
+}
+#: Every figure, in order, as the home page shows them.
+ALL_FIGURES = (*FIGURES, "figure4_ic50")
+#: The figure that draws a question's answer, by question name.
+QUESTION_FIGURES = {
+    "cargo_triggering_apoptosis": "figure1_mechanism",
+    "xpo1_tumor_suppressor_cargo": "figure1_mechanism",
+    "p53_dependent_apoptosis": "figure2_p53_pathway",
+    "p53_independent_mechanisms": "figure3_p53_independent",
+    "ic50_table": "figure4_ic50",
+    "ic50_by_cancer_type": "figure4_ic50",
+    "most_sensitive_cell_line": "figure4_ic50",
 }
 _SKIPPED = {
     PREFIXES["rdf"] + "type",

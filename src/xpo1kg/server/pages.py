@@ -20,7 +20,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from xpo1kg.errors import UnknownQueryError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query, list_queries
 from xpo1kg.rdf.namespaces import XO
-from xpo1kg.server.entity_extras import entity_extras, figure_caption
+from xpo1kg.server.entity_extras import (
+    ALL_FIGURES,
+    QUESTION_FIGURES,
+    entity_extras,
+    figure_caption,
+)
 from xpo1kg.server.entity_view import entity_view
 from xpo1kg.server.problems import one_line, phrase, status_of
 from xpo1kg.server.protocol import WARNING_HEADER, query_warnings, warning_header
@@ -80,6 +85,9 @@ _templates = Environment(
     keep_trailing_newline=True,
 )
 router = APIRouter(include_in_schema=False)
+
+
+_templates.globals["figure_caption"] = figure_caption
 
 
 def render(template: str, **context: Any) -> str:
@@ -162,7 +170,11 @@ def home(request: Request) -> HTMLResponse:
     if getattr(state, "page_counts", None) is None:
         state.page_counts = _counts(state.kg)
     page = render(
-        "home.html", counts=state.page_counts, questions=ordered_questions(), guide=_GUIDE
+        "home.html",
+        counts=state.page_counts,
+        questions=ordered_questions(),
+        guide=_GUIDE,
+        figures=ALL_FIGURES,
     )
     return HTMLResponse(page)
 
@@ -182,7 +194,8 @@ async def question(request: Request, name: str) -> HTMLResponse:
     headers: dict[str, str] = {}
     if answer.warnings:  # e.g. a question that needs inferred facts, on a --no-inferred server
         headers[WARNING_HEADER] = warning_header(list(answer.warnings))
-    page = render("question.html", query=query, answer=answer, inferred=inferred)
+    figure = QUESTION_FIGURES.get(query.name)
+    page = render("question.html", query=query, answer=answer, inferred=inferred, figure=figure)
     return HTMLResponse(page, headers=headers)
 
 
@@ -213,7 +226,6 @@ def entity_html(kg: KnowledgeGraph, iri: str) -> str | None:
         view=view,
         extras=extras,
         alternates=alternates(iri),
-        figure_caption=figure_caption,
     )
 
 
