@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,7 @@ def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
         if sample["status"] == "ok":
             sample.pop("stderr", None)
     if not good:
-        return {"status": samples[0]["status"] if samples else "not run", "runs": samples}
+        return {"status": samples[0]["status"] if samples else "skipped", "runs": samples}
     return {
         "status": "ok",
         "seconds": statistics.median(s["seconds"] for s in good),
@@ -153,8 +154,13 @@ def _size_mib(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
-def measure(measurements: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    """Every measurement at one size."""
+def measure(
+    measurements: int,
+    args: argparse.Namespace,
+    folder: Path,
+    save: Callable[[dict[str, Any]], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Every measurement at one size; ``save`` is given the partial results after each step."""
     from xpo1kg import list_queries
 
     file = folder / f"synthetic-{measurements}-seed{args.seed}.nt"
@@ -194,6 +200,7 @@ def measure(measurements: int, args: argparse.Namespace, folder: Path) -> dict[s
             run(_cli("load", str(file), "--store", str(store)), cap=args.cap)
         )
     size["load"] = {tool: _summary(samples) for tool, samples in loads.items()}
+    save(size)
     if not store.is_dir():
         size["error"] = "the store could not be loaded"
         return size
@@ -213,12 +220,14 @@ def measure(measurements: int, args: argparse.Namespace, folder: Path) -> dict[s
         size["queries"][engine] = line | {
             k: outcome[k] for k in ("status", "seconds", "peak_rss_mib", "load_average", "stderr")
         }
+        save(size)
 
     cold = []
     for index in range(runs):
         _progress(f"{label}: cold xpo1kg query --store, run {index + 1}/{runs}")
         cold.append(run(_cli("query", args.cold_query, "--store", str(store)), cap=args.cap))
     size["cold"] = {"query": args.cold_query, "xpo1kg query --store": _summary(cold)}
+    save(size)
     if baseline:
         _progress(f"{label}: cold rdflib parse and query")
         outcome = run(
@@ -226,6 +235,7 @@ def measure(measurements: int, args: argparse.Namespace, folder: Path) -> dict[s
             cap=args.cap,
         )
         size["cold"]["rdflib parse and query"] = _summary([outcome])
+        save(size)
 
     validations: dict[str, list[dict[str, Any]]] = {"xpo1kg validate --store": []}
     for index in range(runs):
@@ -242,6 +252,7 @@ def measure(measurements: int, args: argparse.Namespace, folder: Path) -> dict[s
             outcome["status"], outcome["violations"] = "ok", True
         validations["pyshacl"] = [outcome]
     size["validation"] = {tool: _summary(samples) for tool, samples in validations.items()}
+    save(size)
 
     _progress(
         f"{label}: xpo1kg reason --data FILE --mode rl (caps {args.reason_cap:.0f} s, "
@@ -437,9 +448,14 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         for measurements in args.measurements:
-            result["sizes"].append(measure(measurements, args, folder))
-            result["load_average_end"] = os.getloadavg()
-            args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+            done = list(result["sizes"])
+
+            def save(size: dict[str, Any], done: list[dict[str, Any]] = done) -> None:
+                result["sizes"] = [*done, size]
+                result["load_average_end"] = os.getloadavg()
+                args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+
+            save(measure(measurements, args, folder, save))
     finally:
         temporary.cleanup()
     print(report([args.output]))
