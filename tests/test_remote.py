@@ -247,6 +247,25 @@ def test_competency_query_matches_the_embedded_store(
     assert rows(remote.stdout) == rows(embedded.stdout)
 
 
+@pytest.mark.parametrize("name", QUERIES)
+def test_competency_query_rows_come_in_the_same_order_on_every_server(
+    name: str, loaded: str, synthetic: Path
+) -> None:
+    """Every competency query orders its rows totally, so servers agree on the order too."""
+    remote = run("query", name, "--endpoint", loaded, "--format", "json")
+    embedded = run("query", name, "--data", synthetic, "--format", "json", "--no-inferred")
+    assert_ok(remote)
+    assert_ok(embedded)
+    ordered = [
+        [
+            tuple((key, normalised(value)) for key, value in sorted(record.items()))
+            for record in json.loads(answer.stdout, parse_float=Decimal, parse_int=Decimal)
+        ]
+        for answer in (remote, embedded)
+    ]
+    assert ordered[0] == ordered[1]
+
+
 def test_records_match_through_the_api(loaded: str, synthetic: Path) -> None:
     """The same comparison on :meth:`QueryResult.records` (Decimals compare by value)."""
     kg = load_graph([synthetic], inferred=False)  # the server holds no inferred graph
