@@ -1,7 +1,9 @@
 """``xpo1kg curate``: statements with their evidence from a table, validated, idempotent, recorded.
 
-Rows restate facts the project has verified (NESdb cargo records, the guide's statements, the
-PMC4526315 review's cargo count); rows meant to be refused or to contradict the graph say so.
+Rows restate facts the project has verified (the IntechOpen chapter's Cys528 statement, which
+names selinexor and KPT-8602 among the SINE compounds, the guide's statements, NESdb cargo records,
+the PMC4526315 review's cargo count); rows meant to be refused or to contradict the graph say so.
+The bundled data has the NESdb cargo statements already: rows restating them are already present.
 """
 
 from __future__ import annotations
@@ -40,10 +42,16 @@ PROV = "http://www.w3.org/ns/prov#"
 EPOCH = "1700000000"
 
 HEADER = "subject,relation,object,source,quote,evidence type,hedge,comment\n"
-#: Two new statements (NESdb cargo records), one the graph has (the guide), one hedged and new.
+#: The chapter's words on the SINE compounds' covalent binding to Cys528 (identifiers.md 1a).
+CYS528 = "covalent binding to cysteine 528 (Cys528) in the cargo proteins NES-binding pocket of exportin1"
+#: A new statement (not in the bundled data), valid, with no quote: a row that adds something.
+NEW_ROW = "selinexor,binds covalently,XPO1 Cys528,xr:IntechOpenChapter75812,,ECO:0000303,,\n"
+#: Two new statements (the chapter's, by label and by synonym), one the graph has (the guide),
+#: one new with a quote.
 GOOD = HEADER + (
-    "p53,exported by,XPO1,xr:NESdb,,ECO:0000312,,NESdb record 'P53 (NES ID: 6)'\n"
-    "BRCA2,xo:exportedBy,CRM1,NESdb,,ECO:0000312,,NESdb record 'BRCA2 (NES ID: 169)'\n"
+    f'selinexor,binds covalently,XPO1 Cys528,xr:IntechOpenChapter75812,"{CYS528}",ECO:0000303,,'
+    "Selinexor is one of the SINE compounds of which the chapter says this.\n"
+    f'KPT-8602,xo:bindsCovalently,Cys528,IntechOpenChapter75812,"{CYS528}",NAS,,\n'
     "XPO1,increased expression has been correlated with poor prognosis in,ovarian cancer,guide,,NAS,has been correlated,\n"
     "XPO1,minimum cargo count,230,xr:PMC4526315Review,"
     '"has over 230 identified cargos (Xu, Grishin, & Chook, 2012)",TAS,,\n'
@@ -83,15 +91,22 @@ def test_rows_become_statements_with_the_evidence_model(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "statements.csv: 4 rows: 3 added, 1 already present, 0 repeated" in result.output
     graph = Graph().parse(tmp_path / "statements.ttl")
-    assert (URIRef(XR + "TP53"), URIRef(XO + "exportedBy"), URIRef(XR + "XPO1")) in graph
-    axiom = axiom_of(graph, XR + "TP53", XO + "exportedBy", URIRef(XR + "XPO1"))
+    cys528 = URIRef(XR + "XPO1_Cys528")
+    assert (URIRef(XR + "selinexor"), URIRef(XO + "bindsCovalently"), cys528) in graph
+    axiom = axiom_of(graph, XR + "selinexor", XO + "bindsCovalently", cys528)
     assert graph.value(axiom, RDF.type) == OWL.Axiom
-    assert graph.value(axiom, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
-    assert graph.value(axiom, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000312")
+    assert graph.value(axiom, URIRef(DCT + "source")) == URIRef(XR + "IntechOpenChapter75812")
+    assert graph.value(axiom, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000303")
     assert graph.value(axiom, URIRef(BIOLINK + "knowledge_level")) == Literal("knowledge_assertion")
     assert graph.value(axiom, URIRef(BIOLINK + "agent_type")) == Literal("manual_agent")
     assert graph.value(axiom, URIRef(XO + "modality")) == URIRef(XO + "Established")
-    assert graph.value(axiom, RDFS.comment) == Literal("NESdb record 'P53 (NES ID: 6)'")
+    assert graph.value(axiom, URIRef(XO + "supportingText")) == Literal(CYS528)
+    assert graph.value(axiom, RDFS.comment) == Literal(
+        "Selinexor is one of the SINE compounds of which the chapter says this."
+    )
+    # KPT-8602 is eltanexor's synonym, Cys528 the residue's.
+    eltanexor = axiom_of(graph, XR + "eltanexor", XO + "bindsCovalently", cys528)
+    assert graph.value(eltanexor, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000303")
     count = axiom_of(
         graph,
         XR + "XPO1",
@@ -105,8 +120,12 @@ def test_rows_become_statements_with_the_evidence_model(tmp_path: Path) -> None:
     # The new file is valid with the bundled graph, and the graph answers with it.
     assert run("validate", tmp_path / "statements.ttl", "--with-bundled").exit_code == 0
     kg = load_graph([tmp_path / "statements.ttl"])
-    ask = "ASK { [] owl:annotatedSource xr:BRCA2 ; owl:annotatedProperty xo:exportedBy ; dcterms:source xr:NESdb }"
+    ask = (
+        "ASK { [] owl:annotatedSource xr:eltanexor ; owl:annotatedProperty xo:bindsCovalently ; "
+        "dcterms:source xr:IntechOpenChapter75812 }"
+    )
     assert kg.query(ask).column("ask") == [True]
+    assert load_graph(inferred=False).query(ask).column("ask") == [False]  # not bundled
 
 
 def test_a_hedged_row_keeps_its_hedge_and_modality(tmp_path: Path) -> None:
@@ -134,13 +153,39 @@ def test_curating_twice_writes_nothing_and_keeps_the_files(tmp_path: Path) -> No
 
 
 def test_a_repeated_row_adds_nothing(tmp_path: Path) -> None:
-    row = "p53,exported by,XPO1,xr:NESdb,,ECO:0000312,,\n"
-    result = run("curate", table(tmp_path, HEADER + row + row), "--dry-run")
+    result = run("curate", table(tmp_path, HEADER + NEW_ROW + NEW_ROW), "--dry-run")
     assert result.exit_code == 0
-    assert (
-        "statements.csv:3: repeats an earlier row: xr:TP53 xo:exportedBy xr:XPO1 (xr:NESdb), as row 2"
-        in result.output
+    assert result.stdout.splitlines() == [
+        (
+            "statements.csv:2: would add xr:selinexor xo:bindsCovalently xr:XPO1_Cys528 "
+            "(xr:IntechOpenChapter75812)"
+        ),
+        (
+            "statements.csv:3: repeats an earlier row: xr:selinexor xo:bindsCovalently "
+            "xr:XPO1_Cys528 (xr:IntechOpenChapter75812), as row 2"
+        ),
+        "statements.csv: 2 rows: 1 would be added, 0 already present, 1 repeated",
+        "dry run: nothing written",
+    ]
+
+
+def test_the_statements_of_the_bundled_data_are_already_present(tmp_path: Path) -> None:
+    # data/nes_regions.ttl has the NESdb cargo statements of p53 and BRCA2; the guide's of p53.
+    text = HEADER + (
+        "p53,exported by,XPO1,xr:NESdb,,ECO:0000312,,NESdb record 'P53 (NES ID: 6)'\n"
+        "BRCA2,xo:exportedBy,CRM1,NESdb,,ECO:0000312,,NESdb record 'BRCA2 (NES ID: 169)'\n"
+        "TP53,exported by,XPO1,guide,,TAS,,\n"
     )
+    result = run("curate", table(tmp_path, text))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "statements.csv:2: already present: xr:TP53 xo:exportedBy xr:XPO1 (xr:NESdb)",
+        "statements.csv:3: already present: xr:BRCA2 xo:exportedBy xr:XPO1 (xr:NESdb)",
+        "statements.csv:4: already present: xr:TP53 xo:exportedBy xr:XPO1 (xr:BenchChemGuide2025)",
+        "statements.csv: 3 rows: 0 added, 3 already present, 0 repeated",
+        "nothing to add: nothing written",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["statements.csv"]
 
 
 def test_the_provenance_record(tmp_path: Path) -> None:
@@ -161,7 +206,13 @@ def test_the_provenance_record(tmp_path: Path) -> None:
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     result = run("curate", table(tmp_path, GOOD), "--dry-run")
     assert result.exit_code == 0
-    assert "statements.csv:2: would add xr:TP53 xo:exportedBy xr:XPO1 (xr:NESdb)" in result.output
+    assert (
+        "statements.csv:2: would add xr:selinexor xo:bindsCovalently xr:XPO1_Cys528 "
+        "(xr:IntechOpenChapter75812)" in result.output
+    )
+    assert (
+        "statements.csv: 4 rows: 3 would be added, 1 already present, 0 repeated" in result.output
+    )
     assert "dry run: nothing written" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["statements.csv"]
 
@@ -204,8 +255,7 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_row_is_one_line_and_nothing_is_written(tmp_path: Path, row: str, line: str) -> None:
-    good = "BRCA2,exported by,XPO1,xr:NESdb,,ECO:0000312,,\n"
-    result = run("curate", table(tmp_path, HEADER + row + "\n" + good))
+    result = run("curate", table(tmp_path, HEADER + row + "\n" + NEW_ROW))
     assert result.exit_code == 1
     assert any(x.startswith(line) for x in result.stderr.splitlines()), result.stderr
     assert result.stderr.splitlines()[-1].endswith("nothing was written")
@@ -252,10 +302,7 @@ def test_a_bad_header_is_exit_2(tmp_path: Path, header: str, says: str) -> None:
 
 def test_a_shacl_violation_is_mapped_to_its_row(tmp_path: Path) -> None:
     # exportedBy must point to a nuclear export receptor; selinexor is an inhibitor.
-    text = (
-        HEADER
-        + "BRCA2,exported by,XPO1,xr:NESdb,,ECO:0000312,,\nXPO1,exported by,selinexor,xr:Xpo1kgCurators,,IC,,refused\n"
-    )
+    text = HEADER + NEW_ROW + "XPO1,exported by,selinexor,xr:Xpo1kgCurators,,IC,,refused\n"
     result = run("curate", table(tmp_path, text))
     assert result.exit_code == 1
     assert (
@@ -358,7 +405,7 @@ def test_curate_adds_to_a_file_of_ingest_and_keeps_its_first_line(tmp_path: Path
     assert run("curate", table(tmp_path, GOOD), "--into", tmp_path / "mine.ttl").exit_code == 0
     text = (tmp_path / "mine.ttl").read_text(encoding="utf-8")
     assert text.startswith("# Measurements added by `xpo1kg ingest`.")
-    assert "IC50_selinexor_SK-OV-3" in text and "xr:NESdb" in text
+    assert "IC50_selinexor_SK-OV-3" in text and "xr:IntechOpenChapter75812" in text
     record = (tmp_path / "mine.ttl.prov.trig").read_text(encoding="utf-8")
     assert "graph/ingest/" in record and "graph/curate/" in record
 
@@ -378,8 +425,8 @@ def test_curating_into_a_store(tmp_path: Path) -> None:
     kg = load_graph(store=store)
     assert CURATE.store_graph in kg.store.graphs()
     ask = (
-        "ASK { [] owl:annotatedSource xr:BRCA2 ; owl:annotatedProperty xo:exportedBy ; "
-        "dcterms:source xr:NESdb }"
+        "ASK { [] owl:annotatedSource xr:eltanexor ; owl:annotatedProperty xo:bindsCovalently ; "
+        "dcterms:source xr:IntechOpenChapter75812 }"
     )
     assert kg.query(ask).column("ask") == [True]
     del kg
@@ -414,7 +461,16 @@ def test_the_readme_curator_workflow_runs(tmp_path: Path) -> None:
         result = run(*words[1:])
         assert result.exit_code == 0, (line, result.output)
         outputs.append(result.stdout)
-    assert "statements.csv: 2 rows: 2 added" in outputs[1]
+    assert "cargo.csv:8: added TFIIA (NES ID 323) = xr:new/protein/P52655: 1-40" in outputs[0]
+    assert "cargo.csv:2: already present: P53 (NES ID 6) = xr:TP53: 339-352" in outputs[0]
+    assert "1 added, 5 already present" in outputs[0]
+    assert "statements.csv: 2 rows: 2 added, 0 already present, 0 repeated" in outputs[1]
+    # The bundled regions and the imported one, each once.
     assert re.search(r"^TP53 +339 +352$", outputs[2], re.MULTILINE)
+    assert re.search(r"^TFIIA +1 +40$", outputs[2], re.MULTILINE)
+    assert len(re.findall(r"^TP53 ", outputs[2], re.MULTILINE)) == 1
     assert "minimum cargo count" in outputs[3]
-    assert "NESdb (Xu, Grishin & Chook, 2012)" in outputs[4]
+    assert (
+        "source: IntechOpen chapter 75812 on selective inhibitors of nuclear export" in outputs[4]
+    )
+    assert "asserted in data/inhibitors, user/mine.ttl" in outputs[4]

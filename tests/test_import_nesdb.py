@@ -20,8 +20,16 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from xpo1kg import import_nesdb, load_graph
 from xpo1kg.cli import main
-from xpo1kg.ingest.nesdb import UNVERIFIED_PROTEIN, parse_accession, parse_nes_id, parse_ranges
+from xpo1kg.ingest.nesdb import (
+    UNVERIFIED_PROTEIN,
+    parse_accession,
+    parse_nes_id,
+    parse_ranges,
+    plan_nesdb,
+)
+from xpo1kg.ingest.sheets import read_sheet
 from xpo1kg.ingest.values import IngestError
+from xpo1kg.resources import data_files
 
 XR = "https://w3id.org/xpo1kg/resource/"
 XO = "https://w3id.org/xpo1kg/ontology/"
@@ -72,26 +80,26 @@ def test_with_skip_bad_the_readable_human_records_are_imported(
 ) -> None:
     result = run("import", "nesdb", sample, "--skip-bad")
     assert result.exit_code == 0, result.output
-    assert (
-        result.stdout.splitlines()
-        == [
-            "nesdb.csv:2: added P53 (NES ID 6) = xr:TP53: 339-352",
-            "nesdb.csv:3: added BRCA1 (NES ID 10) = xr:BRCA1: 81-99",
-            "nesdb.csv:4: added IκBα (NES ID 37) = xr:NFKBIA: 1-55",
-            "nesdb.csv:6: added RelA/p65 (NES ID 25) = xr:RELA: 436-445",  # row 4 spans two lines
-            "nesdb.csv:7: added p21Cip1 (NES ID 210) = xr:CDKN1A: no mapped NES",
-            "nesdb.csv:8: added TFIIA (NES ID 323) = xr:new/protein/P52655: 1-40",
-            "nesdb.csv:10: repeats an earlier record: NES ID 6, as row 2",
-            (
-                "nesdb.csv: 10 records: 6 added, 0 already present, 1 repeated, 1 not Homo sapiens, "
-                "2 unreadable (skipped); new: 1 unverified protein, 1 NES region"
-            ),
-            (
-                "wrote nesdb.ttl and nesdb.ttl.prov.trig (provenance: "
-                f"<https://w3id.org/xpo1kg/graph/import-nesdb/{_sha(tmp_path / 'nesdb.csv')[:16]}>)"
-            ),
-        ]
-    )
+    # The bundled data (data/nes_regions.ttl) has the NESdb statements and NES regions of p53,
+    # BRCA1, IκBα, RelA and p21 already: those records add nothing; TFIIA is new.
+    assert result.stdout.splitlines() == [
+        "nesdb.csv:2: already present: P53 (NES ID 6) = xr:TP53: 339-352",
+        "nesdb.csv:3: already present: BRCA1 (NES ID 10) = xr:BRCA1: 81-99",
+        "nesdb.csv:4: already present: IκBα (NES ID 37) = xr:NFKBIA: 1-55",
+        # row 4 spans two lines
+        "nesdb.csv:6: already present: RelA/p65 (NES ID 25) = xr:RELA: 436-445",
+        "nesdb.csv:7: already present: p21Cip1 (NES ID 210) = xr:CDKN1A: no mapped NES",
+        "nesdb.csv:8: added TFIIA (NES ID 323) = xr:new/protein/P52655: 1-40",
+        "nesdb.csv:10: repeats an earlier record: NES ID 6, as row 2",
+        (
+            "nesdb.csv: 10 records: 1 added, 5 already present, 1 repeated, 1 not Homo sapiens, "
+            "2 unreadable (skipped); new: 1 unverified protein, 1 NES region"
+        ),
+        (
+            "wrote nesdb.ttl and nesdb.ttl.prov.trig (provenance: "
+            f"<https://w3id.org/xpo1kg/graph/import-nesdb/{_sha(tmp_path / 'nesdb.csv')[:16]}>)"
+        ),
+    ]
     assert result.stderr.splitlines() == [
         "nesdb.csv:11:Fasta Header: warning: no UniProt accession (sp|…| or tr|…|) (the cell is empty)",
         (
@@ -100,38 +108,17 @@ def test_with_skip_bad_the_readable_human_records_are_imported(
         ),
         "nesdb.csv:9:Organism: skipped: Mus musculus (Mouse), not Homo sapiens",
     ]
-    # The bundled data has p53's NES and NESdb statement already: the import adds no second one.
-    assert "TP53_NES_339-352" not in (tmp_path / "nesdb.ttl").read_text()
-    graph = load_graph([tmp_path / "nesdb.ttl"], inferred=False).graph
-    region = URIRef(XR + "TP53_NES_339-352")
-    assert graph.value(region, RDF.type) == URIRef(XO + "NuclearExportSignalRegion")
-    assert graph.value(region, URIRef(XO + "regionOf")) == URIRef(XR + "TP53")
-    assert graph.value(region, URIRef(XO + "regionStart")) == Literal(339, datatype=XSD.integer)
-    assert graph.value(region, URIRef(XO + "regionEnd")) == Literal(352, datatype=XSD.integer)
-    assert graph.value(region, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
-    assert graph.value(region, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000312")
-    assert graph.value(region, URIRef(XO + "modality")) == URIRef(XO + "Established")
-    assert graph.value(region, URIRef(XO + "nesdbId")) == Literal("6")
-    [p21] = [
-        a
-        for a in graph.subjects(OWL.annotatedSource, URIRef(XR + "CDKN1A"))
-        if graph.value(a, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
-    ]
-    assert graph.value(p21, URIRef(XO + "nesdbId")) == Literal("210")
-    assert not list(graph.subjects(URIRef(XO + "regionOf"), URIRef(XR + "CDKN1A")))
-    # The NESdb statement that TP53 is exported by XPO1, next to the guide's.
-    [axiom] = [
-        a
-        for a in graph.subjects(OWL.annotatedSource, URIRef(XR + "TP53"))
-        if graph.value(a, OWL.annotatedProperty) == URIRef(XO + "exportedBy")
-        and graph.value(a, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
-    ]
-    assert graph.value(axiom, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
-    assert graph.value(axiom, RDFS.comment) == Literal("NESdb record 'P53 (NES ID: 6)'")
+    graph = Graph().parse(tmp_path / "nesdb.ttl")
+    # Nothing about the proteins the bundled data has: no second region, statement or source.
+    for known in ("TP53", "BRCA1", "NFKBIA", "RELA", "CDKN1A"):
+        assert not list(graph.triples((URIRef(XR + known), None, None)))
+        assert not list(graph.subjects(OWL.annotatedSource, URIRef(XR + known)))
+        assert not list(graph.subjects(URIRef(XO + "regionOf"), URIRef(XR + known)))
     # The new protein: accession, name, synonyms, and marked unverified; evidence kept as data.
     protein = URIRef(XR + "new/protein/P52655")
     assert graph.value(protein, URIRef(XO + "uniprotAccession")) == Literal("P52655")
     assert graph.value(protein, RDFS.label) == Literal("TFIIA")
+    assert graph.value(protein, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
     assert set(graph.objects(protein, SKOS.altLabel)) == {
         Literal(x)
         for x in (
@@ -142,12 +129,67 @@ def test_with_skip_bad_the_readable_human_records_are_imported(
         )
     }
     assert graph.value(protein, RDFS.comment) == Literal(UNVERIFIED_PROTEIN)
+    assert graph.value(protein, URIRef(XO + "nesdbId")) is None  # on the statement and region
+    assert (protein, URIRef(XO + "exportedBy"), URIRef(XR + "XPO1")) in graph
+    # Its NES region, with its own evidence and the NESdb ID.
+    region = URIRef(XR + "P52655_NES_1-40")
+    assert graph.value(region, RDF.type) == URIRef(XO + "NuclearExportSignalRegion")
+    assert graph.value(region, URIRef(XO + "regionOf")) == protein
+    assert graph.value(region, URIRef(XO + "regionStart")) == Literal(1, datatype=XSD.integer)
+    assert graph.value(region, URIRef(XO + "regionEnd")) == Literal(40, datatype=XSD.integer)
+    assert graph.value(region, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
+    assert graph.value(region, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000312")
+    assert graph.value(region, URIRef(XO + "modality")) == URIRef(XO + "Established")
+    assert graph.value(region, URIRef(XO + "nesdbId")) == Literal("323")
+    assert graph.value(region, RDFS.comment) == Literal("NESdb record 'TFIIA (NES ID: 323)'")
+    # The NESdb statement that TFIIA is exported by XPO1.
     [new_axiom] = graph.subjects(OWL.annotatedSource, protein)
+    assert graph.value(new_axiom, OWL.annotatedProperty) == URIRef(XO + "exportedBy")
+    assert graph.value(new_axiom, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
+    assert graph.value(new_axiom, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000312")
+    assert graph.value(new_axiom, URIRef(XO + "nesdbId")) == Literal("323")
+    assert graph.value(new_axiom, RDFS.comment) == Literal("NESdb record 'TFIIA (NES ID: 323)'")
     assert set(graph.objects(new_axiom, URIRef(XO + "nuclearExportEvidence"))) == {
         Literal("LMB Sensitive"),
         Literal("Binds CRM1"),
     }
     assert run("validate", tmp_path / "nesdb.ttl", "--with-bundled").exit_code == 0
+
+
+def test_a_protein_of_the_graph_gets_the_statement_and_regions_it_lacks(
+    sample: Path, tmp_path: Path
+) -> None:
+    """Against the graph without data/nes_regions.ttl, p53 and p21 are matched by accession."""
+    kg = load_graph(
+        [Path(str(f)) for f in data_files() if f.name != "nes_regions.ttl"],
+        bundled_data=False,
+        inferred=False,
+    )
+    plan = plan_nesdb(read_sheet(tmp_path / "nesdb.csv"), kg, skip_bad=True)
+    assert [(o.row, o.status) for o in plan.outcomes] == [
+        (2, "add"), (3, "add"), (4, "add"), (6, "add"), (7, "add"), (8, "add"), (10, "repeat"),
+    ]  # fmt: skip
+    graph = Graph().parse(data="\n".join(" ".join(t) + " ." for t in plan.triples), format="nt")
+    region = URIRef(XR + "TP53_NES_339-352")
+    assert graph.value(region, RDF.type) == URIRef(XO + "NuclearExportSignalRegion")
+    assert graph.value(region, URIRef(XO + "regionOf")) == URIRef(XR + "TP53")
+    assert graph.value(region, URIRef(XO + "regionStart")) == Literal(339, datatype=XSD.integer)
+    assert graph.value(region, URIRef(XO + "regionEnd")) == Literal(352, datatype=XSD.integer)
+    assert graph.value(region, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
+    assert graph.value(region, URIRef(XO + "evidenceType")) == URIRef(OBO + "ECO_0000312")
+    assert graph.value(region, URIRef(XO + "modality")) == URIRef(XO + "Established")
+    assert graph.value(region, URIRef(XO + "nesdbId")) == Literal("6")
+    # The protein of the graph keeps its own description and sources: nothing is said about it.
+    assert not list(graph.triples((URIRef(XR + "TP53"), None, None)))
+    [p21] = graph.subjects(OWL.annotatedSource, URIRef(XR + "CDKN1A"))
+    assert graph.value(p21, URIRef(XO + "nesdbId")) == Literal("210")
+    assert not list(graph.subjects(URIRef(XO + "regionOf"), URIRef(XR + "CDKN1A")))
+    # The NESdb statement that TP53 is exported by XPO1, next to the guide's.
+    [axiom] = graph.subjects(OWL.annotatedSource, URIRef(XR + "TP53"))
+    assert graph.value(axiom, OWL.annotatedProperty) == URIRef(XO + "exportedBy")
+    assert graph.value(axiom, URIRef(DCT + "source")) == URIRef(XR + "NESdb")
+    assert graph.value(axiom, URIRef(XO + "nesdbId")) == Literal("6")
+    assert graph.value(axiom, RDFS.comment) == Literal("NESdb record 'P53 (NES ID: 6)'")
 
 
 def _sha(path: Path) -> str:
@@ -166,8 +208,11 @@ def test_the_nes_of_each_tumour_suppressor_cargo_can_be_asked(sample: Path, tmp_
                xo:regionStart ?start ; xo:regionEnd ?end ; dcterms:source xr:NESdb }
         ORDER BY ?cargo"""
     ).records()
+    # The bundled regions (data/nes_regions.ttl) and the imported file together: the import
+    # adds no second region for BRCA1 or TP53.
     assert [(r["cargo"], r["start"], r["end"]) for r in rows] == [
         ("BRCA1", 81, 99),
+        ("BRCA2", 1383, 1393),
         ("TP53", 339, 352),
     ]
 
@@ -177,7 +222,10 @@ def test_importing_twice_writes_nothing(sample: Path, tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     again = run("import", "nesdb", sample, "--skip-bad")
     assert again.exit_code == 0
-    assert "6 already present" in again.stdout and "nothing to add: nothing written" in again.stdout
+    assert (
+        "0 added, 6 already present" in again.stdout
+        and "nothing to add: nothing written" in again.stdout
+    )
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 

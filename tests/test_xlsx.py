@@ -19,6 +19,8 @@ from xpo1kg.ingest.values import read_table
 from xpo1kg.rdf.text import read_rdf
 
 EPOCH = "1700000000"
+XR = "https://w3id.org/xpo1kg/resource/"
+XO = "https://w3id.org/xpo1kg/ontology/"
 #: The one new measurement of tests/test_ingest.py, as spreadsheet cells.
 HEADER = ["inhibitor", "cell_line", "value", "source", "assay", "notes"]
 ROW = ["KPT-330", "SKOV3", "0.2 µM", "PMID:28810913", "CellTiter-Glo, 72 h", "mean of 3"]
@@ -184,21 +186,26 @@ def test_curate_reads_a_workbook(tmp_path: Path) -> None:
         {
             "Statements": [
                 ["Subject", "Relation", "Object", "Source", "Evidence type", "Comment"],
+                # The IntechOpen chapter's Cys528 statement names both (identifiers.md 1a); the
+                # bundled data does not cite the chapter for them (its NESdb statements would be
+                # already present).
                 [
-                    "p53",
-                    "exported by",
-                    "XPO1",
-                    "xr:NESdb",
-                    "ECO:0000312",
-                    "NESdb record 'P53 (NES ID: 6)'",
+                    "selinexor",
+                    "binds covalently",
+                    "XPO1 Cys528",
+                    "xr:IntechOpenChapter75812",
+                    "ECO:0000303",
+                    "Selinexor is one of the SINE compounds of which the chapter says this.",
                 ],
-                ["BRCA1", "exported by", "XPO1", "xr:NESdb", "ECO:0000312", ""],
+                ["KPT-8602", "binds covalently", "Cys528", "IntechOpenChapter75812", "NAS", ""],
             ]
         },
     )
     result = run("curate", book, "--into", tmp_path / "out.ttl")
     assert result.exit_code == 0, result.output
-    assert f"{book}[Statements]: 2 rows: 2 added" in result.output
+    assert f"{book}[Statements]: 2 rows: 2 added, 0 already present" in result.output
+    written = triples(tmp_path / "out.ttl")
+    assert (f"<{XR}eltanexor>", f"<{XO}bindsCovalently>", f"<{XR}XPO1_Cys528>") in written
     broken = workbook(
         tmp_path / "broken.xlsx",
         {
@@ -228,6 +235,14 @@ def test_import_nesdb_reads_a_workbook(tmp_path: Path) -> None:
                     ">sp|P04637|P53_HUMAN",
                 ],
                 ["Survivin (NES ID: 123)", "", "Homo sapiens (Human)", "['89-104']", ""],
+                # The TFIIA record of tests/resources/nesdb_sample.csv (not in the bundled data).
+                [
+                    "TFIIA  (NES ID: 323)",
+                    "Transcription initiation factor IIA subunit 1",
+                    "Homo sapiens (Human)",
+                    "['1-40']",
+                    ">sp|P52655|TF2AA_HUMAN Transcription initiation factor IIA subunit 1",
+                ],
             ]
         },
     )
@@ -236,4 +251,8 @@ def test_import_nesdb_reads_a_workbook(tmp_path: Path) -> None:
     assert f"{book}[NESdb]:3:Fasta Header: no UniProt accession" in result.stderr
     result = run("import", "nesdb", book, "--into", tmp_path / "out.ttl", "--skip-bad")
     assert result.exit_code == 0, result.output
-    assert any("TP53_NES_339-352" in s for s, _, _ in triples(tmp_path / "out.ttl"))
+    # p53's NES is in the bundled data already; TFIIA's is new.
+    assert f"{book}[NESdb]:2: already present: P53 (NES ID 6) = xr:TP53: 339-352" in result.stdout
+    subjects = {s for s, _, _ in triples(tmp_path / "out.ttl")}
+    assert f"<{XR}P52655_NES_1-40>" in subjects
+    assert not any("TP53" in s for s in subjects)

@@ -11,12 +11,14 @@ mutation columns among them) are ignored.
 
 Records of one organism are imported (human by default). Each cargo is matched to the protein of
 the graph with its UniProt accession (``xo:uniprotAccession``), or created with its accession,
-name and synonyms and marked as not yet verified. It gets its NESdb ID (``xo:nesdbId``) and the
-statement ``xo:exportedBy xr:XPO1`` with an ``owl:Axiom`` citing ``xr:NESdb`` (ECO:0000312,
-imported information used in manual assertion) that keeps the record's experimental evidence
-(``xo:nuclearExportEvidence``, one value per item). Each functional export signal becomes an
+name and synonyms (citing ``xr:NESdb``) and marked as not yet verified. It gets the statement
+``xo:exportedBy xr:XPO1`` with an ``owl:Axiom`` citing ``xr:NESdb`` (ECO:0000312, imported
+information used in manual assertion) that keeps the record's NESdb ID (``xo:nesdbId``) and its
+experimental evidence (``xo:nuclearExportEvidence``, one value per item). Each functional export signal becomes an
 ``xo:NuclearExportSignalRegion`` ``xr:<PROTEIN>_NES_<start>-<end>`` with ``xo:regionOf``,
-``xo:regionStart``, ``xo:regionEnd`` and its own evidence.
+``xo:regionStart``, ``xo:regionEnd``, the NESdb ID and its own evidence. What the graph has (the
+statement from NESdb, a region it describes) is not added again, so a record the bundled data
+has already is ``present``.
 
 A record that cannot be read (no NES ID, no accession, an unreadable or impossible range, an NES
 ID repeated with other content) is listed with its row, column and reason; with ``skip_bad`` the
@@ -350,8 +352,10 @@ class _Planner:
             put((node, COMMENT, _quote(UNVERIFIED_PROTEIN)))
             if record.organism.casefold() != "homo sapiens (human)":
                 put((node, COMMENT, _quote(f"Organism in NESdb: {record.organism}.")))
+            # Only a protein the import creates is described by NESdb; a protein of the graph
+            # keeps its own sources, and NESdb is cited by the statement and the regions.
+            put((node, SOURCE, _iri(NESDB_SOURCE)))
             self.plan.generated.append(protein)
-        put((node, SOURCE, _iri(NESDB_SOURCE)))
         nesdb_id = (_term("xo:nesdbId"), _quote(record.nes_id))
         exported = (node, _term("xo:exportedBy"), _iri(XPO1))
         if (protein, PREFIXES["xo"] + "exportedBy", XPO1) not in self.axioms:

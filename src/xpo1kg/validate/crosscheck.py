@@ -34,7 +34,7 @@ from rdflib import Graph, URIRef
 
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.rdf.loading import RDFSource, display_name, parse_into
-from xpo1kg.rdf.namespaces import PREFIXES, bind_prefixes, compress
+from xpo1kg.rdf.namespaces import BAO, PREFIXES, bind_prefixes, compress
 
 if TYPE_CHECKING:
     from xpo1kg.store.knowledge_graph import KnowledgeGraph
@@ -51,7 +51,8 @@ _OBO = PREFIXES["obo"]
 _NANOMOLAR_PER_UNIT = {
     f"{_OBO}UO_00000{n}": 10.0**p for n, p in ((62, 9), (63, 6), (64, 3), (65, 0), (66, -3))
 }
-_IC50 = "http://www.bioassayontology.org/bao#BAO_0000190"
+#: The IC50 endpoint (BAO), from the namespace the registry gives.
+_IC50 = str(BAO.BAO_0000190)
 _IDENTIFIERS = (
     "xo:cellosaurusId",
     "xo:uniprotAccession",
