@@ -30,6 +30,7 @@ from xpo1kg.rdf.namespaces import XO, XR, bind_prefixes, compress
 
 __all__ = [
     "AUTO_DL_LIMIT",
+    "RULES_ENGINE",
     "INFERRED_GRAPH",
     "Mode",
     "ReasonerName",
@@ -43,7 +44,7 @@ INFERRED_GRAPH = URIRef("https://w3id.org/xpo1kg/graph/inferred")
 #: In ``auto`` mode, graphs larger than this (in triples) take the OWL 2 RL path for the ABox.
 AUTO_DL_LIMIT = 50_000
 
-ReasonerName = Literal["hermit", "pellet"]
+ReasonerName = Literal["hermit", "pellet", "rules"]
 Mode = Literal["auto", "dl", "rl"]
 Triple = tuple[URIRef, URIRef, URIRef]
 
@@ -97,6 +98,8 @@ def reason(
     ``rl`` above :data:`AUTO_DL_LIMIT` triples.
     """
     start = time.perf_counter()
+    if reasoner == "rules":
+        return _run_rules(graph, ontology, start)
     if mode == "auto":
         mode = "rl" if len(graph) > AUTO_DL_LIMIT else "dl"
     tbox = _Tbox(ontology)
@@ -122,7 +125,30 @@ def reason(
     )
 
 
-_NAMES = {"hermit": "HermiT", "pellet": "Pellet"}
+_NAMES = {"hermit": "HermiT", "pellet": "Pellet", "rules": "rules"}
+#: How the rules engine names itself in reports and in the inferred graph's description.
+RULES_ENGINE = "the xpo1kg rules engine (forward chaining over the ontology's axioms)"
+
+
+def _run_rules(graph: Graph, ontology: Graph, start: float) -> ReasoningReport:
+    from xpo1kg.reason.rules import RuleTbox, closure_of, rdflib_triples
+
+    def label(iri: str) -> str | None:
+        value = graph.value(URIRef(iri), RDFS.label)
+        return None if value is None else str(value)
+
+    outcome = closure_of(rdflib_triples(graph), RuleTbox(ontology), label)
+    inferred = bind_prefixes(Graph())
+    for triple in outcome.facts:
+        inferred.add(triple)
+    return ReasoningReport(
+        consistent=outcome.consistent,
+        engine=RULES_ENGINE,
+        inferred=inferred,
+        problems=outcome.problems,
+        unsatisfiable_classes=(),
+        seconds=time.perf_counter() - start,
+    )
 _ANY_LITERAL = RDFLiteral("")
 
 
