@@ -35,13 +35,20 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
 from xpo1kg.rdf.namespaces import XO, XR, compress
 from xpo1kg.reason.provenance import _Tbox as _ProvenanceTbox
 
-__all__ = ["Closure", "RuleTbox", "RulesOutcome", "closure_of", "oxigraph_triples", "rdflib_triples"]
+__all__ = [
+    "Closure",
+    "RuleTbox",
+    "RulesOutcome",
+    "closure_of",
+    "oxigraph_triples",
+    "rdflib_triples",
+]
 
 #: A term as the engine holds it: an IRI's text, ``_:id`` for a blank node, None for a literal.
 Term = str | None
@@ -108,12 +115,12 @@ class RuleTbox:
         direct: dict[str, set[str]] = defaultdict(set)
         for cls, supers in tbox.supers_c.items():
             direct[str(cls)] |= {str(c) for c in supers}
-        for cls, expression in ontology.subject_objects(OWL.equivalentClass):
+        for named, expression in ontology.subject_objects(OWL.equivalentClass):
             head = ontology.value(expression, OWL.unionOf)
-            if isinstance(cls, URIRef) and head is not None:
+            if isinstance(named, URIRef) and head is not None:
                 for part in Collection(ontology, head):
                     if isinstance(part, URIRef):
-                        direct[str(part)].add(str(cls))
+                        direct[str(part)].add(str(named))
         self.supers_c = _closure(direct)
         # values_of[C] = [(p, v)]: every member of C has p value v.
         self.values_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -121,14 +128,14 @@ class RuleTbox:
             for cls, value in pairs:
                 self.values_of[str(cls)].append((str(p), str(value)))
         self.definitions: list[_Definition] = []
-        for cls, definitions in tbox.definitions.items():
-            for d in definitions:
+        for defined, read in tbox.definitions.items():
+            for one in read:
                 self.definitions.append(
                     _Definition(
-                        str(cls),
-                        tuple(str(c) for c in d.classes),
-                        tuple((str(p), str(v)) for p, v in d.values),
-                        tuple((str(p), None if f is None else str(f)) for p, f in d.somes),
+                        str(defined),
+                        tuple(str(c) for c in one.classes),
+                        tuple((str(p), str(v)) for p, v in one.values),
+                        tuple((str(p), None if f is None else str(f)) for p, f in one.somes),
                     )
                 )
         self.defs_by_class: dict[str, list[_Definition]] = defaultdict(list)
@@ -137,11 +144,11 @@ class RuleTbox:
         for d in self.definitions:
             for c in d.classes:
                 self.defs_by_class[c].append(d)
-            for p in {p for p, _ in d.values} | {p for p, _ in d.somes}:
-                self.defs_by_property[p].append(d)
-            for p, filler in d.somes:
+            for used in {p for p, _ in d.values} | {p for p, _ in d.somes}:
+                self.defs_by_property[used].append(d)
+            for used, filler in d.somes:
                 if filler is not None:
-                    self.somes_by_filler[filler].append((p, d))
+                    self.somes_by_filler[filler].append((used, d))
         self.disjoint: set[tuple[str, str]] = set()
         for a, b in ontology.subject_objects(OWL.disjointWith):
             self.disjoint.add(tuple(sorted((str(a), str(b)))))  # type: ignore[arg-type]
@@ -198,7 +205,7 @@ class Closure:
         default_factory=lambda: defaultdict(lambda: defaultdict(set))
     )
     derived_edges: set[tuple[str, str, str]] = field(default_factory=set)
-    _queue: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    _queue: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     _new: tuple[set[tuple[str, str]], set[tuple[str, str, str]]] = field(
         default_factory=lambda: (set(), set())
     )
@@ -251,12 +258,12 @@ class Closure:
         while queue:
             kind, s, x, o = queue.pop()
             if kind == "T":
-                self._on_type(s, x)  # type: ignore[arg-type]
+                self._on_type(s, x)
             elif kind == "E":
                 self._on_edge(s, x, o)  # type: ignore[arg-type]
             else:  # a literal value: only the domains of the property and those above it
-                for q in (x, *tbox.supers_p.get(x, ())):  # type: ignore[arg-type]
-                    for cls in tbox.domains.get(q, ()):  # type: ignore[arg-type]
+                for q in (x, *tbox.supers_p.get(x, ())):
+                    for cls in tbox.domains.get(q, ()):
                         self._type(s, cls)
 
     def _on_type(self, s: str, c: str) -> None:
@@ -434,10 +441,14 @@ def oxigraph_triples(store: ox.Store, graphs: Iterable[str] | None = None) -> It
     for name in names:
         for quad in store.quads_for_pattern(None, None, None, name):
             s, o = quad.subject, quad.object
+            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                continue  # RDF-star quoted triples carry no OWL meaning
             subject = f"_:{s.value}" if isinstance(s, ox.BlankNode) else s.value
             if isinstance(o, ox.Literal):
                 yield subject, quad.predicate.value, None
             else:
-                yield subject, quad.predicate.value, (
-                    f"_:{o.value}" if isinstance(o, ox.BlankNode) else o.value
+                yield (
+                    subject,
+                    quad.predicate.value,
+                    (f"_:{o.value}" if isinstance(o, ox.BlankNode) else o.value),
                 )
