@@ -108,10 +108,11 @@ USER_OPTION = click.option(
 )
 REASONER_OPTION = click.option(
     "--reasoner",
-    type=click.Choice(["hermit", "pellet"]),
+    type=click.Choice(["hermit", "pellet", "rules"]),
     default="hermit",
     show_default=True,
-    help="OWL 2 DL reasoner (run through owlready2 on Java).",
+    help="OWL 2 DL reasoner (run through owlready2 on Java), or rules: the built-in forward "
+    "chaining over this ontology's axioms (no Java; the same facts as HermiT, for big graphs).",
 )
 MODE_OPTION = click.option(
     "--mode",
@@ -119,7 +120,8 @@ MODE_OPTION = click.option(
     default="auto",
     show_default=True,
     help="dl: the DL reasoner on everything; rl: the DL reasoner on the ontology and OWL 2 RL on "
-    "the data; auto: rl above 50,000 triples.",
+    "the data; auto: above 50,000 triples, the DL reasoner on the ontology and the rules engine "
+    "on the data.",
 )
 FORMAT_OPTION = click.option(
     "--format",

@@ -34,11 +34,21 @@ def reason_command(
     data: Sequence[Path], reasoner: ReasonerName, mode: Mode, output_format: OutputFormat
 ) -> None:
     """Check consistency with an OWL reasoner and list what it infers (exit 1 if inconsistent)."""
-    from xpo1kg.reason.reasoner import reason
+    from xpo1kg.reason.reasoner import reason, reason_with_rules
+    from xpo1kg.reason.rules import oxigraph_triples
+    from xpo1kg.store.embedded import INFERRED_GRAPH_IRI as INFERRED
+    from xpo1kg.store.embedded import META_GRAPH_IRI as META
 
     kg = load_graph(data, inferred=False)  # it reasons itself
     click.echo(f"reasoning over {len(kg):,} triples ({reasoner}, mode {mode})…", err=True)
-    report = reason(kg.graph, kg.ontology, reasoner=reasoner, mode=mode)
+    if reasoner == "rules":  # straight from the store: no rdflib copy of a big graph
+        report = reason_with_rules(
+            oxigraph_triples(kg.store.oxigraph, sorted(kg.store.graph_names() - {INFERRED, META})),
+            kg.ontology,
+            lambda iri: None if kg.label(URIRef(iri)) == iri else kg.label(URIRef(iri)),
+        )
+    else:
+        report = reason(kg.graph, kg.ontology, reasoner=reasoner, mode=mode)
     if not report.consistent:
         for problem in report.problems:
             click.echo(f"error: {problem}", err=True)

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,19 +32,22 @@ from xpo1kg.rdf.namespaces import XO, XR, bind_prefixes, compress
 __all__ = [
     "AUTO_DL_LIMIT",
     "INFERRED_GRAPH",
+    "RULES_ENGINE",
     "Mode",
     "ReasonerName",
     "ReasoningReport",
     "java_executable",
     "reason",
+    "reason_with_rules",
 ]
 
 #: The named graph that holds inferred triples.
 INFERRED_GRAPH = URIRef(INFERRED_GRAPH_IRI)
-#: In ``auto`` mode, graphs larger than this (in triples) take the OWL 2 RL path for the ABox.
+#: In ``auto`` mode, graphs larger than this (in triples) have their data reasoned over by the
+#: rules engine (:mod:`xpo1kg.reason.rules`); the DL reasoner still classifies the ontology.
 AUTO_DL_LIMIT = 50_000
 
-ReasonerName = Literal["hermit", "pellet"]
+ReasonerName = Literal["hermit", "pellet", "rules"]
 Mode = Literal["auto", "dl", "rl"]
 Triple = tuple[URIRef, URIRef, URIRef]
 
@@ -94,12 +97,33 @@ def reason(
 
     ``graph`` holds the ontology and the data; ``ontology`` the ontology alone. ``mode`` ``dl``
     runs the OWL 2 DL reasoner on everything; ``rl`` runs it on the ontology only (class tree,
-    unsatisfiable classes) and materialises the data with an OWL 2 RL engine; ``auto`` picks
-    ``rl`` above :data:`AUTO_DL_LIMIT` triples.
+    unsatisfiable classes) and materialises the data with an OWL 2 RL engine (``reasonable``);
+    ``auto`` runs it on everything up to :data:`AUTO_DL_LIMIT` triples, and above that on the
+    ontology only, with the rules engine (:mod:`xpo1kg.reason.rules`) for the data. The
+    ``rules`` reasoner is the rules engine alone (no Java; ``mode`` is ignored).
     """
     start = time.perf_counter()
+    if reasoner == "rules":
+        return _run_rules(graph, ontology, start)
+    if mode == "auto" and len(graph) > AUTO_DL_LIMIT:
+        # The DL reasoner classifies the ontology; the rules engine, exact on this ontology's
+        # data and linear in it, materialises the data.
+        classified = _run_dl(ontology, reasoner)
+        if not classified.consistent:
+            return ReasoningReport(
+                False, _NAMES[reasoner], bind_prefixes(Graph()), tuple(classified.problems), (), 0.0
+            )
+        report = _run_rules(graph, ontology, start)
+        return ReasoningReport(
+            consistent=report.consistent,
+            engine=f"rules for the data, {_NAMES[reasoner]} for the ontology",
+            inferred=report.inferred,
+            problems=report.problems,
+            unsatisfiable_classes=tuple(sorted(classified.unsatisfiable)),
+            seconds=time.perf_counter() - start,
+        )
     if mode == "auto":
-        mode = "rl" if len(graph) > AUTO_DL_LIMIT else "dl"
+        mode = "dl"
     tbox = _Tbox(ontology)
     if mode == "dl":
         outcome = _run_dl(graph, reasoner)
@@ -123,7 +147,50 @@ def reason(
     )
 
 
-_NAMES = {"hermit": "HermiT", "pellet": "Pellet"}
+_NAMES = {"hermit": "HermiT", "pellet": "Pellet", "rules": "rules"}
+#: How the rules engine names itself in reports and in the inferred graph's description.
+RULES_ENGINE = "the xpo1kg rules engine (forward chaining over the ontology's axioms)"
+
+
+def _run_rules(graph: Graph, ontology: Graph, start: float) -> ReasoningReport:
+    from xpo1kg.reason.rules import rdflib_triples
+
+    def label(iri: str) -> str | None:
+        value = graph.value(URIRef(iri), RDFS.label)
+        return None if value is None else str(value)
+
+    return reason_with_rules(rdflib_triples(graph), ontology, label, start=start)
+
+
+def reason_with_rules(
+    facts: Iterable[tuple[str, str, str | None]],
+    ontology: Graph,
+    label: Callable[[str], str | None],
+    *,
+    start: float | None = None,
+) -> ReasoningReport:
+    """Reason with the rules engine over triples as :mod:`xpo1kg.reason.rules` reads them.
+
+    For big graphs: read them from Oxigraph (:func:`~xpo1kg.reason.rules.oxigraph_triples`)
+    without building an rdflib graph. ``label`` names an individual in a problem.
+    """
+    from xpo1kg.reason.rules import RuleTbox, closure_of
+
+    start = time.perf_counter() if start is None else start
+    outcome = closure_of(facts, RuleTbox(ontology), label)
+    inferred = bind_prefixes(Graph())
+    for triple in outcome.facts:
+        inferred.add(triple)
+    return ReasoningReport(
+        consistent=outcome.consistent,
+        engine=RULES_ENGINE,
+        inferred=inferred,
+        problems=outcome.problems,
+        unsatisfiable_classes=(),
+        seconds=time.perf_counter() - start,
+    )
+
+
 _ANY_LITERAL = RDFLiteral("")
 
 

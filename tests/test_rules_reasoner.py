@@ -1,0 +1,179 @@
+"""The rules engine (``--reasoner rules``): exactly HermiT's facts, its clashes, and increments."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from script_modules import load_generator
+
+from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg.cli import main
+from xpo1kg.rdf.loading import read_graph
+from xpo1kg.rdf.namespaces import XO, XR
+from xpo1kg.reason import reasoner as reasoner_module
+from xpo1kg.reason.reasoner import ReasoningReport, reason
+from xpo1kg.reason.rules import Closure, Fact, RuleTbox, oxigraph_triples, rdflib_triples
+from xpo1kg.resources import ontology_file
+
+CLASH = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .
+@prefix xr: <https://w3id.org/xpo1kg/resource/> .
+xr:TP53 a xo:Inhibitor .
+"""
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return read_graph([ontology_file()])
+
+
+@pytest.fixture(scope="module")
+def tbox(ontology: Graph) -> RuleTbox:
+    return RuleTbox(ontology)
+
+
+@pytest.fixture(scope="module")
+def hermit(kg: KnowledgeGraph, ontology: Graph) -> ReasoningReport:
+    return reason(kg.graph, ontology, reasoner="hermit", mode="dl")
+
+
+def synthetic(folder: Path, measurements: int) -> KnowledgeGraph:
+    """The bundled graph plus ``measurements`` synthetic IC50 measurements (benchmarks' generator)."""
+    path = folder / f"synthetic-{measurements}.nt"
+    load_generator().write(path, measurements, 1, "nt")
+    return load_graph([path])
+
+
+def test_bundled_graph_gives_exactly_hermits_facts(
+    kg: KnowledgeGraph, ontology: Graph, hermit: ReasoningReport
+) -> None:
+    rules = reason(kg.graph, ontology, reasoner="rules")
+    assert rules.consistent and not rules.problems
+    assert set(rules.inferred) == set(hermit.inferred)
+    # The facts come from every kind of rule: the chain, inverses, defined classes, domains.
+    predicates = {p for _, p, _ in rules.inferred}
+    assert {RDF.type, XO.causesNuclearRetentionOf, XO.retainedInNucleusBy} <= predicates
+    assert (XR.TP53, RDF.type, XO.ApoptosisTriggeringCargo) in rules.inferred
+    assert (XR.selinexor, XO.causesNuclearRetentionOf, XR.TP53) in rules.inferred
+
+
+@pytest.mark.parametrize(
+    "measurements", [1000, pytest.param(10_000, marks=pytest.mark.slow)], ids=["1k", "10k"]
+)
+def test_synthetic_graph_gives_exactly_hermits_facts(
+    measurements: int, ontology: Graph, tmp_path: Path
+) -> None:
+    kg = synthetic(tmp_path, measurements)
+    rules = reason(kg.graph, ontology, reasoner="rules")
+    hermit = reason(kg.graph, ontology, reasoner="hermit", mode="dl")
+    assert rules.consistent and hermit.consistent
+    assert set(rules.inferred) == set(hermit.inferred)
+    synthetic_facts = [s for s, _, _ in rules.inferred if "/synthetic/" in str(s)]
+    assert synthetic_facts  # the synthetic part is reasoned over, not only the bundled one
+
+
+def test_store_and_rdflib_inputs_close_alike(kg: KnowledgeGraph, tbox: RuleTbox) -> None:
+    from_rdflib = Closure(tbox)
+    from_rdflib.add(rdflib_triples(kg.graph))
+    from_store = Closure(tbox)
+    from_store.add(oxigraph_triples(kg.store.oxigraph))
+    assert from_store.new_facts() == from_rdflib.new_facts()
+
+
+def test_disjointness_clash_is_reported_as_the_other_paths_report_it(
+    ontology: Graph, tmp_path: Path
+) -> None:
+    path = tmp_path / "clash.ttl"
+    path.write_text(CLASH, encoding="utf-8")
+    graph = load_graph([path]).graph
+    rules = reason(graph, ontology, reasoner="rules")
+    rl = reason(graph, ontology, mode="rl")
+    assert not rules.consistent and len(rules.inferred) == 0
+    assert rules.problems == rl.problems
+    assert rules.problems[0].startswith("TP53 (xr:TP53) is both xo:")
+
+
+def test_reason_command_with_rules_lists_hermits_facts() -> None:
+    def rows(reasoner: str) -> list[list[str]]:
+        result = CliRunner().invoke(main, ["reason", "--reasoner", reasoner, "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        return list(csv.reader(io.StringIO(result.stdout)))
+
+    rules = rows("rules")
+    assert len(rules) > 100
+    assert rules == rows("hermit")
+
+
+def test_reason_command_with_rules_names_a_clash_and_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "clash.ttl"
+    path.write_text(CLASH, encoding="utf-8")
+    result = CliRunner().invoke(main, ["reason", "--reasoner", "rules", "--data", str(path)])
+    assert result.exit_code == 1
+    assert "error: TP53 (xr:TP53) is both xo:" in result.stderr
+
+
+def test_auto_mode_above_the_limit_reasons_over_the_data_with_rules(
+    kg: KnowledgeGraph,
+    ontology: Graph,
+    hermit: ReasoningReport,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reasoner_module, "AUTO_DL_LIMIT", 100)
+    report = reason(kg.graph, ontology, mode="auto")
+    assert report.engine == "rules for the data, HermiT for the ontology"
+    assert set(report.inferred) == set(hermit.inferred)
+
+
+def _kept(closure: Closure) -> set[tuple[URIRef, URIRef, URIRef]]:
+    return set(closure.new_facts())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_increment_gives_what_reasoning_over_everything_gives(
+    seed: int, kg: KnowledgeGraph, tbox: RuleTbox
+) -> None:
+    everything: list[Fact] = sorted(set(rdflib_triples(kg.graph)), key=str)
+    random.Random(seed).shuffle(everything)
+    held = len(everything) // 5  # a fifth of the graph comes in as the addition
+    base, addition = everything[held:], everything[:held]
+    full = Closure(tbox)
+    full.add(everything)
+    closure = Closure(tbox)
+    closure.add(base)
+    before = _kept(closure)
+    added, removed = closure.increment(addition)
+    assert added and removed <= before
+    assert (before - removed) | added == _kept(full)
+    assert added.isdisjoint(before)
+
+
+def test_an_increment_derives_only_from_the_addition(kg: KnowledgeGraph, tbox: RuleTbox) -> None:
+    closure = Closure(tbox)
+    closure.add(rdflib_triples(kg.graph))
+    before = _kept(closure)
+    # A new inhibitor of XPO1: facts about it, XPO1 (the inverse) and XPO1's cargo (the chain).
+    new = str(XR) + "newInhibitor"
+    added, removed = closure.increment([(new, str(XO.inhibits), str(XR.XPO1))])
+    assert not removed
+    cargo = {o for s, p, o in added if p == XO.causesNuclearRetentionOf}
+    assert {s for s, _, _ in added} == {URIRef(new), XR.XPO1} | cargo
+    assert cargo == {s for s, p, _ in before if p == XO.retainedInNucleusBy}
+    assert (URIRef(new), RDF.type, XO.XPO1Inhibitor) in added
+    assert (URIRef(new), XO.causesNuclearRetentionOf, XR.TP53) in added
+    assert (XR.TP53, XO.retainedInNucleusBy, URIRef(new)) in added
+    assert added.isdisjoint(before)
+
+
+def test_a_clash_in_an_increment_is_caught(kg: KnowledgeGraph, tbox: RuleTbox) -> None:
+    closure = Closure(tbox)
+    closure.add(rdflib_triples(kg.graph))
+    assert closure.clashes(lambda _: None) == []
+    closure.increment([(str(XR.TP53), str(RDF.type), str(XO.Inhibitor))])
+    problems = closure.clashes(lambda _: "TP53", [str(XR.TP53)])
+    assert problems and problems[0].startswith("TP53 (xr:TP53) is both xo:")
