@@ -52,6 +52,7 @@ def _headings(table: Table) -> list[str]:
 def _mechanism_by_name(table: Table) -> Table:
     """Join a bare mechanism number to the route's name: "… (mechanism 1 in the guide)".
 
+    >>> from xpo1kg.query.table_model import column_for
     >>> cols = (column_for("route"), column_for("mechanism"))
     >>> t = Table(cols, ((Cell("nuclear retention"), Cell("1", numeric=True)),))
     >>> _mechanism_by_name(t).rows[0][0].text
@@ -78,6 +79,7 @@ def _mechanism_by_name(table: Table) -> Table:
 def _values_in_place(table: Table) -> Table:
     """Show an IC50 as printed (``~100``, a range ``100–500``) and "Various" cells in place.
 
+    >>> from xpo1kg.query.table_model import column_for
     >>> names = ("cell_line", "cells", "qualifier", "ic50_nM", "lower_nM", "upper_nM")
     >>> cols = tuple(column_for(name) for name in names)
     >>> row = (Cell(""), Cell("Various"), Cell(""), Cell("", numeric=True), Cell("100"), Cell("500"))
