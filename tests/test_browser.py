@@ -95,7 +95,7 @@ def test_from_a_question_to_p53_to_selinexor_ic50(
     traffic = Traffic(page)
     page.goto(server.base + "/")
     expect(page).to_have_title("XPO1 inhibition and apoptosis: a knowledge graph · xpo1kg")
-    expect(page.locator(".card", has_text="proteins")).to_contain_text("18")
+    expect(page.locator(".card", has_text="proteins")).to_contain_text("19")
 
     page.get_by_role(
         "link", name="XPO1 cargo whose nuclear retention triggers, or can induce, apoptosis"

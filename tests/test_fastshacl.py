@@ -155,7 +155,7 @@ def _remove_axiom(s: URIRef, p: URIRef, o: rdflib.term.Node) -> Callable[[Graph]
 
 def _axiom_source(value: rdflib.term.Node | None) -> Callable[[Graph], None]:
     def edit(graph: Graph) -> None:
-        (axiom,) = shape_cases.axioms_of(graph, XR.TP53, XO.exportedBy, XR.XPO1)
+        (axiom,) = shape_cases.axioms_of(graph, XR.CDKN1B, XO.exportedBy, XR.XPO1)
         graph.remove((axiom, DCTERMS.source, None))
         if value is not None:
             graph.add((axiom, DCTERMS.source, value))
@@ -183,7 +183,7 @@ LABEL_NODE = BNode("fastshaclLabel")
 
 EDGE_CASES = {
     # provenance (the SHACL-SPARQL rule), as in test_shapes.py
-    "mechanistic-triple-without-axiom": _remove_axiom(XR.TP53, XO.exportedBy, XR.XPO1),
+    "mechanistic-triple-without-axiom": _remove_axiom(XR.CDKN1B, XO.exportedBy, XR.XPO1),
     "mechanistic-literal-without-axiom": lambda graph: _remove_axiom(
         XR.XPO1, XO.minimumCargoCount, graph.value(XR.XPO1, XO.minimumCargoCount)
     )(graph),
@@ -355,13 +355,13 @@ def test_incremental_catches_broken_addition(grown: tuple[Graph, Graph], ontolog
 def test_incremental_addition_about_existing_nodes(bundled: Graph, ontology: Graph) -> None:
     """New triples about old nodes: their referrers and the statements they annotate are revalidated."""
     base = copy(bundled)
-    shape_cases.remove_node(base, shape_cases.axioms_of(base, XR.TP53, XO.exportedBy, XR.XPO1)[0])
+    shape_cases.remove_node(base, shape_cases.axioms_of(base, XR.CDKN1B, XO.exportedBy, XR.XPO1)[0])
     base.remove((XR.Apoptosis, RDF.type, None))  # processes pointing to it now break sh:class
     addition = Graph()
     axiom = BNode()
     for p, o in (
         (RDF.type, OWL.Axiom),
-        (OWL.annotatedSource, XR.TP53),
+        (OWL.annotatedSource, XR.CDKN1B),
         (OWL.annotatedProperty, XO.exportedBy),
         (OWL.annotatedTarget, XR.XPO1),
         (DCTERMS.source, XR.BenchChemGuide2025),
@@ -371,9 +371,9 @@ def test_incremental_addition_about_existing_nodes(bundled: Graph, ontology: Gra
     addition.add((XR.Apoptosis, RDF.type, XO.BiologicalProcess))
     store = to_store(base, ontology)
     before = validate_store(store)
-    assert {r.focus_node for r in before.results} >= {str(XR.TP53)}
+    assert {r.focus_node for r in before.results} >= {str(XR.CDKN1B)}
     focus = neighbourhood(store, add_graph(store, addition))
-    assert {str(XR.TP53), str(axiom)} <= focus
+    assert {str(XR.CDKN1B), str(axiom)} <= focus
     whole = base + addition
     assert keys(validate_store(store, focus=focus)) == restricted(
         validate_graph(whole, ontology), focus
@@ -384,7 +384,7 @@ def test_incremental_addition_about_existing_nodes(bundled: Graph, ontology: Gra
 
 
 def test_focus_on_blank_nodes(data: Graph, ontology: Graph) -> None:
-    (axiom,) = shape_cases.axioms_of(data, XR.TP53, XO.exportedBy, XR.XPO1)
+    (axiom,) = shape_cases.axioms_of(data, XR.CDKN1B, XO.exportedBy, XR.XPO1)
     data.remove((axiom, DCTERMS.source, None))
     store = to_store(data, ontology)
     report = validate_store(store, focus={str(axiom)})

@@ -218,7 +218,7 @@ def test_ic50_legend_shows_the_markers_the_data_use(drawings: dict[str, Drawing]
 
 
 def test_ic50_caption_says_only_what_is_drawn(drawings: dict[str, Drawing], tmp_path: Path) -> None:
-    from tests.test_figures import MEASUREMENT_TTL
+    from test_figures import MEASUREMENT_TTL
 
     chart = drawings["figure4_ic50"]
     texts = " ".join(t.get_text() for t in chart.figure.texts) + chart.caption

@@ -22,8 +22,6 @@ from xpo1kg.server.pages import MAIN_QUESTION, ordered_questions
 from xpo1kg.server.result_layout import lay_out
 from xpo1kg.server.tables import Cell, Table
 
-pytestmark = pytest.mark.xdist_group("one_worker_server")
-
 XR = "https://w3id.org/xpo1kg/resource/"
 HTML = {"Accept": "text/html"}
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from serving import RunningServer
 from test_browser import CHROMIUM_ARGS, Traffic
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one_worker_server")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -21,8 +21,6 @@ from serving import RunningServer
 
 from xpo1kg.query.catalog import list_queries
 
-pytestmark = pytest.mark.xdist_group("one_worker_server")
-
 
 @pytest.fixture(scope="module")
 def client(one_worker_server: RunningServer) -> Iterator[httpx.Client]:

@@ -17,7 +17,7 @@ from browser_setup import CHROMIUM, browser_decision
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from serving import RunningServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one_worker_server")]
+pytestmark = pytest.mark.slow
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -41,6 +41,22 @@ DOWNLOADS = (
     ("CSV for Excel", "csv-excel"),
 )
 _HTML = ("text/html", "application/xhtml+xml")
+#: Media types a SPARQL client names when it wants the protocol's answer, not the editor.
+_PROTOCOL_TYPES = frozenset(
+    {
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "application/json",
+        "text/csv",
+        "text/tab-separated-values",
+        "text/turtle",
+        "application/n-triples",
+        "application/n-quads",
+        "application/trig",
+        "application/ld+json",
+        "application/rdf+xml",
+    }
+)
 #: Prefixes the results table abbreviates IRIs with, besides those the query declares.
 _DISPLAY_PREFIXES = {
     name: PREFIXES[name]
@@ -113,12 +129,15 @@ async def query_page(
 def browser_wants_editor(request: Request, params: dict[str, list[str]]) -> bool:
     """Return True for a browser's GET of ``/sparql``: HTML first in Accept, only ``query=``.
 
-    Any other parameter (``format=``, graph IRIs...) keeps the protocol's answer (or its error).
+    Any other parameter (``format=``, graph IRIs...) keeps the protocol's answer (or its error),
+    and so does an Accept header that names a results or RDF type (``text/html;q=0.9,
+    text/csv;q=0.5`` is a client that can take CSV, not a browser).
     """
     if request.method not in ("GET", "HEAD") or not set(params) <= {"query"}:
         return False
     ranges = parse_accept(request.headers.get("accept"))
-    return bool(ranges) and ranges[0][0] in _HTML
+    named = {media for media, _ in ranges}
+    return bool(ranges) and ranges[0][0] in _HTML and not named & _PROTOCOL_TYPES
 
 
 async def sparql_for_browser(request: Request, query: str | None) -> Response:
