@@ -7,6 +7,7 @@ show that every reader and store agrees with that one home.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def _module(path: Path) -> str:
     return path.relative_to(PACKAGE).as_posix()
 
 
+@functools.cache
 def _strings(path: Path) -> list[tuple[int, str]]:
     """The string constants of a module (f-string parts included), docstrings left out."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
