@@ -63,9 +63,9 @@ def test_bundled_graph_gives_exactly_hermits_facts(
     assert (XR.selinexor, XO.causesNuclearRetentionOf, XR.TP53) in rules.inferred
 
 
-@pytest.mark.parametrize(
-    "measurements", [1000, pytest.param(10_000, marks=pytest.mark.slow)], ids=["1k", "10k"]
-)
+# 1k measurements only: HermiT needs 5 minutes or more for 10k, too long for the suite. The 10k
+# comparison was run by hand (equal, 1,421 facts; docs/benchmarks.md).
+@pytest.mark.parametrize("measurements", [1000], ids=["1k"])
 def test_synthetic_graph_gives_exactly_hermits_facts(
     measurements: int, ontology: Graph, tmp_path: Path
 ) -> None:

@@ -78,7 +78,11 @@ BOUND_GAPS = {"statement_evidence_basis": _SQ074}
 
 def _cases(gaps: dict[str, str]) -> list[Any]:
     return [
-        pytest.param(n, marks=pytest.mark.xfail(reason=gaps[n], strict=gaps[n] != _SLOW))
+        # The slow gap is not run: it would only wait out the client's 60 s timeout.
+        pytest.param(
+            n,
+            marks=pytest.mark.xfail(reason=gaps[n], strict=True, run=gaps[n] != _SLOW),
+        )
         if n in gaps
         else n
         for n in QUERIES
