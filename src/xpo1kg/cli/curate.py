@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import SHEET_OPTION, reports_errors
+from xpo1kg.cli.options import (
+    DRY_RUN_OPTION,
+    INTO_OPTION,
+    SHEET_OPTION,
+    STORE_INTO_OPTION,
+    echo_written,
+    reports_errors,
+)
 from xpo1kg.ingest.statements import CurateResult, curate
 from xpo1kg.ingest.values import IngestError, Problem
 
@@ -52,12 +59,7 @@ def _report(result: CurateResult, dry_run: bool) -> None:
     click.echo(f"{plan.name}: {plan.rows} row{'' if plan.rows == 1 else 's'}: {counts}{extra}")
     if plan.warnings:
         click.echo(f"{len(plan.warnings)} warning(s): see above (--strict refuses them)")
-    if dry_run:
-        click.echo("dry run: nothing written")
-    elif not result.written:
-        click.echo("nothing to add: nothing written")
-    else:
-        click.echo(f"wrote {' and '.join(result.written)} (provenance: <{result.record}>)")
+    echo_written(result.written, result.record, dry_run)
 
 
 @click.command(name="curate")
@@ -68,22 +70,14 @@ def _report(result: CurateResult, dry_run: bool) -> None:
     help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
     "a source of the graph by CURIE or name.",
 )
-@click.option(
-    "--into",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Turtle file to add to (default: FILE with .ttl). Provenance goes to INTO.prov.trig.",
-)
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Add to a persistent store instead (see `xpo1kg load`), in one transaction.",
-)
+@INTO_OPTION
+@STORE_INTO_OPTION
 @click.option(
     "--strict",
     is_flag=True,
     help="Refuse statements that contradict the graph (by default they are warnings).",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@DRY_RUN_OPTION
 @SHEET_OPTION
 @reports_errors
 def curate_command(

@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from xpo1kg.cli.curate import clock, echo_problems, echo_warnings
-from xpo1kg.cli.options import SHEET_OPTION, reports_errors
+from xpo1kg.cli.options import (
+    DRY_RUN_OPTION,
+    INTO_OPTION,
+    SHEET_OPTION,
+    STORE_INTO_OPTION,
+    echo_written,
+    reports_errors,
+)
 from xpo1kg.ingest.nesdb import NesdbResult, import_nesdb
 from xpo1kg.ingest.values import IngestError, Problem
 
@@ -34,12 +41,7 @@ def _report(result: NesdbResult, dry_run: bool) -> None:
         f"{len(plan.bad)} unreadable (skipped); new: {new} unverified protein"
         f"{'' if new == 1 else 's'}, {regions} NES region{'' if regions == 1 else 's'}"
     )
-    if dry_run:
-        click.echo("dry run: nothing written")
-    elif not result.written:
-        click.echo("nothing to add: nothing written")
-    else:
-        click.echo(f"wrote {' and '.join(result.written)} (provenance: <{result.record}>)")
+    echo_written(result.written, result.record, dry_run)
 
 
 @import_group.command(name="nesdb")
@@ -51,22 +53,14 @@ def _report(result: NesdbResult, dry_run: bool) -> None:
     help="Import the records of this organism (scientific or common name: 'Mus musculus', "
     "'Mouse'); others are skipped.",
 )
-@click.option(
-    "--into",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Turtle file to add to (default: FILE with .ttl). Provenance goes to INTO.prov.trig.",
-)
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Add to a persistent store instead (see `xpo1kg load`), in one transaction.",
-)
+@INTO_OPTION
+@STORE_INTO_OPTION
 @click.option(
     "--skip-bad",
     is_flag=True,
     help="Import the readable records even if some cannot be read (they are listed).",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@DRY_RUN_OPTION
 @SHEET_OPTION
 @reports_errors
 def nesdb_command(

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from xpo1kg.cli.options import SHEET_OPTION, reports_errors
+from xpo1kg.cli.options import (
+    DRY_RUN_OPTION,
+    INTO_OPTION,
+    SHEET_OPTION,
+    STORE_INTO_OPTION,
+    echo_written,
+    reports_errors,
+)
 from xpo1kg.ingest.pipeline import IngestResult, ingest
 from xpo1kg.ingest.values import IngestError, read_table
 from xpo1kg.rdf.namespaces import compress
@@ -82,12 +89,7 @@ def _report(result: IngestResult, dry_run: bool) -> None:
     for finding in result.findings:
         click.echo(f"warning: {finding.line()}")
     click.echo(f"{name}: {_summary(result, dry_run)}")
-    if dry_run:
-        click.echo("dry run: nothing written")
-    elif not result.written:
-        click.echo("nothing to add: nothing written")
-    else:
-        click.echo(f"wrote {' and '.join(result.written)} (provenance: <{result.record}>)")
+    echo_written(result.written, result.record, dry_run)
 
 
 @click.command(name="ingest")
@@ -98,16 +100,8 @@ def _report(result: IngestResult, dry_run: bool) -> None:
     help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
     "a source of the graph by name ('guide' is the BenchChem guide).",
 )
-@click.option(
-    "--into",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Turtle file to add to (default: FILE with .ttl). Provenance goes to INTO.prov.trig.",
-)
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Add to a persistent store instead (see `xpo1kg load`), in one transaction.",
-)
+@INTO_OPTION
+@STORE_INTO_OPTION
 @click.option(
     "--allow-new",
     is_flag=True,
@@ -118,7 +112,7 @@ def _report(result: IngestResult, dry_run: bool) -> None:
     metavar="PROTEIN",
     help="With --allow-new: the target that new inhibitors inhibit, as the source states it.",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@DRY_RUN_OPTION
 @click.option(
     "--strict",
     is_flag=True,

@@ -136,3 +136,28 @@ SHEET_OPTION = click.option(
     metavar="NAME",
     help="The worksheet of an .xlsx workbook to read (default: the first).",
 )
+
+#: Where ingest, curate and import add their triples: a Turtle file, or a store.
+INTO_OPTION = click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Turtle file to add to (default: FILE with .ttl). Provenance goes to INTO.prov.trig.",
+)
+STORE_INTO_OPTION = click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Add to a persistent store instead (see `xpo1kg load`), in one transaction.",
+)
+DRY_RUN_OPTION = click.option(
+    "--dry-run", is_flag=True, help="Show what would be added; change nothing."
+)
+
+
+def echo_written(written: tuple[str, ...], record: str | None, dry_run: bool) -> None:
+    """Say what ingest, curate or import wrote (or that nothing was written)."""
+    if dry_run:
+        click.echo("dry run: nothing written")
+    elif not written:
+        click.echo("nothing to add: nothing written")
+    else:
+        click.echo(f"wrote {' and '.join(written)} (provenance: <{record}>)")
