@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 Triple = tuple[URIRef, URIRef, URIRef]
+T = TypeVar("T")
 
 #: biolink:knowledge_level of every inferred statement.
 LOGICAL_ENTAILMENT = "logical_entailment"
@@ -159,8 +161,8 @@ class _Tbox:
             filler = ontology.value(restriction, OWL.hasValue)
             if isinstance(sub, URIRef) and isinstance(on, URIRef) and isinstance(filler, URIRef):
                 self.value_of[on].append((sub, filler))
-        self.supers_c = _closure(direct)
-        self.props_up = _closure(self.supers_p)
+        self.supers_c = reflexive_closure(direct)
+        self.props_up = reflexive_closure(self.supers_p)
 
     def class_supers(self, cls: URIRef) -> set[URIRef]:
         """Return ``cls`` and every named class above it."""
@@ -171,9 +173,13 @@ class _Tbox:
         return self.props_up.get(prop, {prop})
 
 
-def _closure(direct: dict[URIRef, set[URIRef]]) -> dict[URIRef, set[URIRef]]:
-    """Return the reflexive-transitive closure of a relation (cycles allowed)."""
-    closure: dict[URIRef, set[URIRef]] = {}
+def reflexive_closure(direct: Mapping[T, Iterable[T]]) -> dict[T, set[T]]:
+    """Return the reflexive-transitive closure of a relation (cycles allowed).
+
+    >>> reflexive_closure({"a": {"b"}, "b": {"c"}})["a"] == {"a", "b", "c"}
+    True
+    """
+    closure: dict[T, set[T]] = {}
     for start in direct:
         seen = {start}
         todo = [start]

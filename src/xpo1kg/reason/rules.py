@@ -40,6 +40,7 @@ from rdflib.term import Node
 
 from xpo1kg.rdf.namespaces import XO, XR, compress
 from xpo1kg.reason.provenance import _Tbox as _ProvenanceTbox
+from xpo1kg.reason.provenance import reflexive_closure
 
 __all__ = [
     "Closure",
@@ -121,7 +122,7 @@ class RuleTbox:
                 for part in Collection(ontology, head):
                     if isinstance(part, URIRef):
                         direct[str(part)].add(str(named))
-        self.supers_c = _closure(direct)
+        self.supers_c = reflexive_closure(direct)
         # values_of[C] = [(p, v)]: every member of C has p value v.
         self.values_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for p, pairs in tbox.value_of.items():
@@ -175,20 +176,6 @@ class RuleTbox:
     def class_supers(self, cls: str) -> set[str]:
         """Return ``cls`` and every named class above it."""
         return self.supers_c.get(cls, {cls})
-
-
-def _closure(direct: dict[str, set[str]]) -> dict[str, set[str]]:
-    closure: dict[str, set[str]] = {}
-    for start in direct:
-        seen = {start}
-        todo = [start]
-        while todo:
-            for parent in direct.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        closure[start] = seen
-    return closure
 
 
 @dataclass
