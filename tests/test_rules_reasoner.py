@@ -29,6 +29,13 @@ xr:TP53 a xo:Inhibitor .
 
 
 @pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    """Asserted facts only: the session's ``kg`` may already hold inferred facts in its store,
+    once another test in the same worker asked for them."""
+    return load_graph(inferred=False)
+
+
+@pytest.fixture(scope="module")
 def ontology() -> Graph:
     return read_graph([ontology_file()])
 
