@@ -202,6 +202,34 @@ def test_xpo1_molecular_function_is_a_curator_mapping(kg: KnowledgeGraph) -> Non
     assert "assumed unchanged" in str(g.value(function, rdflib.RDFS.comment))
 
 
+REACTOME = "https://reactome.org/content/detail/"
+
+
+@pytest.mark.parametrize(
+    ("subject", "relation", "pathway", "words"),
+    [
+        (XR.P53DependentApoptosis_step3, SKOS.closeMatch, "R-HSA-6803204", "Cytochrome C Release"),
+        (XR.P53DependentApoptosis_step4, SKOS.relatedMatch, "R-HSA-6803207", "Caspase Activators"),
+        (XR.CellCycleArrest, SKOS.relatedMatch, "R-HSA-6804116", "G1 Cell Cycle Arrest"),
+    ],
+)
+def test_finer_reactome_pathways_are_curator_mappings(
+    kg: KnowledgeGraph, subject: URIRef, relation: URIRef, pathway: str, words: str
+) -> None:
+    g = kg.graph
+    target = URIRef(REACTOME + pathway)
+    assert (subject, relation, target) in g
+    [axiom] = [
+        a
+        for a in g.subjects(OWL.annotatedSource, subject)
+        if (a, OWL.annotatedProperty, relation) in g and (a, OWL.annotatedTarget, target) in g
+    ]
+    # A curator's reading, not the guide's words: the evidence says so and the comment says why.
+    assert g.value(axiom, XO.evidenceType) == OBO.ECO_0000305
+    assert g.value(axiom, DCTERMS.source) == XR.Xpo1kgCurators
+    assert words in str(g.value(axiom, rdflib.RDFS.comment))
+
+
 def test_selinexor_treats_plasma_cell_myeloma(kg: KnowledgeGraph) -> None:
     g = kg.graph
     assert (XR.selinexor, XO.approvedTreatmentFor, XR.MultipleMyeloma) in g

@@ -215,7 +215,7 @@ def test_statement_evidence_basis(kg: KnowledgeGraph) -> None:
         "review only": 69,
         "primary source": 13,
         "database": 30,
-        "curator knowledge": 11,
+        "curator knowledge": 13,
         "web page": 13,
     }
     primary = [
