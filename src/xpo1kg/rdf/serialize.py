@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from rdflib import Graph, URIRef
-from rdflib.compare import to_canonical_graph
 
+from xpo1kg.rdf.canonical import canonical_triples
 from xpo1kg.rdf.jsonld_context import jsonld_context
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.safefile import atomic_write
@@ -112,9 +112,7 @@ def _canonical_triples(triples: frozenset[Triple]) -> tuple[Triple, ...]:
     four formats, and the cache (keyed by the triples themselves, so an edit is a new key)
     labels it once.
     """
-    graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return tuple(sorted(to_canonical_graph(graph), key=lambda t: tuple(map(_sort_key, t))))
+    return tuple(sorted(canonical_triples(triples), key=lambda t: tuple(map(_sort_key, t))))
 
 
 def serialize(
