@@ -41,7 +41,7 @@ def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
         graph = Graph()
         graph.addN((s, p, o, graph) for s, p, o in triples)
         return list(to_canonical_graph(graph))
-    return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]  # type: ignore[call-overload]
+    return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]
 
 
 def _refined_labels(triples: list[Triple]) -> dict[Node, BNode] | None:
