@@ -54,7 +54,7 @@ def test_dataset_figures_equal_sparql_counts(kg: KnowledgeGraph, description: Gr
         VOID.entities: sparql_count(kg, "COUNT(DISTINCT ?s)", f"?s ?p ?o FILTER({IN_SPACE})"),
     }
     assert {prop: figure(description, prop) for prop in expected} == expected
-    assert expected[VOID.triples] == len(kg.graph) == 3172
+    assert expected[VOID.triples] == len(kg.graph) == 3364
 
 
 def test_class_partitions_equal_sparql_counts(kg: KnowledgeGraph, description: Graph) -> None:

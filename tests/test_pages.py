@@ -330,6 +330,23 @@ def test_entity_route_serves_the_page_and_its_alternates(server: RunningServer) 
     assert "P04637" in turtle.text
 
 
+def test_an_entity_page_shows_its_definition_and_how_the_graph_knows_it(
+    server: RunningServer,
+) -> None:
+    html = get(server, "/resource/TP53").text
+    definition = html.split('<div class="definition">', 1)[1].split("</div>\n</div>", 1)[0]
+    assert (
+        "A tumour suppressor protein and transcription factor, a primary cargo of XPO1"
+        in definition
+    )
+    # The curator's summary says so, and quotes the guide's sentence it rests on.
+    assert "curator inference used in manual assertion" in definition
+    assert "The tumor suppressor p53 is a primary cargo protein of XPO1." in definition
+    # A hedged definition shows the source's own hedge.
+    hedged = get(server, "/resource/CDKN1A").text.split('<div class="definition">', 1)[1]
+    assert "can induce" in hedged.split("</div>\n</div>", 1)[0]
+
+
 def test_pages_use_only_local_assets(server: RunningServer) -> None:
     for path in ["/", "/query", "/questions/ic50_table", "/resource/selinexor"]:
         page = Page(get(server, path).text)

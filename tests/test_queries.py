@@ -212,7 +212,7 @@ def test_sensitivity_determinants(kg: KnowledgeGraph) -> None:
 def test_statement_evidence_basis(kg: KnowledgeGraph) -> None:
     result = kg.run("statement_evidence_basis")
     assert Counter(result.column("basis")) == {
-        "review only": 69,
+        "review only": 86,
         "primary source": 13,
         "database": 30,
         "curator knowledge": 13,

@@ -28,7 +28,7 @@ from xpo1kg.server.xrefs import (
 )
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["EntityView", "Evidence", "Inference", "Statement", "entity_view"]
+__all__ = ["Definition", "EntityView", "Evidence", "Inference", "Statement", "entity_view"]
 
 #: Incoming and outgoing statements shown per direction; a hub such as XPO1 stays readable.
 MAX_STATEMENTS = 1000
@@ -141,13 +141,22 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A definition and how the graph knows it (shown inline like a statement's evidence)."""
+
+    text: str
+    evidence: tuple[Evidence, ...] = ()
+    inferred: Inference | None = None
+
+
+@dataclass(frozen=True)
 class EntityView:
     """Everything the entity page shows about one IRI."""
 
     iri: str
     curie: str
     label: str
-    definitions: tuple[str, ...]
+    definitions: tuple[Definition, ...]
     comments: tuple[str, ...]
     synonyms: tuple[str, ...]
     types: tuple[Cell, ...]
@@ -352,7 +361,10 @@ def entity_view(kg: KnowledgeGraph, iri: str) -> EntityView | None:
         iri=iri,
         curie=compress(iri),
         label=compress(iri) if label == iri else label,
-        definitions=texts(_DEFINITION),
+        definitions=tuple(
+            Definition(text, tuple(known.evidence.get((iri, _DEFINITION, text), ())))
+            for text in texts(_DEFINITION)
+        ),
         comments=texts(str(RDFS.comment)),
         synonyms=texts(str(SKOS.altLabel)),
         types=_sorted_unique(reader.link(t) for t in types),
