@@ -1,17 +1,20 @@
-"""QueryResult for programs: typed DataFrame columns, short reprs, render() errors."""
+"""QueryResult for programs: typed DataFrame and Arrow columns, short reprs, render() errors."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from rdflib import Literal, URIRef
 
 from xpo1kg import run_query
 from xpo1kg.query.catalog import get_query
-from xpo1kg.query.dataframe import MISSING_PANDAS
+from xpo1kg.query.dataframe import MISSING_PANDAS, MISSING_PYARROW
 from xpo1kg.query.results import QueryResult
 
 
@@ -50,6 +53,31 @@ def test_missing_pandas_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> No
         run_query("ic50_table").to_dataframe()
     assert str(caught.value) == MISSING_PANDAS
     assert "pip install 'xpo1kg[dataframe]'" in MISSING_PANDAS
+
+
+def test_arrow_columns_are_typed_like_the_dataframe(tmp_path: Path) -> None:
+    table = run_query("ic50_table").to_arrow()
+    assert table.schema.field("ic50_nM").type == pa.float64()
+    assert table.schema.field("measurement").type == pa.string()
+    assert table.num_rows == len(run_query("ic50_table").records())
+    sites = run_query("inhibitor_binding_site").to_arrow()
+    assert sites.schema.field("position").type == pa.int64()
+    assert sites.schema.field("status_date").type == pa.date32()
+    assert date(2021, 3, 1) in sites.column("status_date").to_pylist()
+    flags = QueryResult(["flag", "empty"], [(Literal(True), None), (Literal(False), None)])
+    arrow = flags.to_arrow()
+    assert arrow.column("flag").to_pylist() == [True, False]
+    assert arrow.schema.field("empty").type == pa.null()
+    # Parquet keeps the types.
+    pq.write_table(table, tmp_path / "ic50.parquet")
+    assert pq.read_table(tmp_path / "ic50.parquet").schema.equals(table.schema)
+
+
+def test_missing_pyarrow_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(ModuleNotFoundError) as caught:
+        run_query("ic50_table").to_arrow()
+    assert str(caught.value) == MISSING_PYARROW
 
 
 def test_short_reprs() -> None:

@@ -1,4 +1,4 @@
-"""Query results as a pandas DataFrame with typed columns (pandas: the extra ``[dataframe]``).
+"""Query results as a typed pandas DataFrame or Arrow table (extras ``[dataframe]``, ``[arrow]``).
 
 Each column's type is chosen from the Python values it holds (see
 :func:`xpo1kg.query.results.to_value`): integers → ``Int64``, numbers (integers, decimals,
@@ -14,10 +14,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-__all__ = ["MISSING_PANDAS", "column_kind", "to_dataframe"]
+__all__ = ["MISSING_PANDAS", "MISSING_PYARROW", "column_kind", "to_arrow", "to_dataframe"]
 
 #: The one-line message when pandas is not installed.
 MISSING_PANDAS = "to_dataframe() needs pandas: pip install 'xpo1kg[dataframe]'"
+#: The one-line message when pyarrow is not installed.
+MISSING_PYARROW = "to_arrow() needs pyarrow: pip install 'xpo1kg[arrow]'"
 
 
 def column_kind(values: Sequence[object]) -> str:
@@ -68,3 +70,35 @@ def to_dataframe(columns: Sequence[str], records: Sequence[Mapping[str, object]]
         else:
             data[name] = pd.Series([None] * len(values), dtype=object)
     return pd.DataFrame(data, columns=list(columns))
+
+
+def to_arrow(columns: Sequence[str], records: Sequence[Mapping[str, object]]) -> Any:
+    """Build the Arrow table of ``records``, each column typed as in :func:`to_dataframe`.
+
+    Integers are ``int64``, other numbers ``float64``, booleans ``bool``, dates ``date32`` (or
+    ``timestamp[us]`` when a column holds date-times), anything else ``string``; a column with
+    no value at all is ``null``. Parquet is one call away: ``pyarrow.parquet.write_table``.
+    """
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise ModuleNotFoundError(MISSING_PYARROW) from None
+    arrays = []
+    for name in columns:
+        values = [record.get(name) for record in records]
+        kind = column_kind(values)
+        if kind == "integer":
+            arrays.append(pa.array(values, type=pa.int64()))
+        elif kind == "number":
+            numbers = [None if v is None else float(cast(float, v)) for v in values]
+            arrays.append(pa.array(numbers, type=pa.float64()))
+        elif kind == "boolean":
+            arrays.append(pa.array(values, type=pa.bool_()))
+        elif kind == "date":
+            times = any(isinstance(v, datetime) for v in values)
+            arrays.append(pa.array(values, type=pa.timestamp("us") if times else pa.date32()))
+        elif kind == "string":
+            arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
+        else:
+            arrays.append(pa.nulls(len(values)))
+    return pa.table(arrays, names=list(columns))

@@ -184,6 +184,16 @@ class QueryResult:
 
         return to_dataframe(self.columns, self.records())
 
+    def to_arrow(self) -> Any:
+        """Return the rows as a ``pyarrow.Table``, typed as :meth:`to_dataframe` types them.
+
+        For Parquet: ``pyarrow.parquet.write_table(result.to_arrow(), "answer.parquet")``.
+        Needs pyarrow: ``pip install 'xpo1kg[arrow]'``.
+        """
+        from xpo1kg.query.dataframe import to_arrow
+
+        return to_arrow(self.columns, self.records())
+
     def bindings(self) -> list[dict[str, JsonTerm]]:
         """Return the rows as SPARQL 1.1 JSON bindings (an unbound variable is left out).
 
