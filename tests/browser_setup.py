@@ -7,10 +7,14 @@ CI must run them, so there a missing browser fails the run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # Playwright is imported only by the tests that drive the browser
+    from playwright.sync_api import Browser, Page, Request
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -39,3 +43,64 @@ def browser_decision(chromium: Path, env: Mapping[str, str]) -> BrowserDecision:
     if on_ci(env):
         return BrowserDecision("fail", f"browser: {missing}; CI=true requires the browser tests")
     return BrowserDecision("skip", f"browser: {missing}; the browser tests are skipped")
+
+
+#: How the browser tests start Debian's Chromium: headless, and with nothing that calls home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def require_chromium() -> None:
+    """Skip (or, under CI=true, fail) the calling test module when the browser is missing."""
+    import os
+
+    import pytest
+
+    decision = browser_decision(CHROMIUM, os.environ)
+    if decision.action == "skip":
+        pytest.skip(decision.reason)
+    if decision.action == "fail":
+        pytest.fail(decision.reason)
+
+
+def launched_browser() -> Iterator[Browser]:
+    """Start Chromium through Playwright for one module's tests (a fixture's body)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class Traffic:
+    """Every request a page makes, and those that failed (``URL: reason``)."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request: Request) -> None:
+        self.failed.append(f"{request.url}: {request.failure}")
+
+    def remote(self) -> list[str]:
+        """The requests that left this machine: none may."""
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]

@@ -7,40 +7,21 @@ they fail: CI must run them (``tests/browser_setup.py``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from browser_setup import CHROMIUM, browser_decision
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from browser_setup import Traffic, launched_browser, require_chromium
+from playwright.sync_api import Browser, Page, expect
 from serving import RunningServer
 
 # End to end (a real browser): slow. Shares the server of the page tests (--dist loadgroup).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one_worker_server")]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_available() -> None:
-    """Skip (or, under CI=true, fail) before starting anything when the browser is missing."""
-    decision = browser_decision(CHROMIUM, os.environ)
-    if decision.action == "skip":
-        pytest.skip(decision.reason)
-    if decision.action == "fail":
-        pytest.fail(decision.reason)
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -51,33 +32,7 @@ def server(one_worker_server: RunningServer) -> RunningServer:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-class Traffic:
-    """Every request a page makes, and those that failed."""
-
-    def __init__(self, page: Page) -> None:
-        self.requests: list[str] = []
-        self.failed: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("requestfailed", self._failed)
-
-    def _failed(self, request: Request) -> None:
-        self.failed.append(f"{request.url}: {request.failure}")
-
-    def remote(self) -> list[str]:
-        return [
-            url
-            for url in self.requests
-            if urlsplit(url).scheme not in ("data", "blob")
-            and urlsplit(url).hostname not in LOCAL_HOSTS
-        ]
+    yield from launched_browser()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from xpo1kg.rdf.canonical import canonical_triples
+from xpo1kg.rdf.canonical import isomorphic as fast_isomorphic
 from xpo1kg.rdf.serialize import serialize
 
 IRIS = [URIRef(f"urn:x:{name}") for name in "abcd"]
@@ -40,6 +41,19 @@ def test_labels_depend_on_content_only_and_keep_the_graph(triples: list[tuple]) 
     two = canonical_triples(graph_of(renamed(list(graph), "other")))
     assert sorted(one) == sorted(two)
     assert isomorphic(graph_of(one), graph)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TRIPLES, TRIPLES, st.booleans())
+def test_the_fast_check_agrees_with_rdflibs_isomorphic(
+    first: list[tuple],  # type: ignore[type-arg]
+    second: list[tuple],  # type: ignore[type-arg]
+    renamed_copy: bool,
+) -> None:
+    one = graph_of(first)
+    # Half the time compare with a renamed copy (isomorphic), else with another graph.
+    two = graph_of(renamed(list(one), "copy")) if renamed_copy else graph_of(second)
+    assert fast_isomorphic(one, two) == isomorphic(one, two)
 
 
 def test_alike_blank_nodes_fall_back_to_the_exact_algorithm() -> None:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SKOS
 
 from xpo1kg import KnowledgeGraph, export, load_graph
+from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.serialize import (
     EXPORT_FORMATS,
     QUAD_FORMATS,

@@ -16,11 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from xpo1kg import KnowledgeGraph, load_graph
+from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.serialize import ExportFormat, serialize, serialize_dataset
 from xpo1kg.rdf.terms import to_rdflib

@@ -8,10 +8,10 @@ from importlib.resources import files
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from xpo1kg import KnowledgeGraph
+from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.jsonld_context import build_context, context_bytes, jsonld_context, render_context
 from xpo1kg.rdf.serialize import serialize
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from xpo1kg import KnowledgeGraph, XPO1KGError, load_graph
 from xpo1kg.cli import main
 from xpo1kg.query.inference import InferenceWarning
+from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.rdf.namespaces import BIOLINK, OBO, XO, XR
 from xpo1kg.reason.provenance import Derivation, Triple, derivations, inferred_triples, justify

@@ -3,28 +3,21 @@ Chromium (as tests/test_browser.py drives it). Screenshots are saved in each tes
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_setup import CHROMIUM, browser_decision
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser_setup import Traffic, launched_browser, require_chromium
+from playwright.sync_api import Browser, Page, expect
 from serving import RunningServer
-from test_browser import CHROMIUM_ARGS, Traffic
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_available() -> None:
-    """Skip (or, under CI=true, fail) before starting anything when the browser is missing."""
-    decision = browser_decision(CHROMIUM, os.environ)
-    if decision.action == "skip":
-        pytest.skip(decision.reason)
-    if decision.action == "fail":
-        pytest.fail(decision.reason)
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +28,7 @@ def server(one_worker_server: RunningServer) -> RunningServer:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    yield from launched_browser()
 
 
 @pytest.fixture

@@ -6,64 +6,27 @@ LOV look-ups, fonts or CDNs). Screenshots are saved under the test's tmp_path fo
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_setup import CHROMIUM, browser_decision
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser_setup import Traffic, launched_browser, require_chromium
+from playwright.sync_api import Browser, Page, expect
 from serving import RunningServer
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_available() -> None:
-    decision = browser_decision(CHROMIUM, os.environ)
-    if decision.action == "skip":
-        pytest.skip(decision.reason)
-    if decision.action == "fail":
-        pytest.fail(decision.reason)
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-class Traffic:
-    def __init__(self, page: Page) -> None:
-        self.requests: list[str] = []
-        self.failed: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("requestfailed", lambda request: self.failed.append(request.url))
-
-    def remote(self) -> list[str]:
-        return [
-            url
-            for url in self.requests
-            if urlsplit(url).scheme not in ("data", "blob", "about")
-            and urlsplit(url).hostname not in ("127.0.0.1", "localhost")
-        ]
+    yield from launched_browser()
 
 
 def _page(browser: Browser, *, javascript: bool = True) -> Iterator[Page]:

@@ -20,7 +20,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.graph import Graph
 from rdflib.term import Node
 
-__all__ = ["canonical_triples"]
+__all__ = ["canonical_triples", "isomorphic"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -42,6 +42,24 @@ def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
         graph.addN((s, p, o, graph) for s, p, o in triples)
         return list(to_canonical_graph(graph))
     return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]
+
+
+def isomorphic(first: Iterable[Triple], second: Iterable[Triple]) -> bool:
+    """Whether two graphs are the same up to blank-node names (as :func:`rdflib.compare.isomorphic`).
+
+    Both are labelled by :func:`canonical_triples`, whose labels depend only on content, so equal
+    labelled sets mean an isomorphism; much faster than rdflib's check on graphs with many blank
+    nodes.
+
+    >>> from rdflib import URIRef
+    >>> a, b = URIRef("urn:a"), URIRef("urn:b")
+    >>> isomorphic([(a, b, BNode("x"))], [(a, b, BNode("y"))])
+    True
+    >>> isomorphic([(a, b, BNode("x"))], [(BNode("y"), b, a)])
+    False
+    """
+    one, two = set(first), set(second)
+    return len(one) == len(two) and set(canonical_triples(one)) == set(canonical_triples(two))
 
 
 def _refined_labels(triples: list[Triple]) -> dict[Node, BNode] | None:
