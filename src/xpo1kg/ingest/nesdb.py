@@ -445,22 +445,15 @@ def plan_nesdb(
 
 
 def _check(plan: NesdbPlan, kg: KnowledgeGraph) -> None:
-    from xpo1kg.ingest.pipeline import validate_with_graph
+    from xpo1kg.ingest.pipeline import raise_shape_problems
 
-    if not plan.triples:
-        return
-    report = validate_with_graph(kg, plan.triples)
-    problems = set()
-    for result in report.results:
-        if result.severity in ("sh:Warning", "sh:Info"):
-            continue
-        row, column = plan.origin.get(result.focus_node, (0, ""))
-        if row:
-            problems.add(Problem(row, column, result.message))
-        elif result.focus_node in plan.generated:
-            problems.add(Problem(0, "", result.line()))
-    if problems:
-        raise IngestError(plan.name, sorted(problems))
+    raise_shape_problems(
+        kg,
+        plan.name,
+        plan.triples,
+        lambda result: plan.origin.get(result.focus_node, (0, "")),
+        set(plan.generated),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ and column) or :class:`~xpo1kg.errors.InputError`, and nothing is written. See d
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +30,7 @@ from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.crosscheck import Finding, check_new_data
-from xpo1kg.validate.pyshacl_engine import ValidationReport
+from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult
 
 __all__ = [
     "HEADER",
@@ -44,6 +44,7 @@ __all__ = [
     "ingest",
     "plan_ingest",
     "provenance_file",
+    "raise_shape_problems",
     "validate_with_graph",
 ]
 
@@ -66,21 +67,42 @@ _COLUMN_OF_PATH = {
 
 def check(plan: Plan, kg: KnowledgeGraph) -> None:
     """Validate the new triples with the SHACL shapes, together with the graph; raise if not valid."""
-    if not plan.triples:
-        return
-    report = validate_with_graph(kg, plan.triples)
-    if report.conforms:
+
+    def locate(result: ValidationResult) -> tuple[int, str]:
+        row, column = plan.origin.get(result.focus_node, (0, ""))
+        return row, column or _COLUMN_OF_PATH.get(re.split(r"[/#]", result.path or "")[-1], "")
+
+    raise_shape_problems(kg, plan.table.name, plan.triples, locate)
+
+
+def raise_shape_problems(
+    kg: KnowledgeGraph,
+    name: str,
+    triples: list[Triple],
+    locate: Callable[[ValidationResult], tuple[int, str]],
+    generated: Collection[str] | None = None,
+) -> None:
+    """Validate new triples with the graph; raise one :class:`Problem` per violation, if any.
+
+    ``locate`` gives the row and column a violation's focus node came from (row 0: none). A
+    violation from no row is reported about the graph; with ``generated``, only when its focus
+    node is one the tool made (the others were there before).
+    """
+    if not triples:
         return
     problems = set()
-    for result in report.results:
+    for result in validate_with_graph(kg, triples).results:
         if result.severity in ("sh:Warning", "sh:Info"):
             continue
-        row, column = plan.origin.get(result.focus_node, (0, ""))
-        column = column or _COLUMN_OF_PATH.get(re.split(r"[/#]", result.path or "")[-1], "")
-        problems.add(
-            Problem(row, column, result.message if row else f"in the graph: {result.line()}")
-        )
-    raise IngestError(plan.table.name, sorted(problems))
+        row, column = locate(result)
+        if row:
+            problems.add(Problem(row, column, result.message))
+        elif generated is None:
+            problems.add(Problem(0, column, f"in the graph: {result.line()}"))
+        elif result.focus_node in generated:
+            problems.add(Problem(0, "", result.line()))
+    if problems:
+        raise IngestError(name, sorted(problems))
 
 
 def validate_with_graph(kg: KnowledgeGraph, triples: list[Triple]) -> ValidationReport:

@@ -45,6 +45,7 @@ from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.resources import shapes_file
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
+from xpo1kg.validate.pyshacl_engine import ValidationResult
 
 __all__ = [
     "COLUMNS",
@@ -661,26 +662,15 @@ def _label(kg: KnowledgeGraph, iri: str) -> str:
 
 def _check(plan: StatementPlan, kg: KnowledgeGraph) -> None:
     """Validate the new triples with the SHACL shapes together with the graph; raise if not valid."""
-    from xpo1kg.ingest.pipeline import validate_with_graph
+    from xpo1kg.ingest.pipeline import raise_shape_problems
 
-    if not plan.triples:
-        return
-    report = validate_with_graph(kg, plan.triples)
-    problems = set()
     by_subject = {(s.subject[1:-1], s.relation[1:-1]): s.row for s in plan.statements}
-    for result in report.results:
-        if result.severity in ("sh:Warning", "sh:Info"):
-            continue
+
+    def locate(result: ValidationResult) -> tuple[int, str]:
         row = by_subject.get((result.focus_node, result.path or ""))
-        column = "object" if row else ""
-        if row is None:
-            row, column = plan.origin.get(result.focus_node, (0, ""))
-        if row:
-            problems.add(Problem(row, column, result.message))
-        elif result.focus_node in plan.generated:
-            problems.add(Problem(0, "", result.line()))
-    if problems:
-        raise IngestError(plan.name, sorted(problems))
+        return (row, "object") if row else plan.origin.get(result.focus_node, (0, ""))
+
+    raise_shape_problems(kg, plan.name, plan.triples, locate, set(plan.generated))
 
 
 @dataclass(frozen=True)
