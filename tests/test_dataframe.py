@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -68,6 +68,18 @@ def test_arrow_columns_are_typed_like_the_dataframe(tmp_path: Path) -> None:
     arrow = flags.to_arrow()
     assert arrow.column("flag").to_pylist() == [True, False]
     assert arrow.schema.field("empty").type == pa.null()
+    # A column of dates and date-times is one of date-times in both (a date at midnight).
+    mixed = QueryResult(
+        ["when"], [(Literal(date(2020, 1, 2)),), (Literal(datetime(2021, 3, 4, 5)),)]
+    )
+    assert mixed.to_arrow().column("when").to_pylist() == [
+        datetime(2020, 1, 2),
+        datetime(2021, 3, 4, 5),
+    ]
+    assert mixed.to_dataframe()["when"].tolist() == [
+        pd.Timestamp(2020, 1, 2),
+        pd.Timestamp(2021, 3, 4, 5),
+    ]
     # Parquet keeps the types.
     pq.write_table(table, tmp_path / "ic50.parquet")
     assert pq.read_table(tmp_path / "ic50.parquet").schema.equals(table.schema)

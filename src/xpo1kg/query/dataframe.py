@@ -10,11 +10,18 @@ column with no value at all is ``object`` (all ``None``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, cast
 
-__all__ = ["MISSING_PANDAS", "MISSING_PYARROW", "column_kind", "to_arrow", "to_dataframe"]
+__all__ = [
+    "MISSING_PANDAS",
+    "MISSING_PYARROW",
+    "column_kind",
+    "to_arrow",
+    "to_dataframe",
+    "typed_columns",
+]
 
 #: The one-line message when pandas is not installed.
 MISSING_PANDAS = "to_dataframe() needs pandas: pip install 'xpo1kg[dataframe]'"
@@ -46,29 +53,47 @@ def column_kind(values: Sequence[object]) -> str:
     return "string"
 
 
+def typed_columns(
+    columns: Sequence[str], records: Sequence[Mapping[str, object]]
+) -> list[tuple[str, str, list[object]]]:
+    """Return each column's name, kind (:func:`column_kind`) and values ready for that kind.
+
+    Numbers become floats, text columns strings, and a date column that also holds date-times
+    holds date-times only (a date as its midnight); unbound cells stay None.
+
+    >>> typed_columns(["n", "d"], [{"n": Decimal("2.5"), "d": date(2020, 1, 1)}, {"n": 1}])
+    [('n', 'number', [2.5, 1.0]), ('d', 'date', [datetime.date(2020, 1, 1), None])]
+    """
+    typed = []
+    for name in columns:
+        values: list[object] = [record.get(name) for record in records]
+        kind = column_kind(values)
+        if kind == "number":
+            values = [None if v is None else float(cast(float, v)) for v in values]
+        elif kind == "string":
+            values = [None if v is None else str(v) for v in values]
+        elif kind == "date" and any(isinstance(v, datetime) for v in values):
+            # ``type(v) is date``: a datetime is also a date, and keeps its time.
+            values = [datetime.combine(v, time()) if type(v) is date else v for v in values]
+        typed.append((name, kind, values))
+    return typed
+
+
 def to_dataframe(columns: Sequence[str], records: Sequence[Mapping[str, object]]) -> Any:
     """Build the DataFrame of ``records`` (dictionaries of Python values) under ``columns``."""
     try:
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         raise ModuleNotFoundError(MISSING_PANDAS) from None
+    dtypes = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
     data: dict[str, Any] = {}
-    for name in columns:
-        values = [record.get(name) for record in records]
-        kind = column_kind(values)
-        if kind == "integer":
-            data[name] = pd.array(values, dtype="Int64")
-        elif kind == "number":
-            numbers = [None if v is None else float(cast(float, v)) for v in values]
-            data[name] = pd.array(numbers, dtype="Float64")
-        elif kind == "boolean":
-            data[name] = pd.array(values, dtype="boolean")
+    for name, kind, values in typed_columns(columns, records):
+        if kind in dtypes:
+            data[name] = pd.array(values, dtype=dtypes[kind])
         elif kind == "date":
             data[name] = pd.to_datetime(pd.Series(values, dtype=object))
-        elif kind == "string":
-            data[name] = pd.array([None if v is None else str(v) for v in values], dtype="string")
         else:
-            data[name] = pd.Series([None] * len(values), dtype=object)
+            data[name] = pd.Series(values, dtype=object)
     return pd.DataFrame(data, columns=list(columns))
 
 
@@ -83,22 +108,13 @@ def to_arrow(columns: Sequence[str], records: Sequence[Mapping[str, object]]) ->
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         raise ModuleNotFoundError(MISSING_PYARROW) from None
+    types = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    types |= {"string": pa.string(), "empty": pa.null()}
     arrays = []
-    for name in columns:
-        values = [record.get(name) for record in records]
-        kind = column_kind(values)
-        if kind == "integer":
-            arrays.append(pa.array(values, type=pa.int64()))
-        elif kind == "number":
-            numbers = [None if v is None else float(cast(float, v)) for v in values]
-            arrays.append(pa.array(numbers, type=pa.float64()))
-        elif kind == "boolean":
-            arrays.append(pa.array(values, type=pa.bool_()))
-        elif kind == "date":
+    for _, kind, values in typed_columns(columns, records):
+        if kind == "date":
             times = any(isinstance(v, datetime) for v in values)
             arrays.append(pa.array(values, type=pa.timestamp("us") if times else pa.date32()))
-        elif kind == "string":
-            arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
         else:
-            arrays.append(pa.nulls(len(values)))
+            arrays.append(pa.array(values, type=types[kind]))
     return pa.table(arrays, names=list(columns))
