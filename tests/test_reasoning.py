@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -368,3 +369,20 @@ def test_validating_a_store_leaves_its_inferred_graph_out(tmp_path: Path) -> Non
         outcome = run("validate", "--store", store, "--engine", engine)
         assert outcome.exit_code == 0, outcome.stdout[-2000:]
         assert outcome.stdout.strip().endswith("conforms")
+
+
+def test_quick_jvm_options_only_for_small_graphs_and_never_over_the_users(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xpo1kg.reason.reasoner import QUICK_JVM_LIMIT, _jvm_options
+
+    monkeypatch.delenv("JDK_JAVA_OPTIONS", raising=False)
+    with _jvm_options(QUICK_JVM_LIMIT):
+        assert "TieredStopAtLevel=1" in os.environ["JDK_JAVA_OPTIONS"]
+    assert "JDK_JAVA_OPTIONS" not in os.environ
+    with _jvm_options(QUICK_JVM_LIMIT + 1):
+        assert "JDK_JAVA_OPTIONS" not in os.environ
+    monkeypatch.setenv("JDK_JAVA_OPTIONS", "-Xmx1g")
+    with _jvm_options(10):
+        assert os.environ["JDK_JAVA_OPTIONS"] == "-Xmx1g"
+    assert os.environ["JDK_JAVA_OPTIONS"] == "-Xmx1g"
