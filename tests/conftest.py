@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,17 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
             super()._assign_work_unit(node)
 
     return TableGroupScheduling(config, log)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what importing the modules under test made: it lives as long as the process.
+
+    Tests collect garbage often (a store is closed only when its last reference goes, and
+    RocksDB allows one handle per directory); frozen objects are not scanned again, so each
+    collection looks at what the tests made, not at every module of rdflib, pyshacl and the rest.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_report_header() -> str:
