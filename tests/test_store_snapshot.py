@@ -215,3 +215,25 @@ def test_the_inferred_graph_comes_from_the_snapshot_once_computed(store: Path) -
     assert expected
     del kg
     gc.collect()
+
+
+def test_a_store_written_in_this_process_is_read_right_after(tmp_path: Path) -> None:
+    """The reader shares the process's writing handle: a read-only handle opened beside it
+    failed (`Corruption: ... .sst: No such file`) whenever RocksDB was compacting."""
+    from xpo1kg.store.persistent import load_files, open_store
+
+    directory = tmp_path / "kg"
+    for i in range(4):
+        extra = tmp_path / f"extra{i}.nt"
+        extra.write_text(
+            "".join(
+                f'<http://example.org/s{i}-{j}> <http://example.org/p> "{j}" .\n' for j in range(50)
+            ),
+            encoding="utf-8",
+        )
+        load_files(open_store(directory, create=True), [extra])
+        kg = load_graph(store=directory, inferred=False)
+        assert kg.store.path is None  # from the snapshot, in memory
+        assert {str(g) for g in kg.store.graphs()} >= {f"{USER}extra{k}.nt" for k in range(i + 1)}
+        on_disk = Store(directory, read_only=True)
+        assert on_disk.count([f"{USER}extra{i}.nt"]) == 50

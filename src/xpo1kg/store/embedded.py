@@ -35,11 +35,27 @@ __all__ = [
     "Store",
     "check_query_is_safe",
     "rdf_format_of",
+    "reading_handle",
     "require_store",
     "writing_store",
 ]
 
 _OPEN_STORES: dict[Path, ox.Store] = {}
+
+
+def reading_handle(path: Path) -> ox.Store:
+    """Return a handle to read the store at ``path``: this process's writing one, if it has one.
+
+    A new read-only handle is never cached (a later writer in this process opens its own), and
+    is not opened beside this process's writer: RocksDB may be compacting files in the
+    background that the new handle would then fail to find.
+    """
+    key = Path(path).resolve()
+    if key in _OPEN_STORES:
+        return _OPEN_STORES[key]
+    return ox.Store.read_only(str(path))
+
+
 #: What a client or the CLI is told when a query names SERVICE (documented in the README).
 SERVICE_REFUSED = "SERVICE is not allowed: queries never contact other servers"
 
@@ -123,15 +139,14 @@ class Store:
                 f"{path}: not a store, and not an empty directory: choose a new directory"
             )
         key = Path(path).resolve()
-        # RocksDB allows one writing handle per directory and process: share it.
-        if key in _OPEN_STORES:
-            self._store = _OPEN_STORES[key]
-            return
         try:
-            if read_only:  # never cached: a later writer in this process opens its own handle
-                self._store = ox.Store.read_only(str(path))
+            if read_only:
+                self._store = reading_handle(key)
                 return
-            self._store = _OPEN_STORES[key] = ox.Store(str(path))
+            # RocksDB allows one writing handle per directory and process: share it.
+            if key not in _OPEN_STORES:
+                _OPEN_STORES[key] = ox.Store(str(path))
+            self._store = _OPEN_STORES[key]
         except OSError as error:
             reason = error.strerror or " ".join(str(error).split())
             raise InputError(f"{path}: cannot open the store ({reason})") from None

@@ -30,7 +30,7 @@ from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI, SNAPSHOT_MARKE
 from xpo1kg.rdf.loading import skip_bom
 from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.store.embedded import Store, rdf_format_of
+from xpo1kg.store.embedded import Store, rdf_format_of, reading_handle
 
 __all__ = [
     "IN_MEMORY_VARIABLE",
@@ -172,7 +172,7 @@ def open_in_memory(path: Path, *, inferred: bool | None = False) -> Store | None
     from xpo1kg.store.knowledge_graph import bundle_digest, bundle_marker
 
     try:
-        disk = ox.Store.read_only(str(path))
+        disk = reading_handle(path)
     except OSError:
         return None
     try:
@@ -204,11 +204,14 @@ def open_in_memory(path: Path, *, inferred: bool | None = False) -> Store | None
     for graph, file in sorted(files.items()):
         # Checked when it was loaded: parsed leniently (IRIs not validated again). `load`, not
         # `bulk_load`: small queries run 2× slower on a memory store filled by the bulk loader.
+        # Oxigraph reads the file itself unless it starts with a byte-order mark: a quarter
+        # faster than through a Python stream (3.4 s against 4.4 s for 1.4M triples).
         with file.open("rb") as stream:
-            skip_bom(stream)
+            has_bom = skip_bom(stream) > 0
             memory.oxigraph.load(
-                stream,
+                stream if has_bom else None,
                 rdf_format_of(file.name),
+                path=None if has_bom else str(file),
                 base_iri=file_base(file.name),
                 to_graph=ox.NamedNode(graph),
                 lenient=True,
