@@ -552,3 +552,17 @@ def test_doctests_exist() -> None:
         finder = doctest.DocTestFinder()
         examples = sum(len(t.examples) for t in finder.find(importlib.import_module(name)))
         assert examples > 0, name
+
+
+def test_every_public_name_resolves_and_validate_stays_the_function() -> None:
+    """The package imports its names on first use; `validate` is also a subpackage's name."""
+    import xpo1kg
+    import xpo1kg.validate.fast_engine  # a later import of the subpackage
+
+    for name in xpo1kg.__all__:
+        assert getattr(xpo1kg, name).__name__ == name
+    assert callable(xpo1kg.validate)
+    assert set(xpo1kg.__all__) <= set(dir(xpo1kg))
+    assert dir(xpo1kg) == sorted(set(dir(xpo1kg)))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        xpo1kg.nope  # noqa: B018

@@ -65,6 +65,15 @@ def test_curies_keep_the_projects_forms(iri: str, curie: str) -> None:
     assert expand(curie) == iri
 
 
+@pytest.mark.parametrize("prefix", list(PREFIXES))
+def test_expand_is_what_the_curies_converter_expands(prefix: str) -> None:
+    from curies import Converter
+
+    converter = Converter.from_prefix_map(PREFIXES)
+    for local in ("P04637", "CID71481097", "MONDO_0004992", "", "a/b#c"):
+        assert expand(f"{prefix}:{local}") == converter.expand(f"{prefix}:{local}")
+
+
 def test_a_bare_namespace_is_not_compressed() -> None:
     assert compress("http://purl.uniprot.org/uniprot/") == "http://purl.uniprot.org/uniprot/"
     assert expand("nope:x") is None

@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,8 +18,10 @@ from xpo1kg.cli.options import (
     echo_written,
     reports_errors,
 )
-from xpo1kg.ingest.statements import CurateResult, curate
 from xpo1kg.ingest.values import IngestError, Problem
+
+if TYPE_CHECKING:
+    from xpo1kg.ingest.statements import CurateResult
 
 __all__ = ["clock", "curate_command", "echo_problems", "echo_warnings"]
 
@@ -97,6 +100,8 @@ def curate_command(
     (2 for a file or header that cannot be read).
     """
     try:
+        from xpo1kg.ingest.statements import curate  # imported here: slow to import
+
         result = curate(
             file,
             into=into,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,8 +16,10 @@ from xpo1kg.cli.options import (
     echo_written,
     reports_errors,
 )
-from xpo1kg.ingest.nesdb import NesdbResult, import_nesdb
 from xpo1kg.ingest.values import IngestError, Problem
+
+if TYPE_CHECKING:
+    from xpo1kg.ingest.nesdb import NesdbResult
 
 __all__ = ["import_group"]
 
@@ -81,6 +84,8 @@ def nesdb_command(
     --skip-bad is given.
     """
     try:
+        from xpo1kg.ingest.nesdb import import_nesdb  # imported here: slow to import
+
         result = import_nesdb(
             file,
             into=into,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,9 +23,11 @@ from xpo1kg.cli.options import (
     echo_written,
     reports_errors,
 )
-from xpo1kg.ingest.pipeline import IngestResult, ingest
 from xpo1kg.ingest.values import IngestError, read_table
 from xpo1kg.rdf.namespaces import compress
+
+if TYPE_CHECKING:
+    from xpo1kg.ingest.pipeline import IngestResult
 
 __all__ = ["ingest_command"]
 
@@ -146,6 +149,8 @@ def ingest_command(
         table = read_table(file, sheet)
         large = len(table.rows) >= PROGRESS_ROWS
         with _progress(len(table.rows)) as advance:
+            from xpo1kg.ingest.pipeline import ingest  # imported here: slow to import
+
             result = ingest(
                 table,
                 into=into,

@@ -7,6 +7,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,8 +16,9 @@ from xpo1kg.cli.options import (
     reports_errors,
 )
 from xpo1kg.errors import InputError
-from xpo1kg.validate.crosscheck import Finding, check_files
-from xpo1kg.validate.pyshacl_engine import validate
+
+if TYPE_CHECKING:
+    from xpo1kg.validate.crosscheck import Finding
 
 __all__ = ["validate_command"]
 
@@ -89,7 +91,10 @@ def validate_command(
         raise InputError("--strict checks FILES against the graph: give FILES and --with-bundled")
     if with_bundled_shapes and not shapes:
         raise InputError("--with-bundled-shapes adds the bundled shapes to --shapes FILE: give one")
-    from xpo1kg.validate.fast_engine import FallbackWarning, fallback_note  # imports Oxigraph
+    # Imported here: the engines are slow to import, and other commands do not need them.
+    from xpo1kg.validate.crosscheck import check_files
+    from xpo1kg.validate.fast_engine import FallbackWarning, fallback_note
+    from xpo1kg.validate.pyshacl_engine import validate
 
     fast = engine == "fast" or (engine == "auto" and store is not None)
     target = str(store) if store is not None else ", ".join(str(f) for f in files)

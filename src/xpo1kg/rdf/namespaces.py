@@ -73,10 +73,12 @@ def expand(curie: str) -> str | None:
     >>> expand("nope:TP53") is None
     True
     """
-    prefix, sep, _ = curie.partition(":")
+    prefix, sep, local = curie.partition(":")
     if not sep or prefix not in PREFIXES:
         return None
-    return _converter().expand(curie)
+    # What the Converter of a plain prefix map does, without importing curies (0.2 s) for it:
+    # a command that only expands CURIEs (a query's parameters) starts that much sooner.
+    return PREFIXES[prefix] + local
 
 
 def compress(iri: str) -> str:

@@ -19,7 +19,6 @@ from xpo1kg.rdf.loading import RDFSource, read_graph
 from xpo1kg.rdf.namespaces import XO, compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
 from xpo1kg.validate.paths import path_text, show_path
-from xpo1kg.validate.prepared_graph import PreparedQueryGraph
 
 __all__ = [
     "ENGINES",
@@ -179,6 +178,10 @@ def _prepared_copy(data: Graph) -> Graph:
     """Copy the data into a graph that prepares each SHACL-SPARQL query once (see the module)."""
     if data.context_aware:  # a dataset: pyshacl validates the union of its graphs itself
         return data
+    # Imported here: it loads rdflib's SPARQL engine, which a command that does not validate
+    # (``xpo1kg query`` runs on Oxigraph) should not pay for at start-up.
+    from xpo1kg.validate.prepared_graph import PreparedQueryGraph
+
     copy = PreparedQueryGraph()
     for prefix, namespace in data.namespace_manager.namespaces():
         copy.namespace_manager.bind(prefix, namespace, override=True, replace=True)
