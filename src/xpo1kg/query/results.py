@@ -228,7 +228,16 @@ class QueryResult:
         raise ValueError(f"unknown output format {output_format!r} (expected one of: {known})")
 
     def _table(self) -> str:
-        cells = [[_text(cell, curies=True) for cell in row] for row in self._cells]
+        # Each distinct term is written once: a long result repeats its IRIs on many rows.
+        texts: dict[Any, str] = {}
+
+        def text(cell: Any) -> str:
+            found = texts.get(cell)
+            if found is None:
+                found = texts[cell] = _text(cell, curies=True)
+            return found
+
+        cells = [[text(cell) for cell in row] for row in self._cells]
         widths = [len(c) for c in self.columns]
         for row in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
