@@ -69,6 +69,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     return TableGroupScheduling(config, log)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that uses one of its module's ``SLOW_FIXTURES`` (real servers).
+
+    A module lists the fixtures that start something expensive; its tests that need none of
+    them stay in the quick run (`pytest -m "not slow"`).
+    """
+    for item in items:
+        slow = getattr(getattr(item, "module", None), "SLOW_FIXTURES", frozenset())
+        if slow & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Freeze what importing the modules under test made: it lives as long as the process.
 

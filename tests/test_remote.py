@@ -111,6 +111,10 @@ def answers(url: str) -> bool:
 # --- fixtures -----------------------------------------------------------------------------------
 
 
+# Tests that need a real server are left out of the quick run (tests/conftest.py).
+SLOW_FIXTURES = frozenset({"endpoint"})
+
+
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh Oxigraph server on a free local port; yields its SPARQL query URL."""

@@ -72,6 +72,7 @@ def test_bundled_graph_gives_exactly_hermits_facts(
 
 # 1k measurements only: HermiT needs 5 minutes or more for 10k, too long for the suite. The 10k
 # comparison was run by hand (equal, 1,421 facts; docs/benchmarks.md).
+@pytest.mark.slow  # HermiT on 1k measurements: about 25 s
 @pytest.mark.parametrize("measurements", [1000], ids=["1k"])
 def test_synthetic_graph_gives_exactly_hermits_facts(
     measurements: int, ontology: Graph, tmp_path: Path

@@ -27,6 +27,10 @@ ORIGIN = "https://example.org"
 STOPPED = "query stopped after 2 s (the time limit of this endpoint)\n"
 
 
+# Tests that need a real server are left out of the quick run (tests/conftest.py).
+SLOW_FIXTURES = frozenset({"server", "big_server"})
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
     with running_server("--timeout", "2", "--max-rows", "5", "--max-request-bytes", "4096") as s:
