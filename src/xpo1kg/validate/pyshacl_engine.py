@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from rdflib import Graph, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -169,7 +170,8 @@ def validate_graph(
     if not isinstance(report, Graph):
         # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
         raise XPO1KGError(f"validation could not run: {report}")
-    labels = data + ontology
+    # Both graphs read in place: a union would copy every triple to look up a few labels.
+    labels = ReadOnlyGraphAggregate([data, ontology])
     results = sorted(_flatten(report, labels), key=_order)
     return ValidationReport(conforms=bool(conforms), results=tuple(results))
 
