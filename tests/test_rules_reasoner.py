@@ -6,8 +6,10 @@ import csv
 import io
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cli_runs import run
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -15,6 +17,7 @@ from script_modules import load_generator
 
 from xpo1kg import KnowledgeGraph, load_graph
 from xpo1kg.cli import main
+from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.rdf.namespaces import XO, XR
 from xpo1kg.reason import reasoner as reasoner_module
@@ -185,3 +188,38 @@ def test_a_clash_in_an_increment_is_caught(kg: KnowledgeGraph, tbox: RuleTbox) -
     closure.increment([(str(XR.TP53), str(RDF.type), str(XO.Inhibitor))])
     problems = closure.clashes(lambda _: "TP53", [str(XR.TP53)])
     assert problems and problems[0].startswith("TP53 (xr:TP53) is both xo:")
+
+
+def test_a_big_store_is_reasoned_over_from_oxigraph_as_from_rdflib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above AUTO_DL_LIMIT a store's inferred graph is computed from Oxigraph's triples, with no
+    rdflib graph of the data: the same facts and provenance as the rdflib path gives."""
+    from xpo1kg.reason import inferred as inferred_module
+    from xpo1kg.reason.inferred import inferred_graph
+    from xpo1kg.store import knowledge_graph
+
+    limit = 1_000  # below the bundled graph: both paths take the large-graph route
+    monkeypatch.setattr(reasoner_module, "AUTO_DL_LIMIT", limit)
+    monkeypatch.setattr(knowledge_graph, "AUTO_DL_LIMIT", limit)
+    calls: list[int] = []
+    from_store = inferred_module.inferred_graph_of_store
+
+    def counted(*args: Any, **kwargs: Any) -> Graph:
+        calls.append(1)
+        return from_store(*args, **kwargs)
+
+    monkeypatch.setattr(inferred_module, "inferred_graph_of_store", counted)
+    data = tmp_path / "synthetic.nt"
+    load_generator().write(data, 40, 2, "nt")
+    store = tmp_path / "kg"
+    loaded = run("load", data, "--store", store)
+    assert loaded.exit_code == 0, loaded.stderr
+    kept = load_graph(store=store, inferred=True)
+    assert calls == [1]
+    expected, report = inferred_graph(kept.graph, kept.ontology, None, mode="auto")
+    assert report is not None and report.engine.startswith("rules for the data")
+    actual = kept.inferred
+    assert actual is not None and len(actual) > 1000
+    assert isomorphic(actual, expected)
+    assert any("/synthetic/" in str(s) for s, _, _ in actual)

@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from rdflib import Graph, Literal
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.term import Node
 
 from xpo1kg.errors import XPO1KGError
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.reason.provenance import add_provenance
-from xpo1kg.reason.reasoner import INFERRED_GRAPH, Mode, ReasonerName, ReasoningReport, reason
+from xpo1kg.reason.reasoner import (
+    INFERRED_GRAPH,
+    Mode,
+    ReasonerName,
+    ReasoningReport,
+    reason,
+    reason_at_scale,
+)
 
-__all__ = ["cache_directory", "cached_inferred_file", "inferred_graph", "mark_inferred"]
+__all__ = [
+    "cache_directory",
+    "cached_inferred_file",
+    "inferred_graph",
+    "inferred_graph_of_store",
+    "mark_inferred",
+]
 
 
 def cache_directory() -> Path:
@@ -24,6 +40,8 @@ def cache_directory() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "xpo1kg"
 
+
+_LABEL = ox.NamedNode(str(RDFS.label))
 
 #: The layout of the cached graph; bump it when what the inferred graph holds changes.
 #: 2: every inferred triple carries its provenance node (rule, premises; :mod:`.provenance`).
@@ -92,6 +110,50 @@ def inferred_graph(
         if cached is not None:
             return bind_prefixes(Graph()).parse(cached, format="nt"), None
     report = reason(graph, ontology, reasoner=reasoner, mode=mode)
+    inferred = _described(report, graph, ontology, failure)
+    if path is not None:
+        _write_cache(path, inferred.serialize(format="nt", encoding="utf-8"))
+    return inferred, report
+
+
+def inferred_graph_of_store(
+    store: ox.Store, graphs: Sequence[str], ontology: Graph, *, reasoner: ReasonerName = "hermit"
+) -> Graph:
+    """Return the inferred graph of a big store's ``graphs``, read from Oxigraph as they are.
+
+    What :func:`inferred_graph` gives in ``auto`` mode above
+    :data:`~xpo1kg.reason.reasoner.AUTO_DL_LIMIT` triples, without an rdflib graph of the data
+    (at 1.42M triples, `query --store --inferred` took 59 s and 1.6 GB this way, 117 s and 3.0 GB
+    through rdflib). Inconsistent data raises :class:`~xpo1kg.errors.XPO1KGError`.
+    """
+    from xpo1kg.reason.rules import oxigraph_triples
+
+    def label(iri: str) -> str | None:
+        for graph in graphs:
+            for quad in store.quads_for_pattern(
+                ox.NamedNode(iri), _LABEL, None, ox.NamedNode(graph)
+            ):
+                return str(getattr(quad.object, "value", quad.object))
+        return None
+
+    def asserted() -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+        for graph in graphs:
+            for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                s, o = quad.subject, quad.object
+                if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                    yield URIRef(s.value), URIRef(quad.predicate.value), URIRef(o.value)
+
+    report = reason_at_scale(oxigraph_triples(store, graphs), ontology, label, reasoner=reasoner)
+    return _described(report, asserted(), ontology, None)
+
+
+def _described(
+    report: ReasoningReport,
+    asserted: Iterable[tuple[Node, Node, Node]],
+    ontology: Graph,
+    failure: Path | None,
+) -> Graph:
+    """Return the report's facts with their provenance and description; raise if inconsistent."""
     if not report.consistent:
         message = "; ".join(report.problems) or "the graph is inconsistent"
         if failure is not None:
@@ -100,11 +162,8 @@ def inferred_graph(
     inferred = bind_prefixes(Graph())
     for triple in report.inferred:
         inferred.add(triple)
-    add_provenance(inferred, graph, ontology)
-    mark_inferred(inferred, report.engine)
-    if path is not None:
-        _write_cache(path, inferred.serialize(format="nt", encoding="utf-8"))
-    return inferred, report
+    add_provenance(inferred, asserted, ontology)
+    return mark_inferred(inferred, report.engine)
 
 
 def _write_cache(path: Path, content: bytes) -> None:

@@ -430,7 +430,9 @@ def _annotate(graph: Graph, node: BNode, triple: Triple) -> None:
     graph.add((node, OWL.annotatedTarget, triple[2]))
 
 
-def add_provenance(inferred: Graph, asserted: Graph, ontology: Graph) -> Graph:
+def add_provenance(
+    inferred: Graph, asserted: Iterable[tuple[Node, Node, Node]], ontology: Graph
+) -> Graph:
     """Add one provenance node per inferred triple of ``inferred`` (in place) and return it."""
     for triple, derivation in sorted(
         justify(inferred_triples(inferred), asserted, ontology).items()

@@ -41,6 +41,7 @@ __all__ = [
     "ReasoningReport",
     "java_executable",
     "reason",
+    "reason_at_scale",
     "reason_with_rules",
 ]
 
@@ -115,21 +116,10 @@ def reason(
     if reasoner == "rules":
         return _run_rules(graph, ontology, start)
     if mode == "auto" and len(graph) > AUTO_DL_LIMIT:
-        # The DL reasoner classifies the ontology; the rules engine, exact on this ontology's
-        # data and linear in it, materialises the data.
-        classified = _run_dl(ontology, reasoner)
-        if not classified.consistent:
-            return ReasoningReport(
-                False, _NAMES[reasoner], bind_prefixes(Graph()), tuple(classified.problems), (), 0.0
-            )
-        report = _run_rules(graph, ontology, start)
-        return ReasoningReport(
-            consistent=report.consistent,
-            engine=f"rules for the data, {_NAMES[reasoner]} for the ontology",
-            inferred=report.inferred,
-            problems=report.problems,
-            unsatisfiable_classes=tuple(sorted(classified.unsatisfiable)),
-            seconds=time.perf_counter() - start,
+        from xpo1kg.reason.rules import rdflib_triples
+
+        return reason_at_scale(
+            rdflib_triples(graph), ontology, _rdflib_label(graph), reasoner=reasoner, start=start
         )
     if mode == "auto":
         mode = "dl"
@@ -161,14 +151,51 @@ _NAMES = {"hermit": "HermiT", "pellet": "Pellet", "rules": "rules"}
 RULES_ENGINE = "the xpo1kg rules engine (forward chaining over the ontology's axioms)"
 
 
-def _run_rules(graph: Graph, ontology: Graph, start: float) -> ReasoningReport:
-    from xpo1kg.reason.rules import rdflib_triples
-
+def _rdflib_label(graph: Graph) -> Callable[[str], str | None]:
     def label(iri: str) -> str | None:
         value = graph.value(URIRef(iri), RDFS.label)
         return None if value is None else str(value)
 
-    return reason_with_rules(rdflib_triples(graph), ontology, label, start=start)
+    return label
+
+
+def _run_rules(graph: Graph, ontology: Graph, start: float) -> ReasoningReport:
+    from xpo1kg.reason.rules import rdflib_triples
+
+    return reason_with_rules(rdflib_triples(graph), ontology, _rdflib_label(graph), start=start)
+
+
+def reason_at_scale(
+    facts: Iterable[tuple[str, str, str | None]],
+    ontology: Graph,
+    label: Callable[[str], str | None],
+    *,
+    reasoner: ReasonerName = "hermit",
+    start: float | None = None,
+) -> ReasoningReport:
+    """Reason as ``auto`` mode does above :data:`AUTO_DL_LIMIT` triples.
+
+    The DL reasoner classifies the ontology; the rules engine (exact on this ontology's data,
+    and linear in it) materialises the data.
+
+    ``facts`` are triples as :mod:`xpo1kg.reason.rules` reads them, from rdflib or straight from
+    Oxigraph (:func:`~xpo1kg.reason.rules.oxigraph_triples`, no rdflib graph of the data).
+    """
+    start = time.perf_counter() if start is None else start
+    classified = _run_dl(ontology, reasoner)
+    if not classified.consistent:
+        return ReasoningReport(
+            False, _NAMES[reasoner], bind_prefixes(Graph()), tuple(classified.problems), (), 0.0
+        )
+    report = reason_with_rules(facts, ontology, label, start=start)
+    return ReasoningReport(
+        consistent=report.consistent,
+        engine=f"rules for the data, {_NAMES[reasoner]} for the ontology",
+        inferred=report.inferred,
+        problems=report.problems,
+        unsatisfiable_classes=tuple(sorted(classified.unsatisfiable)),
+        seconds=time.perf_counter() - start,
+    )
 
 
 def reason_with_rules(

@@ -35,7 +35,7 @@ from xpo1kg.rdf.graphs import (
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
-from xpo1kg.reason.reasoner import Mode, ReasonerName
+from xpo1kg.reason.reasoner import AUTO_DL_LIMIT, Mode, ReasonerName
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import Store
 
@@ -462,7 +462,15 @@ def load_graph(
 
         # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
         key = _sources_key(sources) if sources else None
-        graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
+        if store is not None and mode == "auto" and reasoner != "rules" and len(kg) > AUTO_DL_LIMIT:
+            from xpo1kg.reason.inferred import inferred_graph_of_store
+
+            # Read from Oxigraph: an rdflib graph of a big store costs its parse time and memory.
+            graph = inferred_graph_of_store(
+                backend.oxigraph, kg._asserted, kg.ontology, reasoner=reasoner
+            )
+        else:
+            graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
         if backend.path is not None:
             from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
 
