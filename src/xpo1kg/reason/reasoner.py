@@ -434,13 +434,16 @@ def _jvm_options(triples: int) -> Iterator[None]:
     """Start owlready2's Java quickly for a small graph, unless the user set JVM options.
 
     owlready2 builds the ``java`` command itself, so the options go through the launcher's
-    ``JDK_JAVA_OPTIONS`` (its notice on stderr is not read as a result). The lock keeps two
-    threads from seeing each other's environment.
+    ``JDK_JAVA_OPTIONS`` (its notice on stderr is not read as a result). Small runs hold a lock
+    while the variable is set, so another thread never takes this run's setting for the user's.
     """
-    if triples > QUICK_JVM_LIMIT or "JDK_JAVA_OPTIONS" in os.environ:
+    if triples > QUICK_JVM_LIMIT:
         yield
         return
     with _environment_lock:
+        if "JDK_JAVA_OPTIONS" in os.environ:  # the user's own
+            yield
+            return
         os.environ["JDK_JAVA_OPTIONS"] = _QUICK_JVM_OPTIONS
         try:
             yield
