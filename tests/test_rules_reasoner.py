@@ -197,11 +197,10 @@ def test_a_big_store_is_reasoned_over_from_oxigraph_as_from_rdflib(
     rdflib graph of the data: the same facts and provenance as the rdflib path gives."""
     from xpo1kg.reason import inferred as inferred_module
     from xpo1kg.reason.inferred import inferred_graph
-    from xpo1kg.store import knowledge_graph
 
-    limit = 1_000  # below the bundled graph: both paths take the large-graph route
-    monkeypatch.setattr(reasoner_module, "AUTO_DL_LIMIT", limit)
-    monkeypatch.setattr(knowledge_graph, "AUTO_DL_LIMIT", limit)
+    # Below the bundled graph: both paths take the large-graph route. One limit decides for
+    # both (reasons_at_scale), so patching it once is enough.
+    monkeypatch.setattr(reasoner_module, "AUTO_DL_LIMIT", 1_000)
     calls: list[int] = []
     from_store = inferred_module.inferred_graph_of_store
 

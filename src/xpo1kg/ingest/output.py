@@ -29,7 +29,8 @@ from xpo1kg.rdf.text import iri as _iri
 from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, writing_store
+from xpo1kg.reason.incremental import add_and_reason
+from xpo1kg.store.embedded import writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.store.snapshot import invalidate
 
@@ -179,9 +180,8 @@ def write(
         text = "".join(f"{s} {p} {o} <{g}> .\n" for g, (s, p, o) in quads)
         with writing_store(str(store)):  # a full disk: one line naming the store
             invalidate(kg.store)  # the snapshot no longer matches: readers use the disk
-            kg.store.oxigraph.load(text.encode(), ox.RdfFormat.N_QUADS)  # one transaction
-            if kg.store.has_graph(INFERRED_GRAPH_IRI):
-                kg.store.drop(INFERRED_GRAPH_IRI)  # it no longer matches the data
+            # One transaction; the inferred graph follows, reasoned over the addition alone.
+            add_and_reason(kg.store, ox.parse(text.encode(), ox.RdfFormat.N_QUADS), kg.ontology)
             kg.store.flush()
         return (f"{store} (graph <{tool.store_graph}>)",), graph
     prov_path = provenance_file(into)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from xpo1kg.reason.reasoner import (
     reason,
     reason_at_scale,
 )
+from xpo1kg.store.embedded import Store
 
 __all__ = [
     "cache_directory",
@@ -32,6 +33,7 @@ __all__ = [
     "inferred_graph",
     "inferred_graph_of_store",
     "mark_inferred",
+    "store_label",
 ]
 
 
@@ -117,7 +119,12 @@ def inferred_graph(
 
 
 def inferred_graph_of_store(
-    store: ox.Store, graphs: Sequence[str], ontology: Graph, *, reasoner: ReasonerName = "hermit"
+    store: ox.Store,
+    graphs: Sequence[str],
+    ontology: Graph,
+    *,
+    reasoner: ReasonerName = "hermit",
+    keep_closure_in: Store | None = None,
 ) -> Graph:
     """Return the inferred graph of a big store's ``graphs``, read from Oxigraph as they are.
 
@@ -125,8 +132,24 @@ def inferred_graph_of_store(
     :data:`~xpo1kg.reason.reasoner.AUTO_DL_LIMIT` triples, without an rdflib graph of the data
     (at 1.42M triples, `query --store --inferred` took 59 s and 1.6 GB this way, 117 s and 3.0 GB
     through rdflib). Inconsistent data raises :class:`~xpo1kg.errors.XPO1KGError`.
+    ``keep_closure_in``: the persistent store whose closure is saved for later additions
+    (:mod:`xpo1kg.reason.incremental`).
     """
-    from xpo1kg.reason.rules import oxigraph_triples
+    from xpo1kg.reason.rules import Closure, oxigraph_triples
+
+    report = reason_at_scale(
+        oxigraph_triples(store, graphs), ontology, store_label(store, graphs), reasoner=reasoner
+    )
+    described = _described(report, _asserted_iri_triples(store, graphs), ontology, None)
+    if keep_closure_in is not None and isinstance(report.closure, Closure):
+        from xpo1kg.reason.stored_closure import save_closure
+
+        save_closure(keep_closure_in, report.closure)
+    return described
+
+
+def store_label(store: ox.Store, graphs: Sequence[str]) -> Callable[[str], str | None]:
+    """Return a function naming an individual by its ``rdfs:label`` in ``graphs`` (for problems)."""
 
     def label(iri: str) -> str | None:
         for graph in graphs:
@@ -136,15 +159,17 @@ def inferred_graph_of_store(
                 return str(getattr(quad.object, "value", quad.object))
         return None
 
-    def asserted() -> Iterator[tuple[URIRef, URIRef, URIRef]]:
-        for graph in graphs:
-            for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                s, o = quad.subject, quad.object
-                if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
-                    yield URIRef(s.value), URIRef(quad.predicate.value), URIRef(o.value)
+    return label
 
-    report = reason_at_scale(oxigraph_triples(store, graphs), ontology, label, reasoner=reasoner)
-    return _described(report, asserted(), ontology, None)
+
+def _asserted_iri_triples(
+    store: ox.Store, graphs: Sequence[str]
+) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+    for graph in graphs:
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            s, o = quad.subject, quad.object
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                yield URIRef(s.value), URIRef(quad.predicate.value), URIRef(o.value)
 
 
 def _described(

@@ -37,10 +37,12 @@ __all__ = [
     "AUTOMATED_AGENT",
     "INFERRED_EVIDENCE",
     "LOGICAL_ENTAILMENT",
+    "UNEXPLAINED",
     "Derivation",
     "Triple",
     "add_provenance",
     "derivations",
+    "describe_derivations",
     "inferred_triples",
     "justify",
     "read_derivation",
@@ -434,9 +436,12 @@ def add_provenance(
     inferred: Graph, asserted: Iterable[tuple[Node, Node, Node]], ontology: Graph
 ) -> Graph:
     """Add one provenance node per inferred triple of ``inferred`` (in place) and return it."""
-    for triple, derivation in sorted(
-        justify(inferred_triples(inferred), asserted, ontology).items()
-    ):
+    return describe_derivations(inferred, justify(inferred_triples(inferred), asserted, ontology))
+
+
+def describe_derivations(inferred: Graph, found: Mapping[Triple, Derivation]) -> Graph:
+    """Add a provenance node for each derivation to ``inferred`` (in place) and return it."""
+    for triple, derivation in sorted(found.items()):
         name = _node(triple)
         node = BNode(name)
         inferred.add((node, RDF.type, OWL.Axiom))

@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +43,7 @@ __all__ = [
     "reason",
     "reason_at_scale",
     "reason_with_rules",
+    "reasons_at_scale",
 ]
 
 #: The named graph that holds inferred triples.
@@ -72,6 +73,9 @@ class ReasoningReport:
     problems: tuple[str, ...]
     unsatisfiable_classes: tuple[str, ...]
     seconds: float
+    #: The rules engine's whole closure (a :class:`~xpo1kg.reason.rules.Closure`), when it ran:
+    #: kept beside a store so that an addition is reasoned over alone (:mod:`.incremental`).
+    closure: object | None = field(default=None, compare=False, repr=False)
 
     def facts(self) -> list[tuple[URIRef, URIRef, URIRef]]:
         """Return the inferred triples, sorted (class memberships first)."""
@@ -96,6 +100,15 @@ def java_executable() -> str:
     return found
 
 
+def reasons_at_scale(size: int, reasoner: ReasonerName, mode: Mode) -> bool:
+    """Whether :func:`reason` gives a graph of ``size`` triples to :func:`reason_at_scale`.
+
+    >>> reasons_at_scale(AUTO_DL_LIMIT + 1, "hermit", "auto"), reasons_at_scale(10, "hermit", "auto")
+    (True, False)
+    """
+    return reasoner != "rules" and mode == "auto" and size > AUTO_DL_LIMIT
+
+
 def reason(
     graph: Graph,
     ontology: Graph,
@@ -115,7 +128,7 @@ def reason(
     start = time.perf_counter()
     if reasoner == "rules":
         return _run_rules(graph, ontology, start)
-    if mode == "auto" and len(graph) > AUTO_DL_LIMIT:
+    if reasons_at_scale(len(graph), reasoner, mode):
         from xpo1kg.reason.rules import rdflib_triples
 
         return reason_at_scale(
@@ -195,6 +208,7 @@ def reason_at_scale(
         problems=report.problems,
         unsatisfiable_classes=tuple(sorted(classified.unsatisfiable)),
         seconds=time.perf_counter() - start,
+        closure=report.closure,
     )
 
 
@@ -224,6 +238,7 @@ def reason_with_rules(
         problems=outcome.problems,
         unsatisfiable_classes=(),
         seconds=time.perf_counter() - start,
+        closure=outcome.closure,
     )
 
 

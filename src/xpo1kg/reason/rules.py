@@ -47,6 +47,8 @@ __all__ = [
     "RuleTbox",
     "RulesOutcome",
     "closure_of",
+    "fact_of",
+    "oxigraph_term",
     "oxigraph_triples",
     "rdflib_triples",
 ]
@@ -427,15 +429,22 @@ def oxigraph_triples(store: ox.Store, graphs: Iterable[str] | None = None) -> It
     )
     for name in names:
         for quad in store.quads_for_pattern(None, None, None, name):
-            s, o = quad.subject, quad.object
-            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
-                continue  # RDF-star quoted triples carry no OWL meaning
-            subject = f"_:{s.value}" if isinstance(s, ox.BlankNode) else s.value
-            if isinstance(o, ox.Literal):
-                yield subject, quad.predicate.value, None
-            else:
-                yield (
-                    subject,
-                    quad.predicate.value,
-                    (f"_:{o.value}" if isinstance(o, ox.BlankNode) else o.value),
-                )
+            fact = fact_of(quad)
+            if fact is not None:
+                yield fact
+
+
+def fact_of(quad: ox.Quad | ox.Triple) -> Fact | None:
+    """Read one Oxigraph quad as the engine's triple (None for RDF-star: no OWL meaning)."""
+    s, o = quad.subject, quad.object
+    if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+        return None
+    subject = f"_:{s.value}" if isinstance(s, ox.BlankNode) else s.value
+    if isinstance(o, ox.Literal):
+        return subject, quad.predicate.value, None
+    return subject, quad.predicate.value, f"_:{o.value}" if isinstance(o, ox.BlankNode) else o.value
+
+
+def oxigraph_term(term: str) -> ox.NamedNode | ox.BlankNode:
+    """Return the Oxigraph term of an engine's term (``_:id`` is a blank node)."""
+    return ox.BlankNode(term[2:]) if term.startswith("_:") else ox.NamedNode(term)

@@ -35,7 +35,7 @@ from xpo1kg.rdf.graphs import (
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
-from xpo1kg.reason.reasoner import AUTO_DL_LIMIT, Mode, ReasonerName
+from xpo1kg.reason.reasoner import Mode, ReasonerName, reasons_at_scale
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import Store
 
@@ -452,7 +452,9 @@ def load_graph(
     if not inferred:
         return kg
     if _stale_inferred(backend):
-        backend.drop(INFERRED_GRAPH_IRI)  # made before inferred facts carried their provenance
+        from xpo1kg.reason.incremental import drop_inferred
+
+        drop_inferred(backend)  # made before inferred facts carried their provenance
     if not backend.has_graph(INFERRED_GRAPH_IRI):
         from xpo1kg.reason.inferred import inferred_graph
 
@@ -462,12 +464,16 @@ def load_graph(
 
         # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
         key = _sources_key(sources) if sources else None
-        if store is not None and mode == "auto" and reasoner != "rules" and len(kg) > AUTO_DL_LIMIT:
+        if store is not None and reasons_at_scale(len(kg), reasoner, mode):
             from xpo1kg.reason.inferred import inferred_graph_of_store
 
             # Read from Oxigraph: an rdflib graph of a big store costs its parse time and memory.
             graph = inferred_graph_of_store(
-                backend.oxigraph, kg._asserted, kg.ontology, reasoner=reasoner
+                backend.oxigraph,
+                kg._asserted,
+                kg.ontology,
+                reasoner=reasoner,
+                keep_closure_in=backend,  # an ingest then reasons over its addition alone
             )
         else:
             graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
@@ -530,6 +536,7 @@ def bundle_marker() -> tuple[ox.NamedNode, ox.NamedNode]:
 
 def ensure_bundled(store: Store) -> bool:
     """Load (or refresh) the bundled ontology and data in a persistent store; True if it changed."""
+    from xpo1kg.reason.incremental import drop_inferred
     from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
 
     wanted = bundle_digest()
@@ -541,8 +548,9 @@ def ensure_bundled(store: Store) -> bool:
         return False
     previous = previous_files(store)
     invalidate(store)
+    drop_inferred(store)
     for graph in store.graph_names():
-        if graph.startswith(BUNDLED_GRAPH_PREFIXES) or graph == INFERRED_GRAPH_IRI:
+        if graph.startswith(BUNDLED_GRAPH_PREFIXES):
             store.drop(graph)
     for source in [ontology_file(), *data_files()]:
         store.add_source(source)

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from xpo1kg.errors import InputError, ParseError, XPO1KGError
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, USER_GRAPH_PREFIX, file_base
 from xpo1kg.rdf.loading import check_rdf, display_name, graph_name, skip_bom
+from xpo1kg.reason.incremental import drop_inferred
 from xpo1kg.store.embedded import Store, rdf_format_of
 from xpo1kg.store.knowledge_graph import ensure_bundled
 from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
@@ -81,8 +82,7 @@ def load_files(
         return []
     previous = previous_files(store) if store.path is not None else {}
     invalidate(store)
-    if store.has_graph(INFERRED_GRAPH_IRI):
-        store.drop(INFERRED_GRAPH_IRI)
+    drop_inferred(store)
     loaded = []
     for path in paths:
         if stop():
@@ -142,8 +142,7 @@ def drop_graph(store: Store, graph: str) -> None:
     previous = previous_files(store) if store.path is not None else {}
     invalidate(store)
     store.drop(iri)
-    if iri.startswith(USER_GRAPH_PREFIX) and store.has_graph(INFERRED_GRAPH_IRI):
-        store.drop(INFERRED_GRAPH_IRI)
+    drop_inferred(store)  # the inferred graph, and the closure it came from, no longer match
     store.flush()
     if store.path is not None:
         write_snapshot(store, previous)
