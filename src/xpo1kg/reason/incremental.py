@@ -82,14 +82,17 @@ def update_inferred(
     new_types, new_edges = closure.gained
     if closure.clashes(label, {s for s, _ in new_types}):
         return False
-    # Provenance as reasoning over everything finds it, near the addition: the facts about its
-    # nodes are justified again (an asserted premise may now be preferred), the others are known.
-    nodes = {URIRef(term) for s, _, o in facts for term in (s, o) if term is not None}
-    near = closure.inferred_near - lost
-    again = {t for t in near if t[0] in nodes or t[2] in nodes}
-    asserted, inferred = set(closure.asserted_near), near | gained
+    # Provenance as reasoning over everything finds it, near the addition. The facts about the
+    # subjects of the new triples are justified again (an asserted premise may now be preferred);
+    # a node that new triples merely point to (an inhibitor, a unit) keeps its facts' derivations.
+    subjects = {URIRef(s) for s, _, _ in facts if not s.startswith("_:")}
+    nodes = subjects | {t[0] for t in gained} | {t[2] for t in gained}
+    asserted, near = closure.around(nodes)
+    near = (near | closure.inferred_into(subjects)) - lost
+    again = {t for t in near if t[0] in subjects or t[2] in subjects}
+    inferred = again | gained
     _add_old_premises(store.oxigraph, again, closure.is_asserted, lost, asserted, inferred)
-    found = justify(inferred, asserted, ontology)
+    found = justify(inferred, asserted, ontology, known_inferred=near - inferred)
     # A fact whose other derivations lie beyond what was read keeps the one it had.
     again = {t for t in again if found[t].rule != UNEXPLAINED}
     _remove_facts(store.oxigraph, lost | again)

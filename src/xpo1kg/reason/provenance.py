@@ -383,15 +383,22 @@ def _score(kind: str, derivation: Derivation, known: _Known) -> tuple[object, ..
 
 
 def justify(
-    inferred: Iterable[Triple], asserted: Iterable[tuple[Node, Node, Node]], ontology: Graph
+    inferred: Iterable[Triple],
+    asserted: Iterable[tuple[Node, Node, Node]],
+    ontology: Graph,
+    known_inferred: Iterable[Triple] = (),
 ) -> dict[Triple, Derivation]:
     """Find one derivation for each inferred triple, ending in asserted premises.
 
     A triple that no handled axiom derives gets a derivation with no premises and the rule
-    :data:`UNEXPLAINED` (it is still marked as inferred).
+    :data:`UNEXPLAINED` (it is still marked as inferred). ``known_inferred`` are inferred triples
+    justified before (an update of a store's inferred graph): premises from the start, not
+    justified again.
     """
     tbox = _Tbox(ontology)
     known = _Known(_iri_triples(asserted))
+    for triple in known_inferred:
+        known.add(triple)
     pending = set(inferred) - known.asserted
     found: dict[Triple, Derivation] = {}
     while pending:

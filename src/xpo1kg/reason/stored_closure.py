@@ -13,16 +13,15 @@ The saved closure is trusted only while it carries its completeness marker
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import cast
 
 import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
-from xpo1kg.reason.rules import Closure, Fact, RuleTbox, Triple, fact_of, oxigraph_term
+from xpo1kg.reason.rules import Closure, Fact, RuleTbox, Triple, oxigraph_term
 from xpo1kg.store.embedded import Store
 
 __all__ = [
@@ -44,6 +43,8 @@ COMPLETE = ox.Quad(
     ox.NamedNode(META_GRAPH_IRI),
 )
 _TYPE = str(RDF.type)
+_RDF_TYPE = ox.NamedNode(_TYPE)
+_DEFAULT = ox.DefaultGraph()
 _INFERRED = ox.NamedNode(INFERRED_GRAPH_IRI)
 _BATCH = 100_000
 
@@ -87,39 +88,42 @@ def save_closure(store: Store, closure: Closure) -> None:
     side.flush()
 
 
-class _LazyNodes(dict[str, set[str]]):
-    """Node -> values, each node read from the stores the first time it is asked for."""
+class _Lazy(dict[str, set[str]]):
+    """Node -> values, each node's values read (by ``read``) the first time they are asked for."""
 
-    def __init__(self, load: Callable[[str], None]) -> None:
+    def __init__(self, read: Callable[[str], set[str]]) -> None:
         super().__init__()
-        self._load = load
+        self._read = read
 
     def __missing__(self, node: str) -> set[str]:
-        self._load(node)
-        return self.setdefault(node, set())
+        values = self._read(node)
+        self[node] = values
+        return values
 
     def get(self, node: str, default: object = None) -> set[str] | None:  # type: ignore[override]
-        self._load(node)
-        return super().get(node, default)  # type: ignore[arg-type]
+        return self[node]
 
 
-class _LazyIndex(dict[str, _LazyNodes]):
-    """Property -> node -> values, the nodes read lazily (see :class:`_LazyNodes`)."""
+class _LazyIndex(dict[str, _Lazy]):
+    """Property -> node -> values, each (property, node) read the first time it is asked for."""
 
-    def __init__(self, load: Callable[[str], None]) -> None:
+    def __init__(self, read: Callable[[str, str], set[str]]) -> None:
         super().__init__()
-        self._load = load
+        self._read = read
 
-    def __missing__(self, prop: str) -> _LazyNodes:
-        return self.setdefault(prop, _LazyNodes(self._load))
+    def __missing__(self, prop: str) -> _Lazy:
+        values = _Lazy(lambda node: self._read(prop, node))
+        self[prop] = values
+        return values
 
 
 class StoredClosure(Closure):
-    """A saved closure, read node by node from the store and the closure store as rules need it.
+    """A saved closure, read from the store and the closure store as the rules ask for it.
 
-    A node is read whole the first time a rule looks at it: its told classes, its derived classes,
-    and its property values both ways (asserted and derived). What the rules then add is exactly
-    what :meth:`Closure.increment` adds to the closure held in memory.
+    Each (property, node) and each node's classes are read by one index lookup the first time a
+    rule looks at them: asserted and derived values alike. What the rules then add is exactly what
+    :meth:`Closure.increment` adds to the same closure held in memory; the time grows with what
+    the rules look at, not with the store.
     """
 
     def __init__(
@@ -132,18 +136,13 @@ class StoredClosure(Closure):
     ):
         super().__init__(tbox)
         self._store, self._side = store, side
+        self._asserted = {ox.NamedNode(g) for g in asserted}
         #: Quads already in ``store`` that the closure does not hold yet: read as not there.
         self._added = set(added)
-        self._asserted = {ox.NamedNode(g) for g in asserted}
-        self._loaded: set[str] = set()
-        self.types = _LazyNodes(self._load)
-        self.told = _LazyNodes(self._load)
-        self.out = _LazyIndex(self._load)  # type: ignore[assignment]
-        self.into = _LazyIndex(self._load)  # type: ignore[assignment]
-        #: The IRI triples read about the loaded nodes, asserted (the addition's included) and
-        #: inferred before: what the provenance of the facts near the addition is found from.
-        self.asserted_near: set[Triple] = set()
-        self.inferred_near: set[Triple] = set()
+        self.types = _Lazy(self._types)
+        self.told = _Lazy(self._told)
+        self.out = _LazyIndex(self._out)  # type: ignore[assignment]
+        self.into = _LazyIndex(self._into)  # type: ignore[assignment]
         #: What the last :meth:`add` derived: new (individual, class) pairs and new edges.
         self.gained: tuple[set[tuple[str, str]], set[tuple[str, str, str]]] = (set(), set())
 
@@ -153,75 +152,97 @@ class StoredClosure(Closure):
         return self.gained
 
     def preload(self, facts: Sequence[Fact]) -> None:
-        """Read the nodes of ``facts`` (class IRIs aside) before the rules run."""
+        """Read what :meth:`Closure.increment` looks up for ``facts`` before adding them."""
         for s, p, o in facts:
-            self._load(s)
-            if o is not None and p != _TYPE:
-                self._load(o)
-
-    def _load(self, node: str) -> None:
-        if node in self._loaded:
-            return
-        self._loaded.add(node)
-        term = oxigraph_term(node)
-        relevant = self.tbox.relevant
-        types, told = (
-            dict.setdefault(self.types, node, set()),
-            dict.setdefault(self.told, node, set()),
-        )
-        for quad in self._store.quads_for_pattern(term, None, None, None):
-            fact = self._read(quad)
-            if fact is None:
-                continue
-            _, p, o = fact
-            if p == _TYPE and o is not None:
-                told.add(o)
-                types.add(o)
-            elif o is not None and p in relevant:
-                dict.setdefault(self.out[p], node, set()).add(o)
-        for quad in self._store.quads_for_pattern(None, None, term, None):
-            fact = self._read(quad)
-            if fact is not None and fact[1] != _TYPE and fact[1] in relevant:
-                dict.setdefault(self.into[fact[1]], node, set()).add(fact[0])
-        for quad in self._side.quads_for_pattern(term, None, None, ox.DefaultGraph()):
-            _, p, o = _derived(quad)
             if p == _TYPE:
-                types.add(o)
-            else:
-                dict.setdefault(self.out[p], node, set()).add(o)
-                self.derived_edges.add((node, p, o))
-        for quad in self._side.quads_for_pattern(None, None, term, ox.DefaultGraph()):
-            s, p, _ = _derived(quad)
-            if p != _TYPE:
-                dict.setdefault(self.into[p], node, set()).add(s)
+                self.told[s], self.types[s]
+            elif o is not None and p in self.tbox.relevant:
+                self.out[p][s]
+
+    def _asserted_quads(self, s: object, p: object, o: object) -> Iterator[ox.Quad]:
+        for quad in self._store.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
+            if quad.graph_name in self._asserted and quad not in self._added:
+                yield quad
+
+    def _told(self, node: str) -> set[str]:
+        term = oxigraph_term(node)
+        return {_text(q.object) for q in self._asserted_quads(term, _RDF_TYPE, None)}
+
+    def _types(self, node: str) -> set[str]:
+        derived = self._side.quads_for_pattern(oxigraph_term(node), _RDF_TYPE, None, _DEFAULT)
+        return set(self.told[node]) | {_text(q.object) for q in derived}
+
+    def _out(self, prop: str, node: str) -> set[str]:
+        term, predicate = oxigraph_term(node), ox.NamedNode(prop)
+        values = {
+            _text(q.object)
+            for q in self._asserted_quads(term, predicate, None)
+            if not isinstance(q.object, ox.Literal | ox.Triple)
+        }
+        for quad in self._side.quads_for_pattern(term, predicate, None, _DEFAULT):
+            value = _text(quad.object)
+            values.add(value)
+            self.derived_edges.add((node, prop, value))
+        return values
+
+    def _into(self, prop: str, node: str) -> set[str]:
+        term, predicate = oxigraph_term(node), ox.NamedNode(prop)
+        asserted = self._asserted_quads(None, predicate, term)
+        derived = self._side.quads_for_pattern(None, predicate, term, _DEFAULT)
+        return {_text(q.subject) for q in asserted if not isinstance(q.subject, ox.Triple)} | {
+            _text(q.subject) for q in derived
+        }
 
     def is_asserted(self, triple: Triple) -> bool:
         """Whether an IRI triple is in an asserted graph of the store (the addition's included)."""
         s, p, o = (ox.NamedNode(str(t)) for t in triple)
-        return any(
-            quad.graph_name in self._asserted
-            for quad in self._store.quads_for_pattern(s, p, o, None)
-        )
+        quads = self._store.quads_for_pattern(s, p, o, None)
+        return any(quad.graph_name in self._asserted for quad in quads)
 
-    def _read(self, quad: ox.Quad) -> Fact | None:
-        """Read a quad of an asserted graph that the closure holds; else None.
+    def inferred_into(self, nodes: Iterable[URIRef]) -> set[Triple]:
+        """Return the inferred IRI triples whose object is one of ``nodes``."""
+        found: set[Triple] = set()
+        for node in nodes:
+            for quad in self._store.quads_for_pattern(None, None, ox.NamedNode(node), _INFERRED):
+                if isinstance(quad.subject, ox.NamedNode) and quad.subject != _INFERRED:
+                    found.add((URIRef(quad.subject.value), URIRef(quad.predicate.value), node))
+        return found
 
-        IRI triples of the asserted and inferred graphs, the addition's included, are noted for
-        the provenance of the new facts.
+    def around(self, nodes: Iterable[URIRef]) -> tuple[set[Triple], set[Triple]]:
+        """Return the asserted and the inferred IRI triples from ``nodes`` and from their values.
+
+        What the provenance of facts about ``nodes`` is found from: every premise of a derivation
+        handled starts at the fact's subject or object, or at a value of theirs (a chain's middle
+        node, the filler of an ``owl:someValuesFrom``).
         """
-        inferred = quad.graph_name == _INFERRED
-        if not inferred and quad.graph_name not in self._asserted:
-            return None
-        s, o = quad.subject, quad.object
-        if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and s != _INFERRED:
-            triple = (URIRef(s.value), URIRef(quad.predicate.value), URIRef(o.value))
-            (self.inferred_near if inferred else self.asserted_near).add(triple)
-        return None if inferred or quad in self._added else fact_of(quad)
+        asserted: set[Triple] = set()
+        inferred: set[Triple] = set()
+        seen: set[URIRef] = set()
+        frontier = set(nodes)
+        for _ in range(2):
+            after: set[URIRef] = set()
+            for node in frontier - seen:
+                seen.add(node)
+                for quad in self._store.quads_for_pattern(ox.NamedNode(node), None, None, None):
+                    if not isinstance(quad.object, ox.NamedNode):
+                        continue
+                    triple = (node, URIRef(quad.predicate.value), URIRef(quad.object.value))
+                    if quad.graph_name == _INFERRED:
+                        inferred.add(triple)
+                    elif quad.graph_name in self._asserted:
+                        asserted.add(triple)
+                    else:
+                        continue
+                    after.add(triple[2])
+            frontier = after
+        return asserted, inferred
 
 
-def _derived(quad: ox.Quad) -> tuple[str, str, str]:
-    """Read a quad of the closure store (never a literal: derived values are nodes)."""
-    return cast(tuple[str, str, str], fact_of(quad))
+def _text(term: object) -> str:
+    """Return an Oxigraph node as the engine's term (``_:id`` for a blank node)."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(getattr(term, "value", term))
 
 
 def open_saved_closure(store: Store) -> ox.Store | None:
