@@ -12,7 +12,7 @@ import pytest
 from cli_runs import run
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import OWL, RDF
 from script_modules import load_generator
 
 from xpo1kg import KnowledgeGraph, load_graph
@@ -222,3 +222,29 @@ def test_a_big_store_is_reasoned_over_from_oxigraph_as_from_rdflib(
     assert actual is not None and len(actual) > 1000
     assert isomorphic(actual, expected)
     assert any("/synthetic/" in str(s) for s, _, _ in actual)
+
+
+def test_an_ontology_is_classified_once_per_process_and_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reasoner_module, "_CLASSIFICATIONS", {})
+    calls: list[int] = []
+    run_dl = reasoner_module._run_dl
+
+    def counted(graph: Graph, reasoner: Any) -> Any:
+        calls.append(len(graph))
+        return run_dl(graph, reasoner)
+
+    monkeypatch.setattr(reasoner_module, "_run_dl", counted)
+    facts = [(str(XR.TP53), str(RDF.type), str(XO.Protein))]
+    first = reasoner_module.reason_at_scale(facts, read_graph([ontology_file()]), lambda _: None)
+    # Parsed again by rdflib itself: new blank nodes, the same content.
+    reparsed = Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
+    again = reasoner_module.reason_at_scale(facts, reparsed, lambda _: None)
+    assert len(calls) == 1
+    assert (first.consistent, first.unsatisfiable_classes) == (True, ())
+    assert (again.consistent, again.unsatisfiable_classes) == (True, ())
+    changed = read_graph([ontology_file()])
+    changed.add((XO.Protein, OWL.disjointWith, XO.Inhibitor))
+    reasoner_module.reason_at_scale(facts, changed, lambda _: None)
+    assert len(calls) == 2

@@ -9,6 +9,7 @@ own named graph (:data:`INFERRED_GRAPH`) and never into the source files.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -195,21 +196,45 @@ def reason_at_scale(
     Oxigraph (:func:`~xpo1kg.reason.rules.oxigraph_triples`, no rdflib graph of the data).
     """
     start = time.perf_counter() if start is None else start
-    classified = _run_dl(ontology, reasoner)
-    if not classified.consistent:
-        return ReasoningReport(
-            False, _NAMES[reasoner], bind_prefixes(Graph()), tuple(classified.problems), (), 0.0
-        )
+    consistent, problems, unsatisfiable = _classified(ontology, reasoner)
+    if not consistent:
+        return ReasoningReport(False, _NAMES[reasoner], bind_prefixes(Graph()), problems, (), 0.0)
     report = reason_with_rules(facts, ontology, label, start=start)
     return ReasoningReport(
         consistent=report.consistent,
         engine=f"rules for the data, {_NAMES[reasoner]} for the ontology",
         inferred=report.inferred,
         problems=report.problems,
-        unsatisfiable_classes=tuple(sorted(classified.unsatisfiable)),
+        unsatisfiable_classes=unsatisfiable,
         seconds=time.perf_counter() - start,
         closure=report.closure,
     )
+
+
+#: The DL reasoner's verdict on each ontology seen in this process, by reasoner and content.
+_CLASSIFICATIONS: dict[tuple[str, str], tuple[bool, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _classified(
+    ontology: Graph, reasoner: ReasonerName
+) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """Classify an ontology: consistent, problems, unsatisfiable classes (a JVM run per content).
+
+    The same ontology is classified once per process: every store's big-store reasoning and every
+    addition to it would otherwise start Java again for the same answer.
+    """
+    from xpo1kg.rdf.canonical import canonical_triples
+
+    lines = sorted(" ".join(term.n3() for term in triple) for triple in canonical_triples(ontology))
+    key = (reasoner, hashlib.sha256("\n".join(lines).encode()).hexdigest())
+    if key not in _CLASSIFICATIONS:
+        outcome = _run_dl(ontology, reasoner)
+        _CLASSIFICATIONS[key] = (
+            outcome.consistent,
+            tuple(outcome.problems),
+            tuple(sorted(outcome.unsatisfiable)),
+        )
+    return _CLASSIFICATIONS[key]
 
 
 def reason_with_rules(

@@ -47,6 +47,7 @@ __all__ = [
     "RuleTbox",
     "RulesOutcome",
     "closure_of",
+    "engine_term",
     "fact_of",
     "oxigraph_term",
     "oxigraph_triples",
@@ -439,10 +440,14 @@ def fact_of(quad: ox.Quad | ox.Triple) -> Fact | None:
     s, o = quad.subject, quad.object
     if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
         return None
-    subject = f"_:{s.value}" if isinstance(s, ox.BlankNode) else s.value
     if isinstance(o, ox.Literal):
-        return subject, quad.predicate.value, None
-    return subject, quad.predicate.value, f"_:{o.value}" if isinstance(o, ox.BlankNode) else o.value
+        return engine_term(s), quad.predicate.value, None
+    return engine_term(s), quad.predicate.value, engine_term(o)
+
+
+def engine_term(node: ox.NamedNode | ox.BlankNode) -> str:
+    """Return an Oxigraph node as the engine holds it (``_:id`` for a blank node)."""
+    return f"_:{node.value}" if isinstance(node, ox.BlankNode) else node.value
 
 
 def oxigraph_term(term: str) -> ox.NamedNode | ox.BlankNode:

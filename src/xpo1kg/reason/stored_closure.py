@@ -21,7 +21,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
-from xpo1kg.reason.rules import Closure, Fact, RuleTbox, Triple, oxigraph_term
+from xpo1kg.reason.rules import Closure, Fact, RuleTbox, Triple, engine_term, oxigraph_term
 from xpo1kg.store.embedded import Store
 
 __all__ = [
@@ -165,22 +165,18 @@ class StoredClosure(Closure):
                 yield quad
 
     def _told(self, node: str) -> set[str]:
-        term = oxigraph_term(node)
-        return {_text(q.object) for q in self._asserted_quads(term, _RDF_TYPE, None)}
+        quads = self._asserted_quads(oxigraph_term(node), _RDF_TYPE, None)
+        return _nodes(q.object for q in quads)
 
     def _types(self, node: str) -> set[str]:
         derived = self._side.quads_for_pattern(oxigraph_term(node), _RDF_TYPE, None, _DEFAULT)
-        return set(self.told[node]) | {_text(q.object) for q in derived}
+        return set(self.told[node]) | _nodes(q.object for q in derived)
 
     def _out(self, prop: str, node: str) -> set[str]:
         term, predicate = oxigraph_term(node), ox.NamedNode(prop)
-        values = {
-            _text(q.object)
-            for q in self._asserted_quads(term, predicate, None)
-            if not isinstance(q.object, ox.Literal | ox.Triple)
-        }
-        for quad in self._side.quads_for_pattern(term, predicate, None, _DEFAULT):
-            value = _text(quad.object)
+        values = _nodes(q.object for q in self._asserted_quads(term, predicate, None))
+        derived = self._side.quads_for_pattern(term, predicate, None, _DEFAULT)
+        for value in _nodes(q.object for q in derived):
             values.add(value)
             self.derived_edges.add((node, prop, value))
         return values
@@ -189,9 +185,7 @@ class StoredClosure(Closure):
         term, predicate = oxigraph_term(node), ox.NamedNode(prop)
         asserted = self._asserted_quads(None, predicate, term)
         derived = self._side.quads_for_pattern(None, predicate, term, _DEFAULT)
-        return {_text(q.subject) for q in asserted if not isinstance(q.subject, ox.Triple)} | {
-            _text(q.subject) for q in derived
-        }
+        return _nodes(q.subject for q in asserted) | _nodes(q.subject for q in derived)
 
     def is_asserted(self, triple: Triple) -> bool:
         """Whether an IRI triple is in an asserted graph of the store (the addition's included)."""
@@ -238,11 +232,9 @@ class StoredClosure(Closure):
         return asserted, inferred
 
 
-def _text(term: object) -> str:
-    """Return an Oxigraph node as the engine's term (``_:id`` for a blank node)."""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(getattr(term, "value", term))
+def _nodes(terms: Iterable[object]) -> set[str]:
+    """Return the IRIs and blank nodes among ``terms`` as the engine holds them (no literals)."""
+    return {engine_term(t) for t in terms if isinstance(t, ox.NamedNode | ox.BlankNode)}
 
 
 def open_saved_closure(store: Store) -> ox.Store | None:
