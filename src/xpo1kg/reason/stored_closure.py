@@ -12,6 +12,7 @@ The saved closure is trusted only while it carries its completeness marker
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -72,18 +73,25 @@ def save_closure(store: Store, closure: Closure) -> None:
         return
     forget_closure(store)
     side = ox.Store(str(folder))
+    # A class or a hub is named in thousands of quads: its Oxigraph term is made (and checked) once.
+    term = functools.lru_cache(maxsize=1 << 16)(oxigraph_term)
+    predicates = {_TYPE: _RDF_TYPE}
     batch: list[ox.Quad] = []
+
+    def derived(s: str, p: str, o: str) -> None:
+        predicate = predicates.get(p) or predicates.setdefault(p, ox.NamedNode(p))
+        batch.append(ox.Quad(term(s), predicate, term(o)))
+        if len(batch) >= _BATCH:
+            side.bulk_extend(batch)
+            batch.clear()
+
     for s, types in closure.types.items():
         told = closure.told.get(s, ())
-        batch += (closure_quad(s, _TYPE, c) for c in types if c not in told)
-        if len(batch) >= _BATCH:
-            side.bulk_extend(batch)
-            batch = []
+        for c in types:
+            if c not in told:
+                derived(s, _TYPE, c)
     for s, p, o in closure.derived_edges:
-        batch.append(closure_quad(s, p, o))
-        if len(batch) >= _BATCH:
-            side.bulk_extend(batch)
-            batch = []
+        derived(s, p, o)
     side.bulk_extend([*batch, COMPLETE])
     side.flush()
 
