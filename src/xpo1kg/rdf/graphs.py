@@ -24,6 +24,7 @@ from xpo1kg.rdf.namespaces import URI_SPACE
 __all__ = [
     "BUNDLED_GRAPH_PREFIXES",
     "BUNDLE_MARKER_IRI",
+    "CLOSURE_MARKER_IRI",
     "GRAPH_PREFIX",
     "INFERRED_GRAPH_IRI",
     "INGEST_GRAPH_PREFIX",
@@ -48,6 +49,8 @@ META_GRAPH_IRI = GRAPH_PREFIX + "meta"
 BUNDLE_MARKER_IRI = META_GRAPH_IRI + "#bundle"
 #: Subject of the snapshot token's quad in the meta graph.
 SNAPSHOT_MARKER_IRI = META_GRAPH_IRI + "#snapshot"
+#: Subject of the quad that marks a store's saved rules closure as whole (in the closure store).
+CLOSURE_MARKER_IRI = META_GRAPH_IRI + "#closure"
 #: One graph per user file: this prefix + the file name (percent-encoded).
 USER_GRAPH_PREFIX = GRAPH_PREFIX + "user/"
 #: One graph per ingest: its PROV-O record (then the first 16 hex digits of its SHA-256).

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.rdf.graphs import CLOSURE_MARKER_IRI, INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.reason.rules import Closure, Fact, RuleTbox, Triple, engine_term, oxigraph_term
 from xpo1kg.store.embedded import Store
 
@@ -38,7 +38,7 @@ __all__ = [
 CLOSURE_FOLDER = "xpo1kg-closure"
 #: The quad that marks a saved closure as whole.
 COMPLETE = ox.Quad(
-    ox.NamedNode("https://w3id.org/xpo1kg/closure"),
+    ox.NamedNode(CLOSURE_MARKER_IRI),
     ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
     ox.Literal("complete"),
     ox.NamedNode(META_GRAPH_IRI),
