@@ -4,6 +4,7 @@ as reasoning over the whole store again, provenance included."""
 from __future__ import annotations
 
 import gc
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,6 +62,22 @@ def reasoned_store(folder: Path, base: bytes) -> Path:
     load_graph(store=path, inferred=True)
     gc.collect()
     assert (path / CLOSURE_FOLDER).is_dir()
+    return path
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One reasoned store (10 synthetic measurements), copied by the tests that change it."""
+    folder = tmp_path_factory.mktemp("shared")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reasoner_module, "AUTO_DL_LIMIT", 1_000)
+        return reasoned_store(folder, b"".join(synthetic_lines(folder, 10, 5)))
+
+
+@pytest.fixture
+def store_copy(shared_store: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    shutil.copytree(shared_store, path)
     return path
 
 
@@ -122,10 +139,8 @@ def test_two_additions_in_a_row(tmp_path: Path) -> None:
     assert isomorphic(inferred_of(path), recomputed(path))
 
 
-def test_only_the_nodes_the_rules_reach_are_read(tmp_path: Path) -> None:
-    lines = synthetic_lines(tmp_path, 40, 4)
-    path = reasoned_store(tmp_path, b"".join(lines))
-    store = Store(path)
+def test_only_the_nodes_the_rules_reach_are_read(store_copy: Path) -> None:
+    store = Store(store_copy)
     side = open_saved_closure(store)
     assert side is not None
     tbox = RuleTbox(read_graph([ontology_file()]))
@@ -146,10 +161,9 @@ def test_only_the_nodes_the_rules_reach_are_read(tmp_path: Path) -> None:
 
 
 def test_an_addition_that_makes_the_data_inconsistent_drops_the_inferred_graph(
-    tmp_path: Path,
+    store_copy: Path,
 ) -> None:
-    lines = synthetic_lines(tmp_path, 10, 5)
-    path = reasoned_store(tmp_path, b"".join(lines))
+    path = store_copy
     clash = f"<{XR.TP53}> <{RDF.type}> <{XO.Inhibitor}> .\n".encode()
     assert not add(path, clash)
     store = Store(path)
@@ -161,9 +175,8 @@ def test_an_addition_that_makes_the_data_inconsistent_drops_the_inferred_graph(
     assert asked.exit_code != 0 and "TP53 (xr:TP53) is both xo:" in asked.stderr
 
 
-def test_other_changes_to_a_store_forget_the_closure(tmp_path: Path) -> None:
-    lines = synthetic_lines(tmp_path, 10, 6)
-    path = reasoned_store(tmp_path, b"".join(lines))
+def test_other_changes_to_a_store_forget_the_closure(store_copy: Path, tmp_path: Path) -> None:
+    path = store_copy
     extra = tmp_path / "extra.nt"
     extra.write_bytes(f"<{XR}extra> <{XO.inhibits}> <{XR.XPO1}> .\n".encode())
     store = Store(path)
@@ -183,9 +196,10 @@ def test_other_changes_to_a_store_forget_the_closure(tmp_path: Path) -> None:
     gc.collect()
 
 
-def test_an_ingest_into_a_store_keeps_its_inferred_graph_current(tmp_path: Path) -> None:
-    lines = synthetic_lines(tmp_path, 10, 7)
-    path = reasoned_store(tmp_path, b"".join(lines))
+def test_an_ingest_into_a_store_keeps_its_inferred_graph_current(
+    store_copy: Path, tmp_path: Path
+) -> None:
+    path = store_copy
     table = tmp_path / "table.csv"
     table.write_text(
         "inhibitor,cell_line,value,source,assay,notes\n"
