@@ -181,7 +181,8 @@ def write(
         with writing_store(str(store)):  # a full disk: one line naming the store
             invalidate(kg.store)  # the snapshot no longer matches: readers use the disk
             # One transaction; the inferred graph follows, reasoned over the addition alone.
-            add_and_reason(kg.store, ox.parse(text.encode(), ox.RdfFormat.N_QUADS), kg.ontology)
+            parsed = ox.parse(text.encode(), ox.RdfFormat.N_QUADS)
+            add_and_reason(kg.store, parsed, lambda: kg.ontology)
             kg.store.flush()
         return (f"{store} (graph <{tool.store_graph}>)",), graph
     prov_path = provenance_file(into)

@@ -184,10 +184,13 @@ def _remove_facts(store: ox.Store, facts: Iterable[Triple]) -> None:
                     store.remove(old)
 
 
-def add_and_reason(store: Store, quads: Iterable[ox.Quad], ontology: Graph) -> bool:
+def add_and_reason(
+    store: Store, quads: Iterable[ox.Quad], ontology: Graph | Callable[[], Graph]
+) -> bool:
     """Add quads to a store in one transaction, then reason over those that were new.
 
-    Blank nodes get fresh names (:func:`with_fresh_blank_nodes`). Returns what
+    Blank nodes get fresh names (:func:`with_fresh_blank_nodes`). ``ontology`` may be a function
+    that returns it, called only when there is an inferred graph to update. Returns what
     :func:`reason_over_addition` returns.
     """
     oxigraph = store.oxigraph
@@ -196,17 +199,21 @@ def add_and_reason(store: Store, quads: Iterable[ox.Quad], ontology: Graph) -> b
     return reason_over_addition(store, added, ontology)
 
 
-def reason_over_addition(store: Store, added: Sequence[ox.Quad], ontology: Graph) -> bool:
+def reason_over_addition(
+    store: Store, added: Sequence[ox.Quad], ontology: Graph | Callable[[], Graph]
+) -> bool:
     """Bring a store's inferred graph up to date after ``added`` went in; True if it was updated.
 
     ``added`` are quads that were not in the store before (:func:`add_and_reason` sees to it).
-
-    Otherwise (no inferred graph, no saved closure, or inconsistent data) the inferred graph is
-    dropped, and computed again by the next command that wants it.
+    When the update cannot be made (no inferred graph, no saved closure, or data made
+    inconsistent), the inferred graph is dropped and computed again by the next command that
+    wants it.
     """
     if not store.has_graph(INFERRED_GRAPH_IRI):
         forget_closure(store)
         return False
+    if not isinstance(ontology, Graph):
+        ontology = ontology()
     graphs = asserted_graphs(store.graph_names())
     try:
         updated = update_inferred(store, added, ontology, store_label(store.oxigraph, graphs))
