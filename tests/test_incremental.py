@@ -211,3 +211,22 @@ def test_an_ingest_into_a_store_keeps_its_inferred_graph_current(
     gc.collect()
     assert (path / CLOSURE_FOLDER).is_dir()  # updated, not dropped
     assert isomorphic(inferred_of(path), recomputed(path))
+
+
+def test_an_update_lets_go_of_the_closure_store(store_copy: Path, ontology: Graph) -> None:
+    """The closure store is closed when an update returns: its folder can be opened (or removed)
+    at once. The lazy indexes refer back to the closure, a cycle that would keep it open until the
+    next garbage collection (and removing the folder then raced RocksDB's own threads)."""
+    store = Store(store_copy)
+    new = ox.Quad(ox.NamedNode(f"{XR}another"), ox.NamedNode(str(XO.inhibits)),
+                  ox.NamedNode(str(XR.XPO1)), ox.NamedNode(ADDED_GRAPH))  # fmt: skip
+    gc.disable()
+    try:
+        assert add_and_reason(store, [new], ontology)
+        side = ox.Store(str(store_copy / CLOSURE_FOLDER))  # refused while another handle is open
+        assert len(side) > 0
+        del side
+    finally:
+        gc.enable()
+        del store
+        gc.collect()

@@ -73,6 +73,22 @@ def update_inferred(
     closure = StoredClosure(
         RuleTbox(ontology), store.oxigraph, side, asserted_graphs(store.graph_names()), added
     )
+    try:
+        return _update(store, side, closure, added, ontology, label)
+    finally:
+        # The closure store closes when its last reference goes (before the caller may remove
+        # its folder); the closure's lazy indexes refer back to it, so it lets go explicitly.
+        closure.release()
+
+
+def _update(
+    store: Store,
+    side: ox.Store,
+    closure: StoredClosure,
+    added: Sequence[ox.Quad],
+    ontology: Graph,
+    label: Callable[[str], str | None],
+) -> bool:
     facts = [fact for fact in map(fact_of, added) if fact is not None]
     closure.preload(facts)
     now_asserted = {

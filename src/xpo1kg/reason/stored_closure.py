@@ -154,6 +154,10 @@ class StoredClosure(Closure):
         #: What the last :meth:`add` derived: new (individual, class) pairs and new edges.
         self.gained: tuple[set[tuple[str, str]], set[tuple[str, str, str]]] = (set(), set())
 
+    def release(self) -> None:
+        """Let go of the two stores (the lazy indexes refer back to this object: a cycle)."""
+        self._store = self._side = None  # type: ignore[assignment]
+
     def add(self, facts: Iterable[Fact]) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
         """Add asserted triples (see :meth:`Closure.add`), keeping what they derived."""
         self.gained = super().add(facts)
