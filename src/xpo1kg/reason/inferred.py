@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -140,12 +141,13 @@ def inferred_graph_of_store(
     report = reason_at_scale(
         oxigraph_triples(store, graphs), ontology, store_label(store, graphs), reasoner=reasoner
     )
-    described = _described(report, _asserted_iri_triples(store, graphs), ontology, None)
-    if keep_closure_in is not None and isinstance(report.closure, Closure):
+    closure, report = report.closure, replace(report, closure=None)
+    if keep_closure_in is not None and report.consistent and isinstance(closure, Closure):
         from xpo1kg.reason.stored_closure import save_closure
 
-        save_closure(keep_closure_in, report.closure)
-    return described
+        save_closure(keep_closure_in, closure)
+    del closure  # freed before provenance, which needs as much memory again
+    return _described(report, _asserted_iri_triples(store, graphs), ontology, None)
 
 
 def store_label(store: ox.Store, graphs: Sequence[str]) -> Callable[[str], str | None]:

@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -127,14 +127,16 @@ def reason(
     ``rules`` reasoner is the rules engine alone (no Java; ``mode`` is ignored).
     """
     start = time.perf_counter()
+    # The rules engine's closure is not handed on: a report can outlive it by far.
     if reasoner == "rules":
-        return _run_rules(graph, ontology, start)
+        return replace(_run_rules(graph, ontology, start), closure=None)
     if reasons_at_scale(len(graph), reasoner, mode):
         from xpo1kg.reason.rules import rdflib_triples
 
-        return reason_at_scale(
+        report = reason_at_scale(
             rdflib_triples(graph), ontology, _rdflib_label(graph), reasoner=reasoner, start=start
         )
+        return replace(report, closure=None)
     if mode == "auto":
         mode = "dl"
     tbox = _Tbox(ontology)
