@@ -128,10 +128,10 @@ class _LazyIndex(dict[str, _Lazy]):
 class StoredClosure(Closure):
     """A saved closure, read from the store and the closure store as the rules ask for it.
 
-    Each (property, node) and each node's classes are read by one index lookup the first time a
-    rule looks at them: asserted and derived values alike. What the rules then add is exactly what
-    :meth:`Closure.increment` adds to the same closure held in memory; the time grows with what
-    the rules look at, not with the store.
+    Each (property, node) and each node's classes are read by a lookup in the store and one in
+    the closure store the first time a rule looks at them: asserted and derived values alike.
+    What the rules then add is exactly what :meth:`Closure.increment` adds to the same closure
+    held in memory; the time grows with what the rules look at, not with the store.
     """
 
     def __init__(
