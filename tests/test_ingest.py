@@ -696,3 +696,21 @@ def test_only_whole_names_resolve_prefixes_and_greek_spellings_are_suggestions(
     )
     assert lines[1].startswith(f"{path}:3:cell_line: unknown cell line 'SK-OV'; closest: 'SK-OV-3'")
     assert lines[-1] == f"error: {path}: 2 problems; nothing was written"
+
+
+def test_an_ingest_checks_what_it_adds_not_the_rest_of_the_graph(tmp_path: Path) -> None:
+    """A defect the new rows do not touch is for `xpo1kg validate`; the rows' own defects refuse."""
+    into = tmp_path / "table.ttl"
+    assert run(table(tmp_path, NEW_CSV)).exit_code == 0
+    text = into.read_text(encoding="utf-8")
+    broken = re.sub(r"\n\s*dcterms:source <[^>]+> ;", "", text, count=1)
+    assert broken != text
+    into.write_text(broken, encoding="utf-8")
+    report = validate([into])
+    assert not report.conforms and {r.focus_node for r in report.results} == {NEW_IRI}
+    added = run(table(tmp_path, "inhibitor,cell_line,value,source\nselinexor,BT549,5 nM,guide\n"))
+    assert added.exit_code == 0, added.stderr
+    assert len(measurements(into)) == 2
+    refused = run(table(tmp_path, "inhibitor,cell_line,value,source\nselinexor,BT549,0 nM,guide\n"))
+    assert refused.exit_code == 1
+    assert re.search(r"table\.csv:2:value: ", refused.stderr), refused.stderr

@@ -273,3 +273,18 @@ def test_user_files_are_searchable(tmp_path: Path) -> None:
     )
     hit = load_graph([path]).find("myline42")[0]
     assert (hit.curie, hit.type, hit.match) == ("xr:MyLine", "cell line", "normalised")
+
+
+def test_an_index_can_leave_out_the_instances_of_a_class(kg: KnowledgeGraph) -> None:
+    """What an ingest resolves names with: every entity but the measurements (most of a store)."""
+    lean = SearchIndex.from_graph(kg, skipping="https://w3id.org/xpo1kg/ontology/Measurement")
+    full = kg.search_index
+    label = "IC50 of selinexor on BT-549"  # an xo:IC50Measurement, a subclass of xo:Measurement
+    assert curies(full.named(label)) == ["xr:IC50_selinexor_BT-549"]
+    assert lean.named(label) == []
+    measurements = kg.query(
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a/rdfs:subClassOf* xo:Measurement }"
+    ).records()[0]["n"]
+    assert len(full) - len(lean) == measurements > 0
+    for name in ("selinexor", "SKOV3", "ovarian cancer", "XPO1", "CVCL_0465"):
+        assert curies(lean.named(name)) == curies(full.named(name)) != []

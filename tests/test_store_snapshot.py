@@ -203,6 +203,30 @@ def test_load_and_drop_keep_the_snapshot_current(
     assert {p.name for p in (store / SNAPSHOT_FOLDER).iterdir()} == kept
 
 
+def test_an_ingest_keeps_the_snapshot_current(store: Path, tmp_path: Path) -> None:
+    """The next ingest (and every reader) then plans on the snapshot, in memory."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "inhibitor,cell_line,cancer_type,value,endpoint,source\n"
+        "selinexor,BT549,,5 nM,,guide\n"
+        "leptomycin B,,multiple myeloma,>1 µM,Ki,guide\n",
+        encoding="utf-8",
+    )
+    assert_ok(run("ingest", rows, "--store", store))
+    memory = first(store)
+    assert memory.store.path is None  # from the snapshot
+    disk = first(store, on_disk=True)
+    assert disk.store.path is not None
+    assert same(records(memory), records(disk))
+    assert memory.query(PER_GRAPH).records() == disk.query(PER_GRAPH).records()
+    assert f"{USER}ingested" in {str(r["g"]) for r in disk.query(PER_GRAPH).records()}
+    del memory, disk
+    gc.collect()
+    again = run("ingest", rows, "--store", store)  # found in the snapshot: on a cell line, a type
+    assert again.exit_code == 0, again.stderr
+    assert "2 rows: 0 added, 2 already present" in again.stdout + again.stderr
+
+
 def test_the_inferred_graph_comes_from_the_snapshot_once_computed(store: Path) -> None:
     with pytest.MonkeyPatch.context():
         kg = load_graph(store=store, inferred=True)  # computed, kept in the store and snapshot

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.plan import UNICODE_SLUG, slug
-from xpo1kg.rdf.graphs import GRAPH_PREFIX, USER_GRAPH_PREFIX
+from xpo1kg.rdf.graphs import GRAPH_PREFIX, INFERRED_GRAPH_IRI, USER_GRAPH_PREFIX
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.text import Triple, commit, read_rdf, render_trig, render_turtle, timestamp
 from xpo1kg.rdf.text import iri as _iri
@@ -32,7 +32,7 @@ from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.reason.incremental import add_and_reason
 from xpo1kg.store.embedded import writing_store
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
-from xpo1kg.store.snapshot import invalidate
+from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
 
 __all__ = [
     "CURATE",
@@ -179,11 +179,16 @@ def write(
         quads += [(graph, t) for t in record(name)]
         text = "".join(f"{s} {p} {o} <{g}> .\n" for g, (s, p, o) in quads)
         with writing_store(str(store)):  # a full disk: one line naming the store
-            invalidate(kg.store)  # the snapshot no longer matches: readers use the disk
+            previous = previous_files(kg.store)
+            invalidate(kg.store)  # until the snapshot matches again, readers use the disk
             # One transaction; the inferred graph follows, reasoned over the addition alone.
             parsed = ox.parse(text.encode(), ox.RdfFormat.N_QUADS)
             add_and_reason(kg.store, parsed, lambda: kg.ontology)
             kg.store.flush()
+            # Only the graphs this run changed are written again, so the snapshot stays current
+            # (the next ingest plans on it in memory) at the cost of the addition, not the store.
+            changed = {tool.store_graph, graph, INFERRED_GRAPH_IRI}
+            write_snapshot(kg.store, {g: f for g, f in previous.items() if g not in changed})
         return (f"{store} (graph <{tool.store_graph}>)",), graph
     prov_path = provenance_file(into)
     existing = [t for _, t in read_rdf(into, ox.RdfFormat.TURTLE)] if into.exists() else []

@@ -18,18 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.output import INGEST, check_into, provenance_file, provenance_record, write
 from xpo1kg.ingest.plan import UNVERIFIED, Outcome, Plan, plan_ingest
 from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
-from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
-from xpo1kg.validate.crosscheck import Finding, check_new_data
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
+from xpo1kg.validate.crosscheck import Finding, check_new_data, with_new_data
 from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult
 
 __all__ = [
@@ -49,6 +46,7 @@ __all__ = [
 ]
 
 XR = PREFIXES["xr"]
+_SUBCLASS_OF = f"<{PREFIXES['rdfs']}subClassOf>"
 #: Named graph of each ingest's provenance record (then the first 16 hex digits of its SHA-256).
 INGEST_GRAPH_PREFIX = INGEST.record_prefix
 #: The user graph that ingests into a store add their measurements to.
@@ -65,14 +63,17 @@ _COLUMN_OF_PATH = {
 }  # fmt: skip
 
 
-def check(plan: Plan, kg: KnowledgeGraph) -> None:
-    """Validate the new triples with the SHACL shapes, together with the graph; raise if not valid."""
+def check(plan: Plan, kg: KnowledgeGraph, *, in_place: bool = False) -> None:
+    """Validate the new triples with the SHACL shapes, together with the graph; raise if not valid.
+
+    ``in_place``: see :func:`validate_with_graph`.
+    """
 
     def locate(result: ValidationResult) -> tuple[int, str]:
         row, column = plan.origin.get(result.focus_node, (0, ""))
         return row, column or _COLUMN_OF_PATH.get(re.split(r"[/#]", result.path or "")[-1], "")
 
-    raise_shape_problems(kg, plan.table.name, plan.triples, locate)
+    raise_shape_problems(kg, plan.table.name, plan.triples, locate, in_place=in_place)
 
 
 def raise_shape_problems(
@@ -81,17 +82,20 @@ def raise_shape_problems(
     triples: list[Triple],
     locate: Callable[[ValidationResult], tuple[int, str]],
     generated: Collection[str] | None = None,
+    *,
+    in_place: bool = False,
 ) -> None:
     """Validate new triples with the graph; raise one :class:`Problem` per violation, if any.
 
     ``locate`` gives the row and column a violation's focus node came from (row 0: none). A
     violation from no row is reported about the graph; with ``generated``, only when its focus
-    node is one the tool made (the others were there before).
+    node is one the tool made (the others were there before). ``in_place``: see
+    :func:`validate_with_graph`.
     """
     if not triples:
         return
     problems = set()
-    for result in validate_with_graph(kg, triples).results:
+    for result in validate_with_graph(kg, triples, in_place=in_place).results:
         if result.severity in ("sh:Warning", "sh:Info"):
             continue
         row, column = locate(result)
@@ -105,11 +109,21 @@ def raise_shape_problems(
         raise IngestError(name, sorted(problems))
 
 
-def validate_with_graph(kg: KnowledgeGraph, triples: list[Triple]) -> ValidationReport:
-    """Validate the graph with the new triples: the compiled shapes on Oxigraph, else pyshacl."""
+def validate_with_graph(
+    kg: KnowledgeGraph, triples: list[Triple], *, in_place: bool = False
+) -> ValidationReport:
+    """Validate the new triples together with the graph: the nodes whose results they can change.
+
+    Those are the new triples' subjects and their neighbours (:func:`~xpo1kg.validate.fast_engine.
+    neighbourhood`), validated with the compiled shapes on Oxigraph, so the time follows the
+    addition, not the graph; a violation elsewhere, which the new triples do not touch, is left
+    to ``xpo1kg validate``. An addition to the class hierarchy is validated in full. ``in_place``
+    adds the triples to ``kg``'s own in-memory store instead of a copy
+    (:func:`~xpo1kg.validate.crosscheck.with_new_data`): for a graph thrown away afterwards.
+    """
     try:
         from xpo1kg.validate.compiler import SKOLEM
-        from xpo1kg.validate.fast_engine import validate_store
+        from xpo1kg.validate.fast_engine import neighbourhood, validate_store
     except ImportError:  # pragma: no cover - the fast validator ships with xpo1kg
         from rdflib import Graph
 
@@ -121,13 +135,12 @@ def validate_with_graph(kg: KnowledgeGraph, triples: list[Triple]) -> Validation
     def named(term: str) -> str:  # blank nodes as fastshacl's skolem IRIs, so results name them
         return f"<{SKOLEM}{term[2:]}>" if term.startswith("_:") else term
 
-    store = ox.Store()
-    store.load(kg.store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-    for graph in NOT_ASSERTED:
-        store.remove_graph(ox.NamedNode(graph))
     text = "".join(f"{named(s)} {p} {named(o)} .\n" for s, p, o in triples)
-    store.load(text.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-xpo1kg:ingest"))
-    return validate_store(store)
+    store = with_new_data(kg, text, in_place=in_place)
+    if any(p == _SUBCLASS_OF for _, p, _ in triples):
+        return validate_store(store)
+    subjects = {s[2:] if s.startswith("_:") else s[1:-1] for s, _, _ in triples}
+    return validate_store(store, focus=neighbourhood(store, subjects))
 
 
 def provenance(plan: Plan, name: str, started: datetime, ended: datetime) -> list[Triple]:
@@ -164,13 +177,17 @@ class IngestResult:
     findings: tuple[Finding, ...] = ()
 
 
-def crosscheck(plan: Plan, kg: KnowledgeGraph) -> list[Finding]:
-    """Check the plan's new triples against the graph; each finding names its table row."""
+def crosscheck(plan: Plan, kg: KnowledgeGraph, *, in_place: bool = False) -> list[Finding]:
+    """Check the plan's new triples against the graph; each finding names its table row.
+
+    ``in_place`` checks in ``kg``'s own in-memory store, which it changes (for a graph thrown
+    away afterwards).
+    """
     if not plan.triples:
         return []
     new = "".join(f"{s} {p} {o} .\n" for s, p, o in plan.triples)  # no rdflib terms: fast
     origins = {iri: (plan.table.name, row) for iri, (row, _) in plan.origin.items()}
-    return check_new_data(kg, new, origins=origins)
+    return check_new_data(kg, new, origins=origins, in_place=in_place)
 
 
 def ingest(
@@ -250,18 +267,21 @@ def _ingest(
         check_into(into, INGEST)
     elif not store.is_dir():
         raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
-    kg = (
-        load_graph(store=store, writable=True, inferred=False)
-        if into is None  # names and shapes need no inferred facts
-        else load_graph([into] if into.exists() else [], inferred=False)
-    )
+    # Names and shapes need no inferred facts. The graph the rows are planned and checked on is
+    # this ingest's own, in memory (a store's snapshot when it is current): the checks add the
+    # new triples to it.
+    if into is None:
+        kg = load_graph(store=store, writable=True, inferred=False)  # the lock: one writer
+        view = in_memory_view(kg) or kg
+    else:
+        kg = view = load_graph([into] if into.exists() else [], inferred=False)
     plan = plan_ingest(
-        table, kg, source=source, allow_new=allow_new, inhibits=inhibits, progress=progress
+        table, view, source=source, allow_new=allow_new, inhibits=inhibits, progress=progress
     )
     if plan.triples:
         note(f"validating {plan.count('add'):,} new measurements with the graph…")
-    check(plan, kg)
-    findings = tuple(crosscheck(plan, kg))
+    check(plan, view, in_place=True)
+    findings = tuple(crosscheck(plan, view, in_place=True))
     if strict and findings:
         problems = [Problem(f.row or 0, "", f"{f.kind}: {f.message} (--strict)") for f in findings]
         raise IngestError(plan.table.name, problems)

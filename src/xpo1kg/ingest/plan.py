@@ -3,17 +3,19 @@
 :func:`plan_ingest` turns the rows of a :class:`~xpo1kg.ingest.values.Table` into the triples of new
 measurements (and of new sources, and with ``allow_new`` of new inhibitors and cell lines), as
 N-Triples terms (:mod:`xpo1kg.rdf.text`). It reads what it needs from the graph once: the members
-of each class, the cancer each cell line comes from, the pages of sources, and every measurement
-by what identifies it (inhibitor, cell line or else cancer type, endpoint, qualifier, value or
-range in nM). Names go through the graph's :class:`~xpo1kg.store.search.SearchIndex`, restricted to
-the class the column asks for: a name that one thing of that class has (exactly, or up to case,
-accents, punctuation and Greek spelling) is accepted; anything closer to a guess (a prefix, a
-typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest`
+of each class, the cancer each cell line comes from, the pages of sources, and, for each inhibitor
+and cell line (or else cancer type) the table names, the measurements there by what identifies
+them (endpoint, qualifier, value or range in nM), so that the time follows the table, not the
+graph. Names go through a :class:`~xpo1kg.store.search.SearchIndex` of the graph's entities
+(measurements aside), restricted to the class the column asks for: a name that one thing of that
+class has (exactly, or up to case, accents, punctuation and Greek spelling) is accepted; anything
+closer to a guess (a prefix, a typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest`
 validates and writes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -45,7 +47,7 @@ from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
-from xpo1kg.store.search import Hit
+from xpo1kg.store.search import Hit, SearchIndex
 
 __all__ = ["GUIDE", "GUIDE_NAMES", "UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
 
@@ -176,30 +178,42 @@ class _Planner:
             self.cancers.setdefault(line, set()).add(cancer)
         pages = self._select("SELECT ?s ?p { ?s foaf:page ?p }")
         self.pages = {_page_key(p): s for s, p in pages if s in self.members["source"]}
-        self.existing = self._measurements()
+        self.existing: dict[tuple[str, str, str], dict[Key, str]] = {}
 
     def _select(self, sparql: str) -> list[list[str]]:
         solutions = self.kg.store.query(sparql, graphs=self.graphs)
         assert isinstance(solutions, ox.QuerySolutions)
         return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 
-    def _measurements(self) -> dict[Key, str]:
-        """Index the measurements of the graph by what identifies them (values in nM)."""
-        found: dict[Key, str] = {}
-        query = """SELECT ?m ?i ?e ?u ?l ?c ?q ?v ?lo ?hi {
-            ?m xo:hasInhibitor ?i ; xo:hasEndpoint ?e ; xo:hasUnit ?u .
-            OPTIONAL { ?m xo:hasCellLine ?l } OPTIONAL { ?m xo:hasCancerType ?c }
-            OPTIONAL { ?m xo:qualifier ?q } OPTIONAL { ?m xo:value ?v }
-            OPTIONAL { ?m xo:lowerBound ?lo } OPTIONAL { ?m xo:upperBound ?hi } }"""
-        for m, i, e, u, line, cancer, q, *numbers in self._select(query):
+    def _measurements(self, inhibitor: str, kind: str, context: str) -> dict[Key, str]:
+        """Index the measurements of an inhibitor in one context by what identifies them (nM).
+
+        The context is a cell line (``kind`` "line") or a cancer type measured without a cell
+        line ("type"). Read once per inhibitor and context a table names: the time follows the
+        table, not the graph.
+        """
+        if (inhibitor, kind, context) in self.existing or not context:
+            return self.existing.get((inhibitor, kind, context), {})
+        found: dict[Key, str] = self.existing.setdefault((inhibitor, kind, context), {})
+        place = (
+            "xo:hasCellLine ?context"
+            if kind == "line"
+            else "xo:hasCancerType ?context FILTER NOT EXISTS { ?m xo:hasCellLine ?line }"
+        )
+        query = f"""SELECT ?m ?e ?u ?q ?v ?lo ?hi {{
+            VALUES (?i ?context) {{ ({ox.NamedNode(inhibitor)} {ox.NamedNode(context)}) }}
+            ?m xo:hasInhibitor ?i ; {place} .
+            ?m xo:hasEndpoint ?e ; xo:hasUnit ?u .
+            OPTIONAL {{ ?m xo:qualifier ?q }} OPTIONAL {{ ?m xo:value ?v }}
+            OPTIONAL {{ ?m xo:lowerBound ?lo }} OPTIONAL {{ ?m xo:upperBound ?hi }} }}"""
+        for m, e, u, q, *numbers in self._select(query):
             if (power := _POWERS.get(u)) is None:
                 continue
             try:
                 v, lo, hi = (Decimal(n).scaleb(power) if n else None for n in numbers)
             except InvalidOperation:
                 continue
-            context = ("line", line) if line else ("type", cancer)
-            found[(i, *context, e, q or ("=" if v is not None else ""), v, lo, hi)] = m
+            found[(inhibitor, kind, context, e, q or ("=" if v is not None else ""), v, lo, hi)] = m
         return found
 
     def _objects(self, iri: str, curie: str) -> list[str]:
@@ -233,9 +247,14 @@ class _Planner:
             self.new[found][2].add(source)
         return found
 
+    @functools.cached_property
+    def index(self) -> SearchIndex:
+        """The names of the graph's entities, measurements aside (most of a big store's names)."""
+        return SearchIndex.from_graph(self.kg, skipping=_MEASUREMENT_ANY[1:-1])
+
     def _named(self, text: str) -> list[Hit]:
         """Return the entities one of whose names is ``text`` (exactly or normalised), not fuzzy."""
-        return self.kg.search_index.named(text)
+        return self.index.named(text)
 
     def _find(self, kind: str, text: str, row: int) -> str:
         word = kind.replace("_", " ")
@@ -272,7 +291,7 @@ class _Planner:
 
     def _closest(self, kind: str, text: str) -> str:
         """Name the three things of a kind whose labels or synonyms come closest to ``text``."""
-        close = self.kg.search_index.suggest(text, 3, among=self.members[kind])
+        close = self.index.suggest(text, 3, among=self.members[kind])
         return ", ".join(repr(hit.matched) for hit in close)
 
     def _source(self, text: str, row: int) -> str:
@@ -367,7 +386,7 @@ class _Planner:
             where = f"{where} cell lines ({description.lower()})"
         label = f"{endpoint[0]} of {self.label(inhibitor)} on {where}"
         summary = f"{label}: {quantity}"
-        if existing := self.existing.get(key):
+        if existing := self._measurements(inhibitor, key[1], context).get(key):
             self.plan.outcomes.append(Outcome(row.line, "present", existing, summary))
             return
         if earlier := self.seen.get(key):

@@ -30,6 +30,7 @@ from xpo1kg.reason.stored_closure import (
     open_saved_closure,
 )
 from xpo1kg.store.embedded import Store
+from xpo1kg.store.snapshot import invalidate
 
 __all__ = [
     "add_and_reason",
@@ -51,6 +52,8 @@ def drop_inferred(store: Store) -> None:
     """Drop a store's inferred graph and the closure it was computed with, if they are there."""
     forget_closure(store)
     if store.has_graph(INFERRED_GRAPH_IRI):
+        if store.path is not None:
+            invalidate(store)  # the snapshot may hold the graph: readers then use the disk
         store.drop(INFERRED_GRAPH_IRI)
 
 

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from xpo1kg.reason.explain import Explanation
 from xpo1kg.rdf.namespaces import XO
 
-__all__ = ["Binding", "Entity", "KnowledgeGraph", "Reasoning", "load_graph"]
+__all__ = ["Binding", "Entity", "KnowledgeGraph", "Reasoning", "in_memory_view", "load_graph"]
 
 ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
 
@@ -492,6 +492,20 @@ def load_graph(
 
 
 _STORE_KEEPS_NONE = "the store keeps none: --inferred computes them and keeps them in the store"
+
+
+def in_memory_view(kg: KnowledgeGraph) -> KnowledgeGraph | None:
+    """Return a store's asserted graphs loaded into memory from its snapshot, when it is current.
+
+    The copy is the caller's to change and throw away (``kg`` stays open, for writing); None
+    when ``kg`` is in memory already or the snapshot cannot be used (:mod:`xpo1kg.store.snapshot`).
+    """
+    if kg.store.path is None:
+        return None
+    from xpo1kg.store.snapshot import open_in_memory
+
+    memory = open_in_memory(Path(kg.store.path), inferred=False)
+    return None if memory is None else KnowledgeGraph(memory)
 
 
 def _stale_inferred(store: Store) -> bool:

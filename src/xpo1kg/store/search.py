@@ -303,8 +303,13 @@ class SearchIndex:
                 self._deleted.setdefault(variant, []).append(key)
 
     @classmethod
-    def from_graph(cls, kg: KnowledgeGraph) -> SearchIndex:
-        """Build the index from the asserted graphs of ``kg`` (inferred facts are not names)."""
+    def from_graph(cls, kg: KnowledgeGraph, *, skipping: str | None = None) -> SearchIndex:
+        """Build the index from the asserted graphs of ``kg`` (inferred facts are not names).
+
+        ``skipping`` leaves out the instances of a class (and of its subclasses): an ingest
+        resolves names of inhibitors and cell lines, not of the measurements that make up most
+        of a big store.
+        """
         graphs = [g for g in kg.store.graph_names() if g not in NOT_ASSERTED]
 
         def select(sparql: str) -> Iterator[list[ox.NamedNode | ox.Literal]]:
@@ -326,6 +331,12 @@ class SearchIndex:
         parents: dict[str, set[str]] = {}
         for c, d in select("SELECT ?c ?d { ?c rdfs:subClassOf ?d FILTER(isIRI(?d)) }"):
             parents.setdefault(c.value, set()).add(d.value)
+        if skipping is not None:
+            typer = _Typer(parents, {})
+            skipped = {t for t in set().union(*types.values()) if skipping in typer.ancestors(t)}
+            left_out = {s for s, kinds in types.items() if kinds & (skipped | {skipping})}
+            named = {s: pairs for s, pairs in named.items() if s not in left_out}
+            types = {s: kinds for s, kinds in types.items() if s not in left_out}
         labels = {iri: _best_label(pairs) for iri, pairs in named.items()}
         typer = _Typer(parents, labels)
         entities: list[Entity] = []

@@ -32,14 +32,22 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI
+from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.loading import RDFSource, display_name, parse_into
 from xpo1kg.rdf.namespaces import BAO, PREFIXES, bind_prefixes, compress
 
 if TYPE_CHECKING:
     from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["OUTLIER_FACTOR", "Finding", "FindingKind", "check_files", "check_new_data"]
+__all__ = [
+    "NEW_GRAPH",
+    "OUTLIER_FACTOR",
+    "Finding",
+    "FindingKind",
+    "check_files",
+    "check_new_data",
+    "with_new_data",
+]
 
 FindingKind = Literal["ic50-outlier", "duplicate-measurement", "identifier-match"]
 #: A new IC50 further than this factor from an existing one (same inhibitor, cell line) is reported.
@@ -129,7 +137,11 @@ def _outliers_query() -> str:
     return (
         _prologue()
         + "SELECT DISTINCT ?new ?old ?new_nm ?old_nm ?inhibitor ?cell WHERE {"
-        + _pairs(f"<{_IC50}>")
+        # The endpoint as a variable filtered afterwards: written as a constant in the pattern,
+        # Oxigraph starts from every IC50 of the graph (165 s instead of 0.1 s for 1,000 new
+        # IC50s at 1.4M triples).
+        + _pairs("?endpoint")
+        + f"  FILTER(?endpoint = <{_IC50}>)\n"
         + f"  FILTER(?new_nm > {OUTLIER_FACTOR} * ?old_nm || ?old_nm > {OUTLIER_FACTOR} * ?new_nm)\n"
         + "}"
     )
@@ -174,16 +186,31 @@ def _nm(value: float) -> str:
     return f"{value:g} nM"
 
 
+def with_new_data(kg: KnowledgeGraph, new: Graph | str, *, in_place: bool = False) -> ox.Store:
+    """Return an embedded store with the graph's asserted triples and ``new`` in :data:`NEW_GRAPH`.
+
+    The store is a copy, unless ``in_place``: then ``kg``'s own in-memory store is used, and
+    changed (its inferred and meta graphs removed, :data:`NEW_GRAPH` replaced), which saves the
+    copy's time when ``kg`` is thrown away afterwards (an ingest's view of a big store). A store on
+    disk is always copied.
+    """
+    if in_place and kg.store.path is None:
+        store = kg.store.oxigraph
+    else:
+        store = ox.Store()
+        store.load(kg.store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+    for graph in (*NOT_ASSERTED, NEW_GRAPH):
+        store.remove_graph(ox.NamedNode(graph))
+    text = new.serialize(format="nt", encoding="utf-8") if isinstance(new, Graph) else new
+    store.load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(NEW_GRAPH))
+    return store
+
+
 class _Copy:
     """The graph's asserted triples and the new ones, in one embedded store."""
 
-    def __init__(self, kg: KnowledgeGraph, new: Graph | str) -> None:
-        self.store = ox.Store()
-        self.store.load(kg.store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-        for graph in (INFERRED_GRAPH_IRI, META_GRAPH_IRI):
-            self.store.remove_graph(ox.NamedNode(graph))
-        text = new.serialize(format="nt", encoding="utf-8") if isinstance(new, Graph) else new
-        self.store.load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(NEW_GRAPH))
+    def __init__(self, kg: KnowledgeGraph, new: Graph | str, in_place: bool) -> None:
+        self.store = with_new_data(kg, new, in_place=in_place)
 
     def select(self, sparql: str) -> list[dict[str, object]]:
         answer = self.store.query(sparql)
@@ -206,15 +233,17 @@ def check_new_data(
     new_graph: Graph | str,
     *,
     origins: Mapping[str, tuple[str | None, int | None]] | None = None,
+    in_place: bool = False,
 ) -> list[Finding]:
     """Check ``new_graph`` (the triples being added) against ``kg`` (what the graph knows).
 
     ``new_graph`` is an rdflib graph, or N-Triples text (no rdflib terms: what ``ingest`` has).
+    ``in_place`` checks in ``kg``'s own in-memory store, which it changes (:func:`with_new_data`).
 
     ``origins`` maps a new subject's IRI to its file and row (or line), when known, so that each
     finding says where it came from. Returns the findings sorted by file, row, kind and subject.
     """
-    copy = _Copy(kg, new_graph)
+    copy = _Copy(kg, new_graph, in_place)
     found: set[Finding] = set()
 
     def add(kind: FindingKind, subject: object, message: str) -> None:
