@@ -352,6 +352,23 @@ def test_incremental_catches_broken_addition(grown: tuple[Graph, Graph], ontolog
     }
 
 
+def test_a_focus_on_most_of_the_store_gives_the_same_results(
+    grown: tuple[Graph, Graph], ontology: Graph
+) -> None:
+    """Past one focus node per 20 triples, everything is validated and the focus kept: same results."""
+    base, addition = copy(grown[0]), copy(grown[1])
+    break_synthetic(addition)
+    store = to_store(base, ontology)
+    focus = neighbourhood(store, add_graph(store, addition))
+    named = validate_store(store, focus=focus)  # 40 nodes among ~5,000 triples: named in queries
+    assert len(focus) * fastshacl._TRIPLES_PER_FOCUS_NODE < len(store)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastshacl, "_TRIPLES_PER_FOCUS_NODE", len(store))
+        whole_pass = validate_store(store, focus=focus)
+    assert not named.conforms
+    assert keys(whole_pass) == keys(named) == restricted(validate_store(store), focus)
+
+
 def test_incremental_addition_about_existing_nodes(bundled: Graph, ontology: Graph) -> None:
     """New triples about old nodes: their referrers and the statements they annotate are revalidated."""
     base = copy(bundled)

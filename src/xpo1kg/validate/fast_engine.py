@@ -298,6 +298,11 @@ def _targets_among(
     return found
 
 
+#: Above one focus node per this many triples of the store, validate_store validates everything
+#: and keeps the focus nodes' results (a measurement is about 11 triples).
+_TRIPLES_PER_FOCUS_NODE = 20
+
+
 def validate_store(
     store: ox.Store,
     *,
@@ -324,12 +329,18 @@ def _results(
     constraints = _bundled_constraints() if constraints is None else constraints
     closures = _subclasses(store, set().union(*(c.classes() for c in constraints)))
     queries: list[tuple[CompiledConstraint, str]] = []
-    if focus is None:
+    nodes = None if focus is None else set(focus)
+    if nodes is not None and len(nodes) * _TRIPLES_PER_FOCUS_NODE > len(store):
+        # Most of the store is in focus (a big first ingest): one pass over everything, then the
+        # focus nodes' results, beats naming 100,000 nodes in every query (10 s against 95 s).
+        everything = _results(store, None, labels_from, constraints)
+        return [(c, result) for c, result in everything if result.focus_node in nodes]
+    if nodes is None:
         by_targets = _plan(store, constraints, closures)
         queries = [
             (c, c.query("", closures, by_targets=by_targets.get(c, True))) for c in constraints
         ]
-    elif nodes := set(focus):
+    elif nodes:
         # Run each constraint on the focus nodes its shape targets, known in advance.
         targeted = _targets_among(store, constraints, closures, nodes)
         for c in constraints:
