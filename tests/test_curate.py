@@ -419,6 +419,9 @@ def test_curating_into_a_store(tmp_path: Path) -> None:
     gc.collect()
     assert result.exit_code == 0, result.output
     assert f"wrote {store} (graph <{CURATE.store_graph}>)" in result.output
+    # The snapshot is kept current, so the next run (and every reader) plans on it in memory.
+    assert load_graph(store=store).store.path is None
+    gc.collect()
     again = run("curate", path, "--store", store)
     gc.collect()
     assert "nothing to add" in again.output

@@ -453,6 +453,7 @@ def _check(plan: NesdbPlan, kg: KnowledgeGraph) -> None:
         plan.triples,
         lambda result: plan.origin.get(result.focus_node, (0, "")),
         set(plan.generated),
+        in_place=True,  # the graph planned on, thrown away afterwards
     )
 
 
@@ -490,9 +491,9 @@ def import_nesdb(
     if store_path is None and not dry_run:
         into_path = into_path or Path(path).with_suffix(".ttl")
     with into_lock(into_path, store_path, dry_run, NESDB):
-        target, kg = open_target(Path(path), into_path, store_path, NESDB)
-        plan = plan_nesdb(table, kg, organism=organism, skip_bad=skip_bad)
-        _check(plan, kg)
+        target, kg, view = open_target(Path(path), into_path, store_path, NESDB)
+        plan = plan_nesdb(table, view, organism=organism, skip_bad=skip_bad)
+        _check(plan, view)
         if dry_run or not plan.triples:
             return NesdbResult(plan, (), None)
         comment = (

@@ -44,7 +44,7 @@ from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.resources import shapes_file
 from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
 from xpo1kg.validate.pyshacl_engine import ValidationResult
 
 __all__ = [
@@ -661,7 +661,11 @@ def _label(kg: KnowledgeGraph, iri: str) -> str:
 
 
 def _check(plan: StatementPlan, kg: KnowledgeGraph) -> None:
-    """Validate the new triples with the SHACL shapes together with the graph; raise if not valid."""
+    """Validate the new triples with the SHACL shapes together with the graph; raise if not valid.
+
+    The new triples are added to ``kg``'s own in-memory store, if it has one: the graph planned
+    on, thrown away afterwards.
+    """
     from xpo1kg.ingest.pipeline import raise_shape_problems
 
     by_subject = {(s.subject[1:-1], s.relation[1:-1]): s.row for s in plan.statements}
@@ -670,7 +674,7 @@ def _check(plan: StatementPlan, kg: KnowledgeGraph) -> None:
         row = by_subject.get((result.focus_node, result.path or ""))
         return (row, "object") if row else plan.origin.get(result.focus_node, (0, ""))
 
-    raise_shape_problems(kg, plan.name, plan.triples, locate, set(plan.generated))
+    raise_shape_problems(kg, plan.name, plan.triples, locate, set(plan.generated), in_place=True)
 
 
 @dataclass(frozen=True)
@@ -694,17 +698,24 @@ def into_lock(
 
 def open_target(
     path: Path, into: Path | None, store: Path | None, tool: Tool
-) -> tuple[Path | None, KnowledgeGraph]:
-    """Check where a tool writes and load the graph it plans on (bundled + ``into``, or the store)."""
+) -> tuple[Path | None, KnowledgeGraph, KnowledgeGraph]:
+    """Check where a tool writes; load the graph it writes to and the one it plans on.
+
+    For a file, both are one graph in memory (bundled + ``into``). For a store, the store opened
+    for writing, and its snapshot in memory when current (else the store itself). The graph
+    planned on is the caller's to change (the checks add the new triples to it).
+    """
     if store is not None and into is not None:
         raise InputError("give --into FILE or --store DIR, not both")
     if store is not None:
         if not store.is_dir():
             raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
-        return None, load_graph(store=store, writable=True)
+        kg = load_graph(store=store, writable=True)
+        return None, kg, in_memory_view(kg, inferred=kg.has_inferred) or kg
     into = into or path.with_suffix(".ttl")
     check_into(into, tool)
-    return into, load_graph([into] if into.exists() else [])
+    kg = load_graph([into] if into.exists() else [])
+    return into, kg, kg
 
 
 def curate(
@@ -733,9 +744,9 @@ def curate(
     if store_path is None and not dry_run:
         into_path = into_path or Path(path).with_suffix(".ttl")
     with into_lock(into_path, store_path, dry_run, CURATE):
-        target, kg = open_target(Path(path), into_path, store_path, CURATE)
-        plan = plan_statements(table, kg, source=source, strict=strict)
-        _check(plan, kg)
+        target, kg, view = open_target(Path(path), into_path, store_path, CURATE)
+        plan = plan_statements(table, view, source=source, strict=strict)
+        _check(plan, view)
         if dry_run or not plan.triples:
             return CurateResult(plan, (), None)
         rows = plan.rows

@@ -494,18 +494,23 @@ def load_graph(
 _STORE_KEEPS_NONE = "the store keeps none: --inferred computes them and keeps them in the store"
 
 
-def in_memory_view(kg: KnowledgeGraph) -> KnowledgeGraph | None:
-    """Return a store's asserted graphs loaded into memory from its snapshot, when it is current.
+def in_memory_view(kg: KnowledgeGraph, *, inferred: bool = False) -> KnowledgeGraph | None:
+    """Return a store's graphs loaded into memory from its snapshot, when it is current.
 
-    The copy is the caller's to change and throw away (``kg`` stays open, for writing); None
-    when ``kg`` is in memory already or the snapshot cannot be used (:mod:`xpo1kg.store.snapshot`).
+    The asserted graphs, and with ``inferred`` the inferred graph the store keeps, if any. The
+    copy is the caller's to change and throw away (``kg`` stays open, for writing); None when
+    ``kg`` is in memory already or the snapshot cannot be used (:mod:`xpo1kg.store.snapshot`).
     """
     if kg.store.path is None:
         return None
     from xpo1kg.store.snapshot import open_in_memory
 
-    memory = open_in_memory(Path(kg.store.path), inferred=False)
-    return None if memory is None else KnowledgeGraph(memory)
+    memory = open_in_memory(Path(kg.store.path), inferred=None if inferred else False)
+    if memory is None:
+        return None
+    view = KnowledgeGraph(memory, inferred=inferred and memory.has_graph(INFERRED_GRAPH_IRI))
+    view.left_out_because = kg.left_out_because
+    return view
 
 
 def _stale_inferred(store: Store) -> bool:
