@@ -9,8 +9,8 @@ them (endpoint, qualifier, value or range in nM), so that the time follows the t
 graph. Names go through a :class:`~xpo1kg.store.search.SearchIndex` of the graph's entities
 (measurements aside), restricted to the class the column asks for: a name that one thing of that
 class has (exactly, or up to case, accents, punctuation and Greek spelling) is accepted; anything
-closer to a guess (a prefix, a typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest`
-validates and writes.
+closer to a guess (a prefix, a typo) is only suggested. Nothing is written here:
+:func:`xpo1kg.ingest.pipeline.ingest` validates and writes.
 """
 
 from __future__ import annotations
