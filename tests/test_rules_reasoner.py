@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -224,18 +225,24 @@ def test_a_big_store_is_reasoned_over_from_oxigraph_as_from_rdflib(
     assert any("/synthetic/" in str(s) for s, _, _ in actual)
 
 
-def test_an_ontology_is_classified_once_per_process_and_content(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(reasoner_module, "_CLASSIFICATIONS", {})
+def count_java_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Forget the kept outcomes, and count the JVM runs from now on (by graph size)."""
+    monkeypatch.setattr(reasoner_module, "_OUTCOMES", OrderedDict())
     calls: list[int] = []
-    run_dl = reasoner_module._run_dl
+    run_java = reasoner_module._run_java
 
     def counted(graph: Graph, reasoner: Any) -> Any:
         calls.append(len(graph))
-        return run_dl(graph, reasoner)
+        return run_java(graph, reasoner)
 
-    monkeypatch.setattr(reasoner_module, "_run_dl", counted)
+    monkeypatch.setattr(reasoner_module, "_run_java", counted)
+    return calls
+
+
+def test_an_ontology_is_classified_once_per_process_and_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = count_java_runs(monkeypatch)
     facts = [(str(XR.TP53), str(RDF.type), str(XO.Protein))]
     first = reasoner_module.reason_at_scale(facts, read_graph([ontology_file()]), lambda _: None)
     # Parsed again by rdflib itself: new blank nodes, the same content.
@@ -247,4 +254,25 @@ def test_an_ontology_is_classified_once_per_process_and_content(
     changed = read_graph([ontology_file()])
     changed.add((XO.Protein, OWL.disjointWith, XO.Inhibitor))
     reasoner_module.reason_at_scale(facts, changed, lambda _: None)
+    assert len(calls) == 2
+
+
+def test_the_same_data_is_reasoned_over_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_java_runs(monkeypatch)
+    ontology = read_graph([ontology_file()])
+    fact = (XR.selinexor, XO.causesNuclearRetentionOf, XR.TP53)
+    data = read_graph([ontology_file()])
+    data.add(fact)
+    first = reason(data, ontology, mode="dl")
+    assert (XR.TP53, XO.retainedInNucleusBy, XR.selinexor) in first.inferred
+    # The kept outcome is handed out as a copy: what a caller does to it changes nothing.
+    reasoner_module._run_dl(data, "hermit").entailed.clear()
+    # Parsed again: new blank nodes, the same content, the same answer without a JVM run.
+    reparsed = Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
+    reparsed.add(fact)
+    again = reason(reparsed, ontology, mode="dl")
+    assert len(calls) == 1
+    assert set(again.inferred) == set(first.inferred)
+    data.add((XR.TP53, OWL.differentFrom, XR.selinexor))
+    reason(data, ontology, mode="dl")
     assert len(calls) == 2

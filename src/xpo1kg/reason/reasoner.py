@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -213,30 +213,17 @@ def reason_at_scale(
     )
 
 
-#: The DL reasoner's verdict on each ontology seen in this process, by reasoner and content.
-_CLASSIFICATIONS: dict[tuple[str, str], tuple[bool, tuple[str, ...], tuple[str, ...]]] = {}
-
-
 def _classified(
     ontology: Graph, reasoner: ReasonerName
 ) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
-    """Classify an ontology: consistent, problems, unsatisfiable classes (a JVM run per content).
+    """Classify an ontology: consistent, problems, unsatisfiable classes.
 
-    The same ontology is classified once per process: every store's big-store reasoning and every
-    addition to it would otherwise start Java again for the same answer.
+    The same ontology is classified once per process (:func:`_run_dl` keeps the outcome): every
+    store's big-store reasoning and every addition to it would otherwise start Java again for
+    the same answer.
     """
-    from xpo1kg.rdf.canonical import canonical_triples
-
-    lines = sorted(" ".join(term.n3() for term in triple) for triple in canonical_triples(ontology))
-    key = (reasoner, hashlib.sha256("\n".join(lines).encode()).hexdigest())
-    if key not in _CLASSIFICATIONS:
-        outcome = _run_dl(ontology, reasoner)
-        _CLASSIFICATIONS[key] = (
-            outcome.consistent,
-            tuple(outcome.problems),
-            tuple(sorted(outcome.unsatisfiable)),
-        )
-    return _CLASSIFICATIONS[key]
+    outcome = _run_dl(ontology, reasoner)
+    return outcome.consistent, tuple(outcome.problems), tuple(sorted(outcome.unsatisfiable))
 
 
 def reason_with_rules(
@@ -378,7 +365,37 @@ def _with_inverses(values: set[Triple], tbox: _Tbox) -> set[Triple]:
     return closed
 
 
+#: The DL reasoner's outcome for the graphs last seen in this process, by reasoner and content.
+_OUTCOMES: OrderedDict[tuple[str, str], _Outcome] = OrderedDict()
+#: How many outcomes :data:`_OUTCOMES` keeps (the ontology, the bundled graph and a few more).
+_OUTCOMES_KEPT = 8
+
+
 def _run_dl(graph: Graph, reasoner: ReasonerName) -> _Outcome:
+    """Return the DL reasoner's outcome on ``graph``: a JVM run per content in this process.
+
+    The reasoners are deterministic and their outcome names no blank node, so a graph with the
+    same content (blank nodes aside) gets the kept outcome, as a copy the caller may change.
+    """
+    from xpo1kg.rdf.canonical import canonical_triples
+
+    lines = sorted(" ".join(term.n3() for term in triple) for triple in canonical_triples(graph))
+    key = (reasoner, hashlib.sha256("\n".join(lines).encode()).hexdigest())
+    if (outcome := _OUTCOMES.get(key)) is None:
+        outcome = _OUTCOMES[key] = _run_java(graph, reasoner)
+    _OUTCOMES.move_to_end(key)
+    while len(_OUTCOMES) > _OUTCOMES_KEPT:
+        _OUTCOMES.popitem(last=False)
+    return _Outcome(
+        outcome.consistent,
+        set(outcome.entailed),
+        {cls: set(parents) for cls, parents in outcome.hierarchy.items()},
+        set(outcome.unsatisfiable),
+        list(outcome.problems),
+    )
+
+
+def _run_java(graph: Graph, reasoner: ReasonerName) -> _Outcome:
     import owlready2
 
     owlready2.JAVA_EXE = java_executable()
