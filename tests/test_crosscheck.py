@@ -10,14 +10,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from cli_runs import assert_ok, run
 from rdflib import Graph
 
-from xpo1kg import KnowledgeGraph
+from xpo1kg import KnowledgeGraph, load_graph
 from xpo1kg.ingest.pipeline import ingest
 from xpo1kg.ingest.values import IngestError
-from xpo1kg.validate.crosscheck import Finding, check_files, check_new_data
+from xpo1kg.rdf.namespaces import XR
+from xpo1kg.validate.crosscheck import (
+    NEW_GRAPH,
+    Finding,
+    check_files,
+    check_new_data,
+    with_new_data,
+)
 
 PREFIXES = """\
 @prefix xo: <https://w3id.org/xpo1kg/ontology/> .
@@ -218,3 +226,32 @@ def test_ingest_strict_refuses_and_writes_nothing(tmp_path: Path) -> None:
     assert f"{table}:2: ic50-outlier: " in outcome.stderr
     assert "nothing was written" in outcome.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]
+
+
+def test_new_data_added_in_place_is_replaced_when_it_changes() -> None:
+    kg = load_graph(inferred=False)
+    first = (
+        '<https://w3id.org/xpo1kg/resource/a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n'
+    )
+    second = (
+        '<https://w3id.org/xpo1kg/resource/b> <http://www.w3.org/2000/01/rdf-schema#label> "b" .\n'
+    )
+
+    def new_subjects(store: ox.Store) -> set[str]:
+        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(NEW_GRAPH))
+        return {q.subject.value for q in quads}
+
+    before = len(kg.store.oxigraph)
+    store = with_new_data(kg, first, in_place=True)
+    assert store is kg.store.oxigraph and new_subjects(store) == {str(XR.a)}
+    # The same triples again (validation, then the cross-checks): the store keeps what it holds.
+    assert new_subjects(with_new_data(kg, first, in_place=True)) == {str(XR.a)}
+    assert new_subjects(with_new_data(kg, second, in_place=True)) == {str(XR.b)}
+    assert len(store) == before + 1
+    # A copy is a store of its own, and leaves the graph's store as it is.
+    copy = with_new_data(kg, first)
+    assert (
+        copy is not store
+        and new_subjects(copy) == {str(XR.a)}
+        and new_subjects(store) == {str(XR.b)}
+    )

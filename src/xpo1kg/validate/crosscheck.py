@@ -25,6 +25,8 @@ queries on an embedded Oxigraph copy of the graph with the new triples in a grap
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -37,6 +39,7 @@ from xpo1kg.rdf.loading import RDFSource, display_name, parse_into
 from xpo1kg.rdf.namespaces import BAO, PREFIXES, bind_prefixes, compress
 
 if TYPE_CHECKING:
+    from xpo1kg.store.embedded import Store
     from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = [
@@ -197,19 +200,29 @@ def with_new_data(kg: KnowledgeGraph, new: Graph | str, *, in_place: bool = Fals
 
     The store is a copy, unless ``in_place``: then ``kg``'s own in-memory store is used, and
     changed (its inferred and meta graphs removed, :data:`NEW_GRAPH` replaced), which saves the
-    copy's time when ``kg`` is thrown away afterwards (an ingest's view of a big store). A store on
-    disk is always copied.
+    copy's time when ``kg`` is thrown away afterwards (an ingest's view of a big store). Given the
+    same ``new`` again, that store keeps what it holds (an ingest's validation and cross-checks
+    add the same triples). A store on disk is always copied.
     """
-    if in_place and kg.store.path is None:
-        store = kg.store.oxigraph
-    else:
-        store = ox.Store()
+    text = new.serialize(format="nt", encoding="utf-8") if isinstance(new, Graph) else new.encode()
+    in_place = in_place and kg.store.path is None
+    store = kg.store.oxigraph if in_place else ox.Store()
+    if not in_place:
         store.load(kg.store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-    for graph in (*NOT_ASSERTED, NEW_GRAPH):
+    for graph in NOT_ASSERTED:
         store.remove_graph(ox.NamedNode(graph))
-    text = new.serialize(format="nt", encoding="utf-8") if isinstance(new, Graph) else new
+    digest = hashlib.sha256(text).hexdigest()
+    if in_place and _HOLDS.get(kg.store) == digest:
+        return store
+    store.remove_graph(ox.NamedNode(NEW_GRAPH))
     store.load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(NEW_GRAPH))
+    if in_place:
+        _HOLDS[kg.store] = digest
     return store
+
+
+#: The digest of the new triples that each store changed in place holds in :data:`NEW_GRAPH`.
+_HOLDS: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
 
 
 class _Copy:
