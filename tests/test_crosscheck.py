@@ -97,8 +97,10 @@ def test_each_kind_of_finding(kg: KnowledgeGraph) -> None:
         ("identifier-match", "MyA2780"),
     ]
     outlier = next(f for f in found if f.kind == "ic50-outlier")
-    assert "5000 nM" in outlier.message and "300 nM" in outlier.message
-    assert "xr:IC50_KPT-185_SK-OV-3" in outlier.message
+    assert outlier.message == (
+        "IC50_far (xr:IC50_far) is 5000 nM, 17× above the existing IC50 of KPT-185 (xr:KPT-185) "
+        "on SK-OV-3 (xr:SK-OV-3), 300 nM (xr:IC50_KPT-185_SK-OV-3): more than 10× apart"
+    )
     duplicate = next(f for f in found if f.kind == "duplicate-measurement")
     assert "xr:WikipediaSelinexor" in duplicate.message
     assert "xr:BenchChemGuide2025" in duplicate.message

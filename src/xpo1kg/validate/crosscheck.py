@@ -277,8 +277,9 @@ def check_new_data(
         add(
             "ic50-outlier",
             r["new"],
-            f"the new IC50 {copy.name(r['new'])} of {copy.name(r['inhibitor'])} on "
-            f"{copy.name(r['cell'])} is {_nm(new_nm)}, {times} the existing {_nm(old_nm)} "
+            # (The new measurement's label often says the inhibitor and cell line already.)
+            f"{copy.name(r['new'])} is {_nm(new_nm)}, {times} the existing IC50 of "
+            f"{copy.name(r['inhibitor'])} on {copy.name(r['cell'])}, {_nm(old_nm)} "
             f"({compress(_text(r['old']))}): more than {OUTLIER_FACTOR}× apart",
         )
     duplicates: dict[tuple[str, str], tuple[dict[str, object], set[str], set[str]]] = {}
