@@ -369,6 +369,7 @@ def _with_inverses(values: set[Triple], tbox: _Tbox) -> set[Triple]:
 _OUTCOMES: OrderedDict[tuple[str, str], _Outcome] = OrderedDict()
 #: How many outcomes :data:`_OUTCOMES` keeps (the ontology, the bundled graph and a few more).
 _OUTCOMES_KEPT = 8
+_OUTCOMES_LOCK = threading.Lock()
 
 
 def _run_dl(graph: Graph, reasoner: ReasonerName) -> _Outcome:
@@ -381,11 +382,15 @@ def _run_dl(graph: Graph, reasoner: ReasonerName) -> _Outcome:
 
     lines = sorted(" ".join(term.n3() for term in triple) for triple in canonical_triples(graph))
     key = (reasoner, hashlib.sha256("\n".join(lines).encode()).hexdigest())
-    if (outcome := _OUTCOMES.get(key)) is None:
-        outcome = _OUTCOMES[key] = _run_java(graph, reasoner)
-    _OUTCOMES.move_to_end(key)
-    while len(_OUTCOMES) > _OUTCOMES_KEPT:
-        _OUTCOMES.popitem(last=False)
+    with _OUTCOMES_LOCK:
+        outcome = _OUTCOMES.get(key)
+    if outcome is None:
+        outcome = _run_java(graph, reasoner)
+    with _OUTCOMES_LOCK:  # (server threads may reason at once)
+        _OUTCOMES[key] = outcome
+        _OUTCOMES.move_to_end(key)
+        while len(_OUTCOMES) > _OUTCOMES_KEPT:
+            _OUTCOMES.popitem(last=False)
     return _Outcome(
         outcome.consistent,
         set(outcome.entailed),
