@@ -35,6 +35,7 @@ from xpo1kg.ingest.output import CURATE, Tool, check_into, provenance_record, wr
 from xpo1kg.ingest.plan import GUIDE, GUIDE_NAMES, Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell, read_sheet
 from xpo1kg.ingest.values import IngestError, Problem, normalise_header, parse_source_id
+from xpo1kg.rdf.graphs import asserted_for_query
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
@@ -43,7 +44,6 @@ from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.resources import shapes_file
-from xpo1kg.store.embedded import INFERRED_GRAPH_IRI, META_GRAPH_IRI
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
 from xpo1kg.validate.pyshacl_engine import ValidationResult
 
@@ -280,9 +280,7 @@ class _Resolver:
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self.graphs = [
-            g for g in kg.store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)
-        ]
+        self.graphs = asserted_for_query(kg.store.graph_names())
         self.properties: dict[str, str] = dict(
             self.select(
                 "SELECT ?p ?k { VALUES (?c ?k) { (owl:ObjectProperty 'object') "
@@ -585,7 +583,7 @@ def find_contradictions(kg: KnowledgeGraph, statements: Iterable[Statement]) -> 
     batch = list(statements)
     if not batch:
         return []
-    graphs = [g for g in kg.store.graphs() if g not in (INFERRED_GRAPH_IRI, META_GRAPH_IRI)]
+    graphs = asserted_for_query(kg.store.graph_names())
     values = " ".join(f"({i} {s.subject} {s.relation} {s.object})" for i, s in enumerate(batch))
     found: set[tuple[int, str, str]] = set()
 
@@ -645,7 +643,7 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
-def _functional(kg: KnowledgeGraph, prop: str, graphs: list[str]) -> bool:
+def _functional(kg: KnowledgeGraph, prop: str, graphs: list[str] | None) -> bool:
     answer = kg.store.query(f"ASK {{ <{prop}> a owl:FunctionalProperty }}", graphs=graphs)
     return bool(answer)
 

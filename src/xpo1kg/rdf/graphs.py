@@ -15,7 +15,7 @@ that none spells a graph IRI itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -32,6 +32,7 @@ __all__ = [
     "NOT_ASSERTED",
     "SNAPSHOT_MARKER_IRI",
     "USER_GRAPH_PREFIX",
+    "asserted_for_query",
     "asserted_graphs",
     "bundled_graph",
     "file_base",
@@ -97,6 +98,21 @@ def file_base(name: str) -> str:
 def asserted_graphs(names: Iterable[str]) -> list[str]:
     """Return the graphs that hold asserted statements (all but inferred and meta), sorted."""
     return sorted(g for g in names if g not in NOT_ASSERTED)
+
+
+def asserted_for_query(names: Collection[str]) -> list[str] | None:
+    """Return the asserted graphs as a store's ``query(graphs=)`` takes them: None for the union.
+
+    Oxigraph answers over the union of all graphs several times faster than over a list of them
+    (0.1 s against 0.5 s for 10,000 measurements). Without an inferred graph the union adds only
+    the meta graph, whose few markers match no data pattern.
+
+    >>> asserted_for_query([GRAPH_PREFIX + "data/proteins", META_GRAPH_IRI]) is None
+    True
+    >>> asserted_for_query([GRAPH_PREFIX + "data/proteins", INFERRED_GRAPH_IRI])
+    ['https://w3id.org/xpo1kg/graph/data/proteins']
+    """
+    return asserted_graphs(names) if INFERRED_GRAPH_IRI in names else None
 
 
 def short_graph_name(graph: str) -> str:
