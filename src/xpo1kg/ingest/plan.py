@@ -159,7 +159,6 @@ class _Planner:
 
     def __init__(self, kg: KnowledgeGraph, table: Table, source: str | None, allow_new: bool):
         self.kg, self.table, self.source, self.allow_new = kg, table, source, allow_new
-        self.graphs = asserted_for_query(kg.store.graph_names())
         self.plan = Plan(table)
         self.problems: list[Problem] = []
         self.cache: dict[tuple[str, str], str | _RefusedError] = {}
@@ -180,8 +179,12 @@ class _Planner:
         self.pages = {_page_key(p): s for s, p in pages if s in self.members["source"]}
         self.existing: dict[tuple[str, str, str], dict[Key, str]] = {}
 
+    def graphs(self) -> list[str] | None:
+        """Return the asserted graphs, asked at each query (the store may gain an inferred graph)."""
+        return asserted_for_query(self.kg.store.graph_names())
+
     def _select(self, sparql: str) -> list[list[str]]:
-        solutions = self.kg.store.query(sparql, graphs=self.graphs)
+        solutions = self.kg.store.query(sparql, graphs=self.graphs())
         assert isinstance(solutions, ox.QuerySolutions)
         return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 

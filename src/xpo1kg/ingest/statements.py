@@ -280,7 +280,6 @@ class _Resolver:
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self.graphs = asserted_for_query(kg.store.graph_names())
         self.properties: dict[str, str] = dict(
             self.select(
                 "SELECT ?p ?k { VALUES (?c ?k) { (owl:ObjectProperty 'object') "
@@ -312,12 +311,16 @@ class _Resolver:
         self.present: set[tuple[str, str, str, str]] = set()
         query = """SELECT ?s ?p ?o ?src { ?a a owl:Axiom ; owl:annotatedSource ?s ;
             owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?src }"""
-        solutions = kg.store.query(query, graphs=self.graphs)
+        solutions = kg.store.query(query, graphs=self.graphs())
         assert isinstance(solutions, ox.QuerySolutions)
         for solution in solutions:
             s, p, o, src = (solution[v] for v in ("s", "p", "o", "src"))
             self.present.add((_nt(s), _nt(p), _nt(o), _nt(src)))
         self.new_sources: dict[str, tuple[str, str]] = {}
+
+    def graphs(self) -> list[str] | None:
+        """Return the asserted graphs, asked at each query (the store may gain an inferred graph)."""
+        return asserted_for_query(self.kg.store.graph_names())
 
     def _typed(self) -> Iterable[tuple[str, str]]:
         for s, classes in self.types.items():
@@ -325,7 +328,7 @@ class _Resolver:
                 yield s, c
 
     def select(self, sparql: str) -> list[list[str]]:
-        solutions = self.kg.store.query(sparql, graphs=self.graphs)
+        solutions = self.kg.store.query(sparql, graphs=self.graphs())
         assert isinstance(solutions, ox.QuerySolutions)
         return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 
