@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,3 +48,19 @@ def assert_ok(outcome: Outcome) -> None:
     """Assert that the command succeeded, showing its output if it did not."""
     assert outcome.uncaught is None, repr(outcome.uncaught)
     assert outcome.exit_code == 0, f"exit {outcome.exit_code}\n{outcome.stdout}\n{outcome.stderr}"
+
+
+def load_in_another_process(store: Path, *files: Path) -> None:
+    """Run ``xpo1kg load FILES --store STORE`` in a process of its own.
+
+    For tests that compare the store's files before and after reading: a writer opened in this
+    process stays open (one handle per directory and process), and RocksDB's background
+    compaction could change files while the test compares them.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-m", "xpo1kg", "load", *map(str, files), "--store", str(store)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr

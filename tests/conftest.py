@@ -92,6 +92,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a module's last test and its fixtures' teardown, freeze what outlives the module.
+
+    What is left then (session fixtures, the caches of parsed files, reasoner outcomes and query
+    shapes) lives until the end of the run; frozen after a collection, it is not scanned again
+    by the full collections of the tests that follow.
+    """
+    yield
+    if nextitem is None or getattr(nextitem, "module", None) is not getattr(item, "module", None):
+        gc.collect()
+        gc.freeze()
+
+
 def pytest_report_header() -> str:
     """Say in one line whether the browser tests can run (and why not)."""
     return browser_decision(CHROMIUM, os.environ).reason

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_runs import Outcome, run
+from cli_runs import Outcome, load_in_another_process, run
 from rdflib import Dataset, Graph, URIRef
 
 from xpo1kg.rdf.safefile import WriteError
@@ -428,15 +428,7 @@ def made_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     store = directory / "kg"
-    # In another process: a writer opened here would stay open (one handle per directory and
-    # process) and RocksDB's background flush could change files while a test compares them.
-    completed = subprocess.run(
-        [sys.executable, "-m", "xpo1kg", "load", str(data), "--store", str(store)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+    load_in_another_process(store, data)
     return store
 
 

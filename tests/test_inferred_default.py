@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_runs import assert_ok, run
+from cli_runs import assert_ok, load_in_another_process, run
 from serving import RunningServer
 
 from xpo1kg import KnowledgeGraph, load_graph, run_query
@@ -220,7 +220,7 @@ def test_a_store_includes_the_inferred_facts_it_keeps(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     store = tmp_path / "kgdb"
-    assert_ok(run("load", "--store", store, mine))
+    load_in_another_process(store, mine)
     before = sorted((p, p.stat().st_mtime_ns) for p in store.rglob("*") if p.is_file())
     plain = run("query", RETENTION, "--store", store, "--format", "csv")
     assert_ok(plain)  # read-only by default: nothing is computed into the store

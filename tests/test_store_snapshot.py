@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from cli_runs import assert_ok, run
+from cli_runs import assert_ok, load_in_another_process, run
 from script_modules import load_generator
 
 from xpo1kg import list_queries, load_graph
@@ -117,7 +117,9 @@ def test_graph_specific_queries_see_the_same_named_graphs(store: Path) -> None:
     assert {f"{USER}one.ttl", f"{USER}two.nt", META_GRAPH_IRI} <= graphs
 
 
-def test_reading_writes_nothing_into_the_store(store: Path) -> None:
+def test_reading_writes_nothing_into_the_store(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    store = tmp_path / "kg"
+    load_in_another_process(store, *files)
     before = files_of(store)
     assert_ok(run("query", "ic50_table", "--store", store))
     assert_ok(run("export", "--store", store, "--format", "nt"))
