@@ -39,7 +39,6 @@ from xpo1kg.ingest.values import (
     parse_quantity,
     parse_source_id,
 )
-from xpo1kg.rdf.graphs import asserted_for_query
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.text import Triple
 from xpo1kg.rdf.text import iri as _iri
@@ -179,12 +178,9 @@ class _Planner:
         self.pages = {_page_key(p): s for s, p in pages if s in self.members["source"]}
         self.existing: dict[tuple[str, str, str], dict[Key, str]] = {}
 
-    def graphs(self) -> list[str] | None:
-        """Return the asserted graphs, asked at each query (the store may gain an inferred graph)."""
-        return asserted_for_query(self.kg.store.graph_names())
-
     def _select(self, sparql: str) -> list[list[str]]:
-        solutions = self.kg.store.query(sparql, graphs=self.graphs())
+        # Asked at each query: the store may gain an inferred graph during the run.
+        solutions = self.kg.store.query(sparql, graphs=self.kg.store.asserted_for_query())
         assert isinstance(solutions, ox.QuerySolutions)
         return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 

@@ -35,7 +35,6 @@ from xpo1kg.ingest.output import CURATE, Tool, check_into, provenance_record, wr
 from xpo1kg.ingest.plan import GUIDE, GUIDE_NAMES, Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell, read_sheet
 from xpo1kg.ingest.values import IngestError, Problem, normalise_header, parse_source_id
-from xpo1kg.rdf.graphs import asserted_for_query
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
@@ -311,16 +310,12 @@ class _Resolver:
         self.present: set[tuple[str, str, str, str]] = set()
         query = """SELECT ?s ?p ?o ?src { ?a a owl:Axiom ; owl:annotatedSource ?s ;
             owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?src }"""
-        solutions = kg.store.query(query, graphs=self.graphs())
+        solutions = kg.store.query(query, graphs=kg.store.asserted_for_query())
         assert isinstance(solutions, ox.QuerySolutions)
         for solution in solutions:
             s, p, o, src = (solution[v] for v in ("s", "p", "o", "src"))
             self.present.add((_nt(s), _nt(p), _nt(o), _nt(src)))
         self.new_sources: dict[str, tuple[str, str]] = {}
-
-    def graphs(self) -> list[str] | None:
-        """Return the asserted graphs, asked at each query (the store may gain an inferred graph)."""
-        return asserted_for_query(self.kg.store.graph_names())
 
     def _typed(self) -> Iterable[tuple[str, str]]:
         for s, classes in self.types.items():
@@ -328,7 +323,8 @@ class _Resolver:
                 yield s, c
 
     def select(self, sparql: str) -> list[list[str]]:
-        solutions = self.kg.store.query(sparql, graphs=self.graphs())
+        # Asked at each query: the store may gain an inferred graph during the run.
+        solutions = self.kg.store.query(sparql, graphs=self.kg.store.asserted_for_query())
         assert isinstance(solutions, ox.QuerySolutions)
         return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 
@@ -586,7 +582,7 @@ def find_contradictions(kg: KnowledgeGraph, statements: Iterable[Statement]) -> 
     batch = list(statements)
     if not batch:
         return []
-    graphs = asserted_for_query(kg.store.graph_names())
+    graphs = kg.store.asserted_for_query()
     values = " ".join(f"({i} {s.subject} {s.relation} {s.object})" for i, s in enumerate(batch))
     found: set[tuple[int, str, str]] = set()
 

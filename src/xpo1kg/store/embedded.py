@@ -12,7 +12,12 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError, ParseError, QuerySyntaxError
 from xpo1kg.query.sparql_lexer import QueryShape, scan
-from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, META_GRAPH_IRI, file_base
+from xpo1kg.rdf.graphs import (
+    INFERRED_GRAPH_IRI,
+    META_GRAPH_IRI,
+    asserted_for_query,
+    file_base,
+)
 from xpo1kg.rdf.loading import (
     OXIGRAPH_FORMATS,
     RDFSource,
@@ -216,6 +221,14 @@ class Store:
     def graph_names(self) -> set[str]:
         """Return the IRIs of the named graphs, without counting their triples."""
         return {str(getattr(g, "value", g)) for g in self._store.named_graphs()}
+
+    def asserted_for_query(self) -> list[str] | None:
+        """Return the asserted graphs, as they are now, for :meth:`query`'s ``graphs``.
+
+        None (the union, faster) unless the store holds an inferred graph: see
+        :func:`~xpo1kg.rdf.graphs.asserted_for_query`.
+        """
+        return asserted_for_query(self.graph_names())
 
     def has_graph(self, graph: str) -> bool:
         """Return whether a named graph exists."""

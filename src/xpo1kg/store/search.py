@@ -58,7 +58,6 @@ from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
 
-from xpo1kg.rdf.graphs import asserted_for_query
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.store.knowledge_graph import Entity
 
@@ -310,7 +309,7 @@ class SearchIndex:
         resolves names of inhibitors and cell lines, not of the measurements that make up most
         of a big store.
         """
-        graphs = asserted_for_query(kg.store.graph_names())
+        graphs = kg.store.asserted_for_query()
 
         def select(sparql: str) -> Iterator[list[ox.NamedNode | ox.Literal]]:
             answer = kg.store.query(sparql, graphs=graphs)
