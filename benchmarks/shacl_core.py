@@ -40,7 +40,8 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import SH
 
 from xpo1kg.rdf.namespaces import compress
-from xpo1kg.validate.compiler import UnsupportedShapeError, split_shapes
+from xpo1kg.validate.compiled import UnsupportedShapeError
+from xpo1kg.validate.compiler import split_shapes
 from xpo1kg.validate.fast_engine import FallbackWarning, to_store, validate_fast, validate_store
 from xpo1kg.validate.paths import path_text
 from xpo1kg.validate.pyshacl_engine import ValidationReport, validate_graph

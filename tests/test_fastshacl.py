@@ -589,3 +589,63 @@ def test_every_query_form_gives_the_same_rows(
         assert all(r == rows[0] for r in rows), constraint
         found += len(rows[0])
     assert found >= 60
+
+
+# --- SHACL-SPARQL text, read by the SPARQL tokenizer ---------------------------------------------
+
+TEXT_DATA = """@prefix ex: <https://example.org/> .
+ex:a a ex:C ; ex:p "x" . ex:b a ex:C ; ex:p "FILTER NOT EXISTS" . ex:c a ex:C ."""
+
+
+def _sparql_shape(select: str, *, on_path: bool = False) -> str:
+    constraint = f'sh:sparql [ sh:message "m" ; sh:select """{select}""" ]'
+    if on_path:
+        constraint = f"sh:property [ sh:path ex:p ; {constraint} ]"
+    return (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n"
+        f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; {constraint} ."
+    )
+
+
+@pytest.mark.parametrize(
+    ("select", "on_path", "found"),
+    [
+        # "$this" and "$PATH" inside strings are text, not variables
+        ('SELECT $this ?value { $this <https://example.org/p> ?value FILTER(STRSTARTS("$this", "$")) }', False, 2),
+        ('SELECT $this ?value { $this $PATH ?value FILTER(STRSTARTS("$PATH", "$")) }', True, 2),
+        # a comment that reads like a query, before it and after its closing brace
+        ("# SELECT { not the query }\nSELECT $this WHERE { $this a ?c } # ends with }", False, 3),
+        # the words of a NOT EXISTS in a string: no MINUS made of them
+        ('SELECT $this ?value { $this <https://example.org/p> ?value FILTER(?value != "FILTER NOT EXISTS { $this ?p ?o }") }', False, 2),
+        # REDUCED kept, ?this added to the projection
+        ("SELECT REDUCED ?value WHERE { $this <https://example.org/p> ?value }", False, 2),
+        # a real NOT EXISTS, rewritten as MINUS
+        ("SELECT $this { $this a ?c FILTER NOT EXISTS { $this <https://example.org/p> ?v } }", False, 1),
+    ],
+)  # fmt: skip
+def test_sparql_constraint_text_same_as_pyshacl(select: str, on_path: bool, found: int) -> None:
+    data = Graph().parse(data=TEXT_DATA, format="turtle")
+    shapes = Graph().parse(data=_sparql_shape(select, on_path=on_path), format="turtle")
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", do_owl_imports=False
+    )
+    reference = ValidationReport(conforms=False, results=tuple(validation._flatten(report, data)))
+    fast = validate_store(to_store(data), constraints=compile_shapes(shapes))
+    assert keys(fast) == keys(reference)
+    assert len(reference.results) == found
+
+
+@pytest.mark.parametrize(
+    ("select", "words"),
+    [
+        ("SELECT $this { $this ?p $currentShape }", r"\$currentShape in sh:select"),
+        ("SELECT $this { $this ?p ?o . FILTER(?o = $shapesGraph) }", r"\$shapesGraph in sh:select"),
+        ("SELECT $this { $this $PATH ?o }", r"\$PATH without a predicate path"),
+        ("SELECT $this { $this ?p 'unterminated }", "cannot read the sh:select query"),
+        ("SELECT $this { $this ?p ?o } LIMIT 1", "cannot read the sh:select query"),
+    ],
+)
+def test_unreadable_sparql_constraints_raise(select: str, words: str) -> None:
+    shapes = Graph().parse(data=_sparql_shape(select), format="turtle")
+    with pytest.raises(UnsupportedShapeError, match=words):
+        compile_shapes(shapes)

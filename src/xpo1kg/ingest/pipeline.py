@@ -122,8 +122,8 @@ def validate_with_graph(
     (:func:`~xpo1kg.validate.crosscheck.with_new_data`): for a graph thrown away afterwards.
     """
     try:
-        from xpo1kg.validate.compiler import SKOLEM
         from xpo1kg.validate.fast_engine import neighbourhood, validate_store
+        from xpo1kg.validate.sparql_terms import SKOLEM
     except ImportError:  # pragma: no cover - the fast validator ships with xpo1kg
         from rdflib import Graph
 

@@ -404,7 +404,7 @@ _scan_cached = lru_cache(maxsize=256)(_scan)
 def scan(sparql: str) -> QueryShape:
     r"""Tokenize a SPARQL text and report its shape; raise QuerySyntaxError when it cannot.
 
-    >>> scan("PREFIX xo: <urn:x#> SELECT ?x { OPTIONAL { ?a xo:b\#c ?d } SERVICE <urn:s> {} }")
+    >>> scan(r"PREFIX xo: <urn:x#> SELECT ?x { OPTIONAL { ?a xo:b\#c ?d } SERVICE <urn:s> {} }")
     QueryShape(form='SELECT', service=True, dataset=False, depth=2)
     >>> scan("SELECT * { ?s ?p 'SERVICE' } # SERVICE").service
     False

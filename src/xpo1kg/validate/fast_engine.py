@@ -42,17 +42,13 @@ from rdflib.plugins.stores.memory import Memory
 
 from xpo1kg.rdf.graphs import NOT_ASSERTED
 from xpo1kg.rdf.namespaces import compress
-from xpo1kg.validate.compiler import (
-    ILL_TYPED,
-    SKOLEM,
-    TYPED,
+from xpo1kg.validate.compiled import (
     CompiledConstraint,
     CompiledShapes,
     UnsupportedShapeError,
-    compile_shapes,
     expand,
-    split_shapes,
 )
+from xpo1kg.validate.compiler import compile_shapes, split_shapes
 from xpo1kg.validate.pyshacl_engine import (
     ValidationReport,
     ValidationResult,
@@ -60,6 +56,7 @@ from xpo1kg.validate.pyshacl_engine import (
     _shapes,
     validate_graph,
 )
+from xpo1kg.validate.sparql_terms import ILL_TYPED, SKOLEM, TYPED
 
 __all__ = [
     "CompiledConstraint",
