@@ -31,7 +31,6 @@ from xpo1kg.figures.data import (
     pathway_data,
     role_labels,
 )
-from xpo1kg.figures.diagrams import draw_mechanism, draw_p53_independent, draw_pathway
 from xpo1kg.figures.drawing import (
     GREY,
     MM_PER_INCH,
@@ -45,6 +44,8 @@ from xpo1kg.figures.drawing import (
     to_print,
     wrap,
 )
+from xpo1kg.figures.mechanism_diagram import draw_mechanism
+from xpo1kg.figures.p53_diagrams import draw_p53_independent, draw_pathway
 from xpo1kg.rdf.safefile import atomic_write
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
