@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from xpo1kg import KnowledgeGraph, load_graph
-from xpo1kg.store.search import MATCHES, Hit, SearchIndex, edit_distance, normalise
+from xpo1kg.store.search import MATCHES, Hit, SearchIndex
+from xpo1kg.store.search_text import edit_distance, normalise
 
 XR = "https://w3id.org/xpo1kg/resource/"
 

@@ -31,6 +31,9 @@ identifiers, then the label and the IRI.
 The API: ``SearchIndex.from_graph(kg)`` (or ``kg.search_index``, built once and kept),
 ``index.search(text, limit=20) -> list[Hit]``, ``index.named(text)`` (whole names only: what a
 resolver may accept) and ``index.suggest(text)`` (the closest names, for "did you mean").
+The text forms compared (folding, Greek spellings, edit distance) are in
+:mod:`xpo1kg.store.search_text`; the names and types read from the store in
+:mod:`xpo1kg.store.search_names`.
 
 >>> from xpo1kg.store.knowledge_graph import load_graph
 >>> index = SearchIndex.from_graph(load_graph())
@@ -48,147 +51,36 @@ resolver may accept) and ``index.suggest(text)`` (the closest names, for "did yo
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Final
 
-import pyoxigraph as ox
-
-from xpo1kg.rdf.namespaces import PREFIXES, compress
+from xpo1kg.rdf.namespaces import compress
 from xpo1kg.store.knowledge_graph import Entity
+from xpo1kg.store.search_names import EntityName, field_rank, read_names
+from xpo1kg.store.search_text import (
+    SEPARATORS,
+    allowed_edits,
+    deletions,
+    edit_distance,
+    fold,
+    normal_tokens,
+    normalise,
+    to_latin,
+    tokens,
+)
 
 if TYPE_CHECKING:
     from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["MATCHES", "Hit", "SearchIndex", "edit_distance", "normalise"]
+__all__ = ["MATCHES", "Hit", "SearchIndex"]
 
 #: The kinds of match, best first.
 MATCHES: Final = ("exact", "prefix", "token", "normalised", "fuzzy")
-
-_RDF, _RDFS, _OWL, _SKOS = (PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos"))
-_XO, _OBO_IN_OWL = PREFIXES["xo"], PREFIXES["oboInOwl"]
-#: Name properties and the field each fills: text names are matched every way, identifiers not
-#: by words or typos.
-_TEXT_FIELDS: Final = {_RDFS + "label": "label", _SKOS + "altLabel": "synonym"}
-_ID_FIELDS: Final = {
-    _XO + "uniprotAccession": "UniProt accession",
-    _XO + "geneSymbol": "gene symbol",
-    _XO + "cellosaurusId": "Cellosaurus ID",
-    _XO + "inchiKey": "InChIKey",
-    _OBO_IN_OWL + "hasDbXref": "cross-reference",
-}
-#: Mappings to other databases: the field is named after the CURIE prefix ("chembl ID").
-_MAPPINGS: Final = {_SKOS + "exactMatch": "exact match", _SKOS + "closeMatch": "close match"}
-_FIELD_ORDER: Final = {"label": 0, "synonym": 1, "cross-reference": 3, "CURIE": 5, "IRI": 6}
-_CLASS_TYPES: Final = {_OWL + "Class", _RDFS + "Class"}
-_PROPERTY_TYPES: Final = {
-    _RDF + "Property",
-    *(
-        _OWL + p
-        for p in ("ObjectProperty", "DatatypeProperty", "AnnotationProperty", "OntologyProperty")
-    ),
-}
-_BUILTIN_TYPES: Final = {_OWL + "Ontology": "ontology", _OWL + "Thing": "thing",
-                         _RDFS + "Datatype": "datatype"}  # fmt: skip
-_SKIPPED_TYPES: Final = {_OWL + "NamedIndividual"}
-
-_GREEK: Final = {
-    "α": "a", "β": "b", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "h", "θ": "q", "ι": "i",
-    "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
-    "ς": "s", "τ": "t", "υ": "u", "φ": "f", "χ": "c", "ψ": "y", "ω": "w",
-}  # fmt: skip
-#: Spelled-out Greek letters of four letters or more (shorter ones, like "mu" or "tau", are words).
-_SPELLED: Final = re.compile(
-    "alpha|beta|gamma|delta|epsilon|zeta|theta|iota|kappa|lambda|omicron|sigma|upsilon|omega"
-)
-_SPELLED_LETTER: Final = {"theta": "q", "upsilon": "u", "omicron": "o", "omega": "w"}
-_SPLIT: Final = re.compile(r"[\W_]+")
-_TO_LATIN: Final = str.maketrans(_GREEK)
 #: Whole names longer than this are matched for typos word by word only (it bounds the index).
 _WHOLE_FUZZY_MAX: Final = 16
-
-
-def _fold(text: str) -> str:
-    """Case-fold, NFKC and collapse white space: the form exact, prefix and token matching use."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _latin(text: str) -> str:
-    """Drop accents and write Greek letters (and their spelled names) as Latin ones."""
-    plain = text.casefold()
-    if not plain.isascii():
-        decomposed = unicodedata.normalize("NFKD", plain)
-        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TO_LATIN)
-    return _SPELLED.sub(_spelled_letter, plain)
-
-
-def _spelled_letter(match: re.Match[str]) -> str:
-    return _SPELLED_LETTER.get(match.group(), match.group()[0])
-
-
-def normalise(text: str) -> str:
-    """Return the normalised form: Latin letters and digits only, lower case.
-
-    >>> {normalise(t) for t in ("IκBα", "IkB-alpha", "IkappaBalpha", "ikba")}
-    {'ikba'}
-    >>> normalise("NF-κB") == normalise("nfkb") == normalise("NF kappa B")
-    True
-    """
-    return _SPLIT.sub("", _latin(text))
-
-
-def _tokens(folded: str) -> list[str]:
-    return [t for t in _SPLIT.split(folded) if t]
-
-
-def _normal_tokens(text: str, latin: str | None = None) -> set[str]:
-    """Words normalised two ways: split at any punctuation, and split at white space only."""
-    latin = _latin(text) if latin is None else latin
-    words = {t for t in _SPLIT.split(latin) if t}
-    chunks = {c for c in (_SPLIT.sub("", w) for w in latin.split()) if c}
-    return words | chunks
-
-
-def allowed_edits(word: str) -> int:
-    """Return how many typos a word may have: 0 up to 3 characters, 1 up to 7, else 2."""
-    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Return the optimal-string-alignment Damerau–Levenshtein distance, or limit + 1 beyond it.
-
-    >>> edit_distance("selinexr", "selinexor", 2), edit_distance("ovarain", "ovarian", 1)
-    (1, 1)
-    """
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    """Return the word with up to ``depth`` characters deleted (the word itself included)."""
-    found, frontier = {word}, {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
 
 
 @dataclass(frozen=True)
@@ -225,15 +117,6 @@ class Hit(Entity):
         return f"{self.match}{preposition} {self.field}"
 
 
-@dataclass(frozen=True)
-class _Name:
-    entity: int
-    text: str
-    field: str
-    is_text: bool  # a label or synonym (else an identifier, CURIE or IRI)
-    exact_only: bool = False  # an IRI or a bare number: matched only whole
-
-
 class _Sorted:
     """Sorted strings, each with the names it stands for: prefix look-ups by bisection."""
 
@@ -258,7 +141,7 @@ class SearchIndex:
     """Labels, synonyms and identifiers of a graph's entities, searchable with typos."""
 
     def __init__(self, entities: list[Entity], kinds: list[str], types: list[str],
-                 names: list[_Name]) -> None:  # fmt: skip
+                 names: list[EntityName]) -> None:  # fmt: skip
         """Index ``names`` of ``entities`` (use :meth:`from_graph` to build from a graph)."""
         self._entities, self._kinds, self._types, self._names = entities, kinds, types, names
         self._similar: dict[str, list[int]] | None = None
@@ -271,22 +154,21 @@ class SearchIndex:
         static = sorted(
             range(len(names)),
             key=lambda i: (not self._individual[names[i].entity], len(names[i].text),
-                           _FIELD_ORDER.get(names[i].field, 2 if names[i].field in _ID_NAMES else 4),
-                           *order[names[i].entity], i),
+                           field_rank(names[i].field), *order[names[i].entity], i),
         )  # fmt: skip
         self._position = [0] * len(names)
         for position, name_id in enumerate(static):
             self._position[name_id] = position
-        folded = [_fold(n.text) for n in names]
-        latin = [_latin(n.text) for n in names]
-        normal = [_SPLIT.sub("", text) for text in latin]
+        folded = [fold(n.text) for n in names]
+        latin = [to_latin(n.text) for n in names]
+        normal = [SEPARATORS.sub("", text) for text in latin]
         searchable = [i for i, n in enumerate(names) if not n.exact_only]
         self._exact = _Sorted((f, i) for i, f in enumerate(folded))
         self._prefix = _Sorted((folded[i], i) for i in searchable)
         self._normal = _Sorted((normal[i], i) for i in searchable)
         texts = [i for i in searchable if names[i].is_text]
-        self._words = _Sorted((w, i) for i in texts for w in set(_tokens(folded[i])))
-        normal_words = {i: _normal_tokens(names[i].text, latin[i]) for i in texts}
+        self._words = _Sorted((w, i) for i in texts for w in set(tokens(folded[i])))
+        normal_words = {i: normal_tokens(names[i].text, latin[i]) for i in texts}
         self._normal_words = _Sorted((w, i) for i, words in normal_words.items() for w in words)
         # Typos: every normalised word (and short whole name), reached through its deletions.
         fuzzy: dict[str, set[int]] = {}
@@ -298,7 +180,7 @@ class SearchIndex:
         self._fuzzy_keys = fuzzy
         self._deleted: dict[str, list[str]] = {}
         for key in sorted(fuzzy):
-            for variant in _deletions(key, 1 if len(key) < 6 else 2):
+            for variant in deletions(key, 1 if len(key) < 6 else 2):
                 self._deleted.setdefault(variant, []).append(key)
 
     @classmethod
@@ -309,58 +191,7 @@ class SearchIndex:
         resolves names of inhibitors and cell lines, not of the measurements that make up most
         of a big store.
         """
-        graphs = kg.store.asserted_for_query()
-
-        def select(sparql: str) -> Iterator[list[ox.NamedNode | ox.Literal]]:
-            answer = kg.store.query(sparql, graphs=graphs)
-            assert isinstance(answer, ox.QuerySolutions)
-            for solution in answer:
-                yield list(solution)
-
-        fields = " ".join(f"<{p}>" for p in (*_TEXT_FIELDS, *_ID_FIELDS, *_MAPPINGS))
-        named: dict[str, list[tuple[str, str]]] = {}
-        for s, p, o in select(
-            f"SELECT ?s ?p ?o {{ VALUES ?p {{ {fields} }} ?s ?p ?o FILTER(isIRI(?s)) }}"
-        ):
-            named.setdefault(s.value, []).append((p.value, _literal_or_iri(o)))
-        types: dict[str, set[str]] = {}
-        for s, t in select("SELECT ?s ?t { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
-            if t.value not in _SKIPPED_TYPES:
-                types.setdefault(s.value, set()).add(t.value)
-        parents: dict[str, set[str]] = {}
-        for c, d in select("SELECT ?c ?d { ?c rdfs:subClassOf ?d FILTER(isIRI(?d)) }"):
-            parents.setdefault(c.value, set()).add(d.value)
-        if skipping is not None:
-            typer = _Typer(parents, {})
-            skipped = {t for t in set().union(*types.values()) if skipping in typer.ancestors(t)}
-            left_out = {s for s, kinds in types.items() if kinds & (skipped | {skipping})}
-            named = {s: pairs for s, pairs in named.items() if s not in left_out}
-            types = {s: kinds for s, kinds in types.items() if s not in left_out}
-        labels = {iri: _best_label(pairs) for iri, pairs in named.items()}
-        typer = _Typer(parents, labels)
-        entities: list[Entity] = []
-        kinds: list[str] = []
-        type_names: list[str] = []
-        names: list[_Name] = []
-        for iri in sorted(named.keys() | types.keys()):
-            number = len(entities)
-            curie = compress(iri)
-            label = labels.get(iri) or curie
-            kind, type_name, type_labels = typer.describe(types.get(iri, set()))
-            entities.append(Entity(iri=iri, label=label, types=type_labels))
-            kinds.append(kind)
-            type_names.append(type_name)
-            for prop, value in sorted(named.get(iri, [])):
-                if prop in _TEXT_FIELDS:
-                    names.append(_Name(number, value, _TEXT_FIELDS[prop], True))
-                    continue
-                for text, exact_only in _identifier_forms(value):
-                    field = _ID_FIELDS.get(prop) or _mapping_field(value, _MAPPINGS[prop])
-                    names.append(_Name(number, text, field, False, exact_only))
-            if curie != iri:
-                names.append(_Name(number, curie, "CURIE", False))
-            names.append(_Name(number, iri, "IRI", False, True))
-        return cls(entities, kinds, type_names, names)
+        return cls(*read_names(kg, skipping=skipping))
 
     def __len__(self) -> int:
         """Return the number of entities indexed."""
@@ -420,7 +251,7 @@ class SearchIndex:
         Case, accents, punctuation and the spelling of Greek letters aside; no prefixes, words or
         typos. Exact names come first.
         """
-        candidates = [(0, n) for n in self._exact.by_key.get(_fold(text), [])]
+        candidates = [(0, n) for n in self._exact.by_key.get(fold(text), [])]
         if normal := normalise(text):
             candidates += [(3, n) for n in self._normal.by_key.get(normal, [])]
         candidates.sort(key=lambda pair: (pair[0], self._position[pair[1]]))
@@ -433,7 +264,7 @@ class SearchIndex:
 
     def _whole(self, text: str) -> set[int]:
         """Return the entities one of whose names is ``text``, exactly or once normalised."""
-        named = self._exact.by_key.get(_fold(text), [])
+        named = self._exact.by_key.get(fold(text), [])
         if normal := normalise(text):
             named = named + self._normal.by_key.get(normal, [])
         return {self._names[n].entity for n in named}
@@ -462,18 +293,18 @@ class SearchIndex:
 
         Typos are looked for only if ``skip_typos()`` is false once the others are known.
         """
-        folded = _fold(text)
+        folded = fold(text)
         if not folded:
             return
         yield 0, self._exact.by_key.get(folded, []), {}
         yield 1, list(chain.from_iterable(self._prefix.starting(folded))), {}
-        words = _tokens(folded)
+        words = tokens(folded)
         yield 2, list(self._all_words(words, self._words)) if words else [], {}
         normal = normalise(text)
-        latin = _latin(text)
+        latin = to_latin(text)
         splits = [
-            [t for t in _SPLIT.split(latin) if t],
-            [c for c in (_SPLIT.sub("", w) for w in latin.split()) if c],
+            [t for t in SEPARATORS.split(latin) if t],
+            [c for c in (SEPARATORS.sub("", w) for w in latin.split()) if c],
         ]
         normalised: set[int] = set()
         if normal:  # else the text is only punctuation: every name would start with it
@@ -503,7 +334,7 @@ class SearchIndex:
         if limit == 0:
             return {}
         found: dict[str, int] = {}
-        for variant in _deletions(word, limit):
+        for variant in deletions(word, limit):
             for key in self._deleted.get(variant, ()):
                 if key not in found:
                     distance = edit_distance(word, key, limit)
@@ -555,7 +386,7 @@ class SearchIndex:
             key for key, names in self._similar.items()
             if among is None or any(self._entities[self._names[n].entity].iri in among for n in names)
         )  # fmt: skip
-        wanted = normalise(text) or _fold(text)
+        wanted = normalise(text) or fold(text)
         cutoff = 0.0 if among is not None else 0.6
         hits: list[Hit] = []
         seen: set[int] = set()
@@ -570,84 +401,3 @@ class SearchIndex:
                 hits.append(self._hit(name_id, "fuzzy", edit_distance(wanted, key, 99), False))
                 break
         return hits[:limit]
-
-
-def _literal_or_iri(term: ox.NamedNode | ox.Literal) -> str:
-    return str(term.value)
-
-
-_ID_NAMES: Final = frozenset(_ID_FIELDS.values())
-
-
-def _mapping_field(iri: str, otherwise: str) -> str:
-    """Name a mapping after its namespace: "uniprot ID" for a UniProt IRI."""
-    curie = compress(iri)
-    return f"{curie.split(':', 1)[0]} ID" if curie != iri else otherwise
-
-
-def _best_label(pairs: list[tuple[str, str]]) -> str:
-    """Return the entity's label (the first in sort order when there are several), or ''."""
-    labels = sorted(v for p, v in pairs if p == _RDFS + "label")
-    return labels[0] if labels else ""
-
-
-def _identifier_forms(value: str) -> list[tuple[str, bool]]:
-    """Return how an identifier can be written, each with True when it names only exactly.
-
-    An IRI becomes its CURIE and its local part (obo:CHEBI_229764 also gives CHEBI:229764 and
-    229764); a CURIE (HGNC:11998) also gives its local part.
-    """
-    forms: list[tuple[str, bool]] = []
-    if value.startswith(("http://", "https://")):
-        forms.append((value, True))
-        curie = compress(value)
-        local = re.split(r"[/#]", value.rstrip("/"))[-1]
-        if curie != value:
-            forms.append((curie, False))
-            local = curie.split(":", 1)[1]
-        forms.append((local, False))
-        if re.fullmatch(r"[A-Za-z]+_\w+", local):
-            prefix, number = local.split("_", 1)
-            forms += [(f"{prefix}:{number}", False), (number, True)]
-        return forms
-    forms.append((value, False))
-    if re.fullmatch(r"[\w.-]+:\S+", value):
-        forms.append((value.split(":", 1)[1], True))
-    return forms
-
-
-class _Typer:
-    """Human-readable types: the most specific class's label, or "class" / "property"."""
-
-    def __init__(self, parents: dict[str, set[str]], labels: dict[str, str]) -> None:
-        self.parents, self.labels = parents, labels
-        self.ancestors_of: dict[str, set[str]] = {}
-
-    def ancestors(self, iri: str) -> set[str]:
-        if iri not in self.ancestors_of:
-            self.ancestors_of[iri] = set()  # breaks cycles
-            found: set[str] = set()
-            for parent in self.parents.get(iri, ()):
-                found |= {parent, *self.ancestors(parent)}
-            self.ancestors_of[iri] = found - {iri}
-        return self.ancestors_of[iri]
-
-    def name(self, iri: str) -> str:
-        if iri in _CLASS_TYPES:
-            return "class"
-        if iri in _PROPERTY_TYPES:
-            return "property"
-        return self.labels.get(iri) or _BUILTIN_TYPES.get(iri) or compress(iri)
-
-    def describe(self, types: set[str]) -> tuple[str, str, tuple[str, ...]]:
-        """Return the kind ('individual', 'class', 'property'), the type shown and all type names."""
-        everything = tuple(sorted({self.name(t) for t in types}))
-        if types & _CLASS_TYPES:
-            return "class", "class", everything
-        if types & _PROPERTY_TYPES:
-            return "property", "property", everything
-        if _OWL + "Ontology" in types:
-            return "ontology", "ontology", everything
-        inherited = {a for t in types for a in self.ancestors(t)}
-        specific = sorted({self.name(t) for t in types if t not in inherited})
-        return "individual", ", ".join(specific), everything
