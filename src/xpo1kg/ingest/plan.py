@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -27,17 +26,19 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
+from xpo1kg.ingest.sources import CitedSources
 from xpo1kg.ingest.values import (
     IngestError,
     Problem,
     Quantity,
     QuantityError,
+    RefusedCellError,
     Row,
     Table,
     decimal_lexical,
+    fold_name,
     parse_endpoint,
     parse_quantity,
-    parse_source_id,
 )
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.text import Triple
@@ -48,16 +49,13 @@ from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.store.search import Hit, SearchIndex
 
-__all__ = ["GUIDE", "GUIDE_NAMES", "UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
+__all__ = ["UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
 
 T = TypeVar("T")
 Key = tuple[str, str, str, str, str, Decimal | None, Decimal | None, Decimal | None]
 XR = PREFIXES["xr"]
-GUIDE = XR + "BenchChemGuide2025"
 #: The comment that marks inhibitors and cell lines created with ``allow_new``.
 UNVERIFIED = "Not yet verified: created by `xpo1kg ingest` from a spreadsheet row."
-#: Names of the BenchChem guide in a source cell (folded: case and punctuation aside).
-GUIDE_NAMES = _GUIDE_NAMES = {"guide", "theguide", "benchchem", "benchchemguide"}
 _SEVERAL = {"various", "multiple", "several", "mixed"}
 _CLASSES = {"inhibitor": "Inhibitor", "cell_line": "CellLine", "cancer_type": "CancerType",
             "source": "Source", "protein": "Protein"}  # fmt: skip
@@ -109,22 +107,9 @@ def pic50(nanomolar: Decimal) -> Decimal | None:
     return value if Decimal(0) <= value <= Decimal(15) else None
 
 
-def _fold(text: str) -> str:
-    """Fold case and punctuation (for the fixed names of the guide and "various")."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
-
-
 def slug(text: str, pattern: str = r"[^A-Za-z0-9-]+") -> str:
     """Return the last path segment of an IRI (or a name) with other characters as dashes."""
     return re.sub(pattern, "-", re.split(r"[/#]", text)[-1]).strip("-.") or "x"
-
-
-def _page_key(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.casefold()).rstrip("/")
-
-
-class _RefusedError(Exception):
-    """A cell that cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -160,10 +145,9 @@ class _Planner:
         self.kg, self.table, self.source, self.allow_new = kg, table, source, allow_new
         self.plan = Plan(table)
         self.problems: list[Problem] = []
-        self.cache: dict[tuple[str, str], str | _RefusedError] = {}
+        self.cache: dict[tuple[str, str], str | RefusedCellError] = {}
         self.labels: dict[str, str] = {}
         self.new: dict[str, tuple[str, str, set[str]]] = {}  # IRI -> kind, label, sources
-        self.new_sources: dict[str, tuple[str, str]] = {}  # IRI -> label, page
         self.seen: dict[Key, int] = {}
         self.inhibits: str | None = None
         self.members: dict[str, set[str]] = {kind: set() for kind in _CLASSES}
@@ -175,7 +159,7 @@ class _Planner:
         for line, cancer in self._select("SELECT ?l ?c { ?l xo:derivedFromCancer ?c }"):
             self.cancers.setdefault(line, set()).add(cancer)
         pages = self._select("SELECT ?s ?p { ?s foaf:page ?p }")
-        self.pages = {_page_key(p): s for s, p in pages if s in self.members["source"]}
+        self.cited = CitedSources(self.members["source"], pages)
         self.existing: dict[tuple[str, str, str], dict[Key, str]] = {}
 
     def _select(self, sparql: str) -> list[list[str]]:
@@ -226,21 +210,21 @@ class _Planner:
         return self.labels[iri]
 
     def resolve(self, kind: str, text: str, row: int, source: str | None = None) -> str:
-        """Return the IRI a name stands for among things of one kind, or raise _RefusedError."""
+        """Return the IRI a name stands for among things of one kind, or raise RefusedCellError."""
         if not text:
-            raise _RefusedError(f"no {kind.replace('_', ' ')}")
+            raise RefusedCellError(f"no {kind.replace('_', ' ')}")
         found = self.cache.get((kind, text))
         if found is None:
-            key = (kind, text.strip() if kind == "source" else _fold(text))  # URLs: case counts
+            key = (kind, text.strip() if kind == "source" else fold_name(text))  # URLs: case counts
             if key not in self.cache:
                 try:
                     self.cache[key] = (
                         self._source(text, row) if kind == "source" else self._find(kind, text, row)
                     )
-                except _RefusedError as error:
+                except RefusedCellError as error:
                     self.cache[key] = error
             found = self.cache[(kind, text)] = self.cache[key]
-        if isinstance(found, _RefusedError):
+        if isinstance(found, RefusedCellError):
             raise found
         if found in self.new and source:
             self.new[found][2].add(source)
@@ -265,21 +249,23 @@ class _Planner:
         if len(inside) == 1:
             return inside[0].iri
         if inside:
-            raise _RefusedError(
+            raise RefusedCellError(
                 f"{text!r} names several {word}s: {', '.join(e.label for e in inside)}"
             )
         if entities:
             article = "an" if word[0] in "aeiou" else "a"
             what = entities[0].type or "no class"
-            raise _RefusedError(f"{text!r} is {entities[0].label} ({what}), not {article} {word}")
+            raise RefusedCellError(
+                f"{text!r} is {entities[0].label} ({what}), not {article} {word}"
+            )
         hint = f"; closest: {self._closest(kind, text)}" if self.members[kind] else ""
         if kind not in ("inhibitor", "cell_line"):
-            raise _RefusedError(f"unknown {word} {text!r}{hint}")
+            raise RefusedCellError(f"unknown {word} {text!r}{hint}")
         if not self.allow_new:
-            raise _RefusedError(f"unknown {word} {text!r}{hint} (--allow-new creates it)")
+            raise RefusedCellError(f"unknown {word} {text!r}{hint} (--allow-new creates it)")
         if kind == "inhibitor" and self.inhibits is None:
             message = "--allow-new creates an inhibitor only with --inhibits PROTEIN, its target"
-            raise _RefusedError(f"unknown inhibitor {text!r}{hint}; {message}")
+            raise RefusedCellError(f"unknown inhibitor {text!r}{hint}; {message}")
         iri = f"{XR}new/{kind.replace('_', '-')}/{slug(text, UNICODE_SLUG)}"
         self.new[iri] = (kind, text, set())
         self.members[kind].add(iri)
@@ -294,27 +280,19 @@ class _Planner:
         return ", ".join(repr(hit.matched) for hit in close)
 
     def _source(self, text: str, row: int) -> str:
-        if _fold(text) in _GUIDE_NAMES:
-            return GUIDE
-        ident = parse_source_id(text)
-        if ident is None:
-            inside = [e for e in self._named(text) if e.iri in self.members["source"]]
-            if len(inside) == 1:
-                return inside[0].iri
-            known = self._closest("source", text)
-            raise _RefusedError(
-                f"unknown source {text!r}: give PMID:…, a DOI, a URL or one of {known}"
-            )
-        if known_page := self.pages.get(_page_key(ident.page)):
-            return known_page
-        if ident.iri not in self.members["source"] and ident.iri not in self.new_sources:
-            try:
-                ox.NamedNode(ident.page)
-            except ValueError:
-                raise _RefusedError(f"{text!r} is not a valid web address") from None
-            self.new_sources[ident.iri] = (ident.label, ident.page)
-            self.plan.origin[ident.iri] = (row, "source")
-        return ident.iri
+        def first_cited(source: str) -> None:
+            self.plan.origin[source] = (row, "source")
+
+        cited = self.cited.resolve(text, first_cited)
+        if cited is not None:
+            return cited
+        inside = [e for e in self._named(text) if e.iri in self.members["source"]]
+        if len(inside) == 1:
+            return inside[0].iri
+        known = self._closest("source", text)
+        raise RefusedCellError(
+            f"unknown source {text!r}: give PMID:…, a DOI, a URL or one of {known}"
+        )
 
     def row(self, row: Row) -> None:
         """Plan one row: a new measurement, one already present, or problems."""
@@ -323,7 +301,7 @@ class _Planner:
         def attempt(column: str, step: Callable[[], T]) -> T | None:
             try:
                 return step()
-            except _RefusedError as error:
+            except RefusedCellError as error:
                 bad.append(Problem(row.line, column, str(error)))
             except QuantityError as error:
                 bad.append(Problem(row.line, error.column, str(error)))
@@ -338,7 +316,7 @@ class _Planner:
         source = name("source", source_text) if source_text else None
         inhibitor = name("inhibitor", row.get("inhibitor"), source)
         cell_text, type_text = row.get("cell_line"), row.get("cancer_type")
-        several = _fold(cell_text) in _SEVERAL
+        several = fold_name(cell_text) in _SEVERAL
         cell = name("cell_line", cell_text, source) if cell_text and not several else None
         cancer = name("cancer_type", type_text) if type_text else None
         quantity = attempt("value", lambda: parse_quantity(row.get("value"), row.get("unit")))
@@ -479,11 +457,10 @@ class _Planner:
                 add([(axiom, _term("xo:evidenceType"), _term("obo:ECO_0000305"))])
                 add((axiom, p, o) for p, o in _EVIDENCE_FIELDS)
                 self.plan.origin[axiom[2:]] = (self.plan.origin[iri][0], "inhibitor")
-        for iri, (label, page) in self.new_sources.items():
-            if iri in self.plan.sources:  # else named by --source but used by no row
-                add([(_iri(iri), A, _term("xo:Source")), (_iri(iri), LABEL, _quote(label))])
-                add([(_iri(iri), _term("foaf:page"), _iri(page))])
-                self.plan.generated.append(iri)
+        # A source named by --source but used by no row is not written.
+        for iri, triples in self.cited.triples(self.plan.sources):
+            add(triples)
+            self.plan.generated.append(iri)
         return self.plan
 
 
@@ -509,7 +486,7 @@ def plan_ingest(
         if value is not None:
             try:
                 resolved = planner.resolve(kind, value, 0)
-            except _RefusedError as error:
+            except RefusedCellError as error:
                 raise InputError(f"{option}: {error}") from None
             if kind == "protein":
                 if not allow_new:

@@ -32,12 +32,13 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.output import CURATE, Tool, check_into, provenance_record, write
-from xpo1kg.ingest.plan import GUIDE, GUIDE_NAMES, Outcome
+from xpo1kg.ingest.plan import SOURCE, A, Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell, read_sheet
-from xpo1kg.ingest.values import IngestError, Problem, normalise_header, parse_source_id
+from xpo1kg.ingest.sources import CitedSources
+from xpo1kg.ingest.values import IngestError, Problem, RefusedCellError, normalise_header
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.safefile import exclusive_lock
-from xpo1kg.rdf.text import Triple
+from xpo1kg.rdf.text import Triple, from_oxigraph
 from xpo1kg.rdf.text import iri as _iri
 from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
@@ -63,9 +64,6 @@ __all__ = [
 XR, XO, OBO = PREFIXES["xr"], PREFIXES["xo"], PREFIXES["obo"]
 _XSD = PREFIXES["xsd"]
 _BIOLINK = "https://w3id.org/biolink/vocab/"
-A, LABEL, COMMENT, SOURCE = (
-    _term(n) for n in ("rdf:type", "rdfs:label", "rdfs:comment", "dcterms:source")
-)
 
 #: The columns of a statement table, in their canonical spelling; the first five are required.
 COLUMNS = (
@@ -270,10 +268,6 @@ class StatementPlan:
         return sum(outcome.status == status for outcome in self.outcomes)
 
 
-class _RefusedError(Exception):
-    """A cell that cannot be used; the message says why."""
-
-
 class _Resolver:
     """What the planner reads once from the graph: properties, classes, sources, statements."""
 
@@ -305,8 +299,7 @@ class _Resolver:
             )
         }
         self.sources = {s for s, c in self._typed() if c == XO + "Source"}
-        pages = self.select("SELECT ?s ?p { ?s foaf:page ?p }")
-        self.pages = {_page_key(p): s for s, p in pages if s in self.sources}
+        self.cited = CitedSources(self.sources, self.select("SELECT ?s ?p { ?s foaf:page ?p }"))
         self.present: set[tuple[str, str, str, str]] = set()
         query = """SELECT ?s ?p ?o ?src { ?a a owl:Axiom ; owl:annotatedSource ?s ;
             owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?src }"""
@@ -314,8 +307,9 @@ class _Resolver:
         assert isinstance(solutions, ox.QuerySolutions)
         for solution in solutions:
             s, p, o, src = (solution[v] for v in ("s", "p", "o", "src"))
-            self.present.add((_nt(s), _nt(p), _nt(o), _nt(src)))
-        self.new_sources: dict[str, tuple[str, str]] = {}
+            self.present.add(
+                (from_oxigraph(s), from_oxigraph(p), from_oxigraph(o), from_oxigraph(src))
+            )
 
     def _typed(self) -> Iterable[tuple[str, str]]:
         for s, classes in self.types.items():
@@ -330,7 +324,7 @@ class _Resolver:
 
     def relation(self, text: str) -> str:
         if not text:
-            raise _RefusedError("no relation")
+            raise RefusedCellError("no relation")
         among = set(self.properties)
         hits = list(self.kg.search_index.named(text, among=among))
         if not hits and text.startswith(("http://", "https://")) and text in among:
@@ -338,17 +332,17 @@ class _Resolver:
         if len({h.iri for h in hits}) == 1:
             return hits[0].iri
         if hits:
-            raise _RefusedError(
+            raise RefusedCellError(
                 f"{text!r} names several relations: {', '.join(h.curie for h in hits)}"
             )
         close = self.kg.search_index.suggest(text, 3, among=among)
         hint = ", ".join(f"{h.curie} ({h.label})" for h in close)
-        raise _RefusedError(f"unknown relation {text!r}; closest: {hint}")
+        raise RefusedCellError(f"unknown relation {text!r}; closest: {hint}")
 
     def entity(self, text: str, wanted: set[str], column: str) -> str:
         """Return the individual a whole name stands for, preferring the classes ``wanted``."""
         if not text:
-            raise _RefusedError(f"no {column}")
+            raise RefusedCellError(f"no {column}")
         hits = [h for h in self.kg.search_index.named(text) if h.iri not in self.terms]
         iris = sorted({h.iri for h in hits})
         if len(iris) > 1 and wanted:
@@ -358,50 +352,41 @@ class _Resolver:
             return iris[0]
         if iris:
             names = ", ".join(compress(i) for i in iris)
-            raise _RefusedError(f"{text!r} names several things: {names}; write a CURIE")
+            raise RefusedCellError(f"{text!r} names several things: {names}; write a CURIE")
         individuals = [s for s in self.types if s not in self.terms]
         close = self.kg.search_index.suggest(text, 3, among=individuals)
         hint = f"; closest: {', '.join(repr(h.matched) for h in close)}" if close else ""
-        raise _RefusedError(f"unknown {column} {text!r}{hint}")
+        raise RefusedCellError(f"unknown {column} {text!r}{hint}")
 
     def source(self, text: str, row: int, plan: StatementPlan) -> str:
         if not text:
-            raise _RefusedError("no source: fill the column or give --source")
-        if re.sub(r"[\W_]+", "", text.casefold()) in GUIDE_NAMES:
-            return GUIDE
-        ident = parse_source_id(text)
-        if ident is None:
-            hits = list(self.kg.search_index.named(text, among=self.sources))
-            by_name = [
-                s for s in self.sources if s.rsplit("/", 1)[-1].casefold() == text.casefold()
-            ]
-            found = sorted({h.iri for h in hits} | set(by_name))
-            if len(found) == 1:
-                return found[0]
-            close = self.kg.search_index.suggest(text, 3, among=self.sources)
-            known = ", ".join(h.curie for h in close)
-            raise _RefusedError(
-                f"unknown source {text!r}: give PMID:…, a DOI, a URL or one of {known}"
-            )
-        if known_page := self.pages.get(_page_key(ident.page)):
-            return known_page
-        if ident.iri not in self.sources and ident.iri not in self.new_sources:
-            try:
-                ox.NamedNode(ident.page)
-            except ValueError:
-                raise _RefusedError(f"{text!r} is not a valid web address") from None
-            self.new_sources[ident.iri] = (ident.label, ident.page)
-            plan.origin[ident.iri] = (row, "source")
-        return ident.iri
+            raise RefusedCellError("no source: fill the column or give --source")
+
+        def first_cited(source: str) -> None:
+            plan.origin[source] = (row, "source")
+
+        cited = self.cited.resolve(text, first_cited)
+        if cited is not None:
+            return cited
+        hits = list(self.kg.search_index.named(text, among=self.sources))
+        by_name = [s for s in self.sources if s.rsplit("/", 1)[-1].casefold() == text.casefold()]
+        found = sorted({h.iri for h in hits} | set(by_name))
+        if len(found) == 1:
+            return found[0]
+        close = self.kg.search_index.suggest(text, 3, among=self.sources)
+        known = ", ".join(h.curie for h in close)
+        raise RefusedCellError(
+            f"unknown source {text!r}: give PMID:…, a DOI, a URL or one of {known}"
+        )
 
     def literal(self, prop: str, text: str) -> str:
         """Return an N-Triples literal of a datatype property's range."""
         ranges = {r.removeprefix(_XSD) for r in self.ranges.get(prop, set()) if r.startswith(_XSD)}
         if not text:
-            raise _RefusedError("no object")
+            raise RefusedCellError("no object")
         if "integer" in ranges or "nonNegativeInteger" in ranges or "positiveInteger" in ranges:
             if not re.fullmatch(r"[+-]?\d{1,18}", text):
-                raise _RefusedError(f"{compress(prop)} takes an integer, not {text!r}")
+                raise RefusedCellError(f"{compress(prop)} takes an integer, not {text!r}")
             kind = next(
                 r for r in ("integer", "nonNegativeInteger", "positiveInteger") if r in ranges
             )
@@ -410,29 +395,15 @@ class _Resolver:
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise _RefusedError(f"{compress(prop)} takes a number, not {text!r}") from None
+                raise RefusedCellError(f"{compress(prop)} takes a number, not {text!r}") from None
             return _typed(format(number, "f"), "decimal")
         if "boolean" in ranges:
             if text.casefold() not in ("true", "false"):
-                raise _RefusedError(f"{compress(prop)} takes true or false, not {text!r}")
+                raise RefusedCellError(f"{compress(prop)} takes true or false, not {text!r}")
             return _typed(text.casefold(), "boolean")
         if len(ranges) == 1 and "string" not in ranges:
             return _typed(text, next(iter(ranges)))
         return _quote(text)
-
-
-def _nt(term: object) -> str:
-    """Return the N-Triples text of an Oxigraph term, as :mod:`xpo1kg.rdf.text` writes it."""
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"{_quote(term.value)}@{term.language}"
-        datatype = term.datatype.value
-        return _quote(term.value) + ("" if datatype == _XSD + "string" else f"^^<{datatype}>")
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term)
-
-
-def _page_key(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.casefold()).rstrip("/")
 
 
 def plan_statements(
@@ -493,12 +464,9 @@ def plan_statements(
         plan.outcomes.append(Outcome(row.line, "add", "", summary))
     if problems:
         raise IngestError(sheet.name, problems)
-    for iri, (label, page) in sorted(resolver.new_sources.items()):
-        if iri in plan.sources:
-            node = _iri(iri)
-            plan.triples += [(node, A, _term("xo:Source")), (node, LABEL, _quote(label))]
-            plan.triples.append((node, _term("foaf:page"), _iri(page)))
-            plan.generated.append(iri)
+    for iri, triples in sorted(resolver.cited.triples(plan.sources)):
+        plan.triples += triples
+        plan.generated.append(iri)
     findings = find_contradictions(kg, plan.statements)
     if strict and findings:
         raise IngestError(sheet.name, [f.problem() for f in findings])
@@ -518,7 +486,7 @@ def _resolve_row(
     def attempt(column: str, step: Callable[[], str]) -> str | None:
         try:
             return step()
-        except (_RefusedError, ValueError) as error:
+        except (RefusedCellError, ValueError) as error:
             bad.append(Problem(row.line, column, str(error)))
         return None
 
@@ -549,7 +517,7 @@ _NO_EVIDENCE = "no evidence type: give an ECO class such as ECO:0000303 (an auth
 
 
 def _raise(message: str) -> str:
-    raise _RefusedError(message)
+    raise RefusedCellError(message)
 
 
 def _show(term: str) -> str:

@@ -36,10 +36,12 @@ __all__ = [
     "Problem",
     "Quantity",
     "QuantityError",
+    "RefusedCellError",
     "Row",
     "SourceId",
     "Table",
     "decimal_lexical",
+    "fold_name",
     "normalise_header",
     "parse_endpoint",
     "parse_quantity",
@@ -203,6 +205,10 @@ def _read_header(name: str, line: int, header: list[str]) -> tuple[dict[str, int
 
 
 # --- values --------------------------------------------------------------------------------------
+
+
+class RefusedCellError(Exception):
+    """A cell that cannot be used; the message says why."""
 
 
 class QuantityError(ValueError):
@@ -371,9 +377,18 @@ def parse_quantity(text: str, unit: str | None = None) -> Quantity:
     return Quantity(written, qualifier, None, first, second)
 
 
+def fold_name(text: str) -> str:
+    """Fold a fixed name of a cell: case, width, punctuation, spaces and underscores do not count.
+
+    >>> fold_name("The Guide") == fold_name("the_guide.") == "theguide"
+    True
+    """
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
 def parse_endpoint(text: str) -> tuple[str, str]:
     """Return an endpoint's name and BAO IRI, from 'IC50', 'ic 50', 'IC₅₀' or 'BAO:0000190'."""
-    key = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+    key = fold_name(text)
     for name, iri in ENDPOINTS.items():
         digits = iri.rsplit("_", 1)[1]
         if key in (name.casefold(), f"bao{digits}", f"baobao{digits}"):

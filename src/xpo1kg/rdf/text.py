@@ -45,6 +45,7 @@ __all__ = [
     "PREFIXES_PLUS",
     "Triple",
     "commit",
+    "from_oxigraph",
     "iri",
     "quote",
     "read_rdf",
@@ -86,7 +87,8 @@ def timestamp(moment: datetime) -> str:
 _A, _LABEL = term("rdf:type"), term("rdfs:label")
 
 
-def _from_oxigraph(node: object) -> str:
+def from_oxigraph(node: object) -> str:
+    """Return the N-Triples text of an Oxigraph term, as this module writes terms."""
     if isinstance(node, ox.Literal):
         if node.language:
             return f"{quote(node.value)}@{node.language}"
@@ -228,7 +230,7 @@ def read_rdf(path: Path, rdf_format: ox.RdfFormat) -> list[tuple[str, Triple]]:
     return [
         (
             getattr(q.graph_name, "value", ""),
-            (_from_oxigraph(q.subject), str(q.predicate), _from_oxigraph(q.object)),
+            (from_oxigraph(q.subject), str(q.predicate), from_oxigraph(q.object)),
         )
         for q in quads
     ]
