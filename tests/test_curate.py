@@ -18,14 +18,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from xpo1kg import curate, load_graph
 from xpo1kg.cli import main
+from xpo1kg.ingest.contradictions import Statement, find_contradictions
+from xpo1kg.ingest.evidence_cells import evidence_types, parse_evidence_type, parse_modality
 from xpo1kg.ingest.output import CURATE
-from xpo1kg.ingest.statements import (
-    Statement,
-    evidence_types,
-    find_contradictions,
-    parse_evidence_type,
-    parse_modality,
-)
 from xpo1kg.ingest.values import IngestError
 from xpo1kg.store.persistent import open_store
 

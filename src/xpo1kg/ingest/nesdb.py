@@ -37,10 +37,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from xpo1kg.ingest.output import NESDB, provenance_record, write
+from xpo1kg.ingest.output import NESDB
 from xpo1kg.ingest.plan import Outcome
-from xpo1kg.ingest.sheets import Sheet, clean_cell, read_sheet
-from xpo1kg.ingest.statements import into_lock, open_target
+from xpo1kg.ingest.sheets import Sheet, clean_cell
+from xpo1kg.ingest.table_import import import_table
 from xpo1kg.ingest.values import IngestError, Problem, normalise_header
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.text import Triple
@@ -484,41 +484,21 @@ def import_nesdb(
     unless ``skip_bad``: then they are ``plan.bad`` and the others are imported. Records of other
     organisms are ``plan.skipped``. Importing the same table again writes nothing.
     """
-    started = clock()
-    table = read_sheet(Path(path), sheet)
-    into_path = Path(into) if into is not None else None
-    store_path = Path(store) if store is not None else None
-    if store_path is None and not dry_run:
-        into_path = into_path or Path(path).with_suffix(".ttl")
-    with into_lock(into_path, store_path, dry_run, NESDB):
-        target, kg, view = open_target(Path(path), into_path, store_path, NESDB)
-        plan = plan_nesdb(table, view, organism=organism, skip_bad=skip_bad)
-        _check(plan, view)
-        if dry_run or not plan.triples:
-            return NesdbResult(plan, (), None)
-        comment = (
+    planned, written, record = import_table(
+        NESDB,
+        path,
+        into=into,
+        store=store,
+        sheet=sheet,
+        dry_run=dry_run,
+        clock=clock,
+        plan=lambda table, view: plan_nesdb(table, view, organism=organism, skip_bad=skip_bad),
+        check=_check,
+        comment=lambda plan: (
             f"{plan.rows} records: {plan.count('add')} added, {plan.count('present')} already "
             f"present, {plan.count('repeat')} repeated, {len(plan.skipped)} of other organisms, "
             f"{len(plan.bad)} unreadable"
-        )
-        written, record = write(
-            NESDB,
-            kg,
-            plan.triples,
-            into=target,
-            store=store_path,
-            sha256=plan.sha256,
-            record=lambda name: provenance_record(
-                NESDB,
-                name,
-                file_name=Path(plan.name).name,
-                sha256=plan.sha256,
-                rows=plan.rows,
-                comment=comment,
-                generated=plan.generated,
-                sources=[NESDB_SOURCE],
-                started=started,
-                ended=clock(),
-            ),
-        )
-        return NesdbResult(plan, written, record)
+        ),
+        sources=lambda plan: [NESDB_SOURCE],
+    )
+    return NesdbResult(planned, written, record)

@@ -9,7 +9,8 @@ model of docs/evidence.md. Names are resolved as ``ingest`` resolves them (the g
 object and datatype properties, evidence types against the closed list of ``ontology/shapes.ttl``.
 
 Everything is checked before anything is written: the rows, then the new triples with the SHACL
-shapes together with the graph, then :func:`find_contradictions` (a reasoner-free check in SPARQL:
+shapes together with the graph, then
+:func:`~xpo1kg.ingest.contradictions.find_contradictions` (a reasoner-free check in SPARQL:
 disjoint classes through a property's domain or range, a second value of a functional property).
 Contradictions are warnings, or problems with ``strict``. A statement the graph already has from
 the same source adds nothing, so curating a table twice writes nothing. See docs/curate.md.
@@ -21,45 +22,31 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from xpo1kg.errors import InputError
-from xpo1kg.ingest.output import CURATE, Tool, check_into, provenance_record, write
+from xpo1kg.ingest.contradictions import Statement, find_contradictions, show_term
+from xpo1kg.ingest.evidence_cells import parse_evidence_type, parse_modality
+from xpo1kg.ingest.output import CURATE
 from xpo1kg.ingest.plan import SOURCE, A, Outcome
-from xpo1kg.ingest.sheets import Sheet, clean_cell, read_sheet
+from xpo1kg.ingest.sheets import Sheet, clean_cell
 from xpo1kg.ingest.sources import CitedSources
+from xpo1kg.ingest.table_import import import_table
 from xpo1kg.ingest.values import IngestError, Problem, RefusedCellError, normalise_header
 from xpo1kg.rdf.namespaces import PREFIXES, compress
-from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple, from_oxigraph
 from xpo1kg.rdf.text import iri as _iri
 from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
-from xpo1kg.resources import shapes_file
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.validate.pyshacl_engine import ValidationResult
 
-__all__ = [
-    "COLUMNS",
-    "Contradiction",
-    "CurateResult",
-    "Statement",
-    "StatementPlan",
-    "curate",
-    "evidence_types",
-    "find_contradictions",
-    "into_lock",
-    "open_target",
-    "plan_statements",
-]
+__all__ = ["COLUMNS", "CurateResult", "StatementPlan", "curate", "plan_statements"]
 
 XR, XO, OBO = PREFIXES["xr"], PREFIXES["xo"], PREFIXES["obo"]
 _XSD = PREFIXES["xsd"]
@@ -83,95 +70,6 @@ _ALIASES = {
     "eco": "evidence_type", "supportingtext": "quote", "text": "quote", "notes": "comment",
 }  # fmt: skip
 _BY_KEY = {column.replace("_", ""): column for column in COLUMNS} | _ALIASES
-
-#: GO evidence codes (docs/evidence.md) and the ECO classes they stand for.
-_GO_CODES = {
-    "EXP": "ECO_0000269",
-    "NAS": "ECO_0000303",
-    "TAS": "ECO_0000304",
-    "IC": "ECO_0000305",
-    "IEA": "ECO_0000501",
-}
-_MODALITIES = ("Established", "Reported", "Suggested", "Possible")
-#: Words of a hedge and the modality they mean, most tentative first (docs/evidence.md).
-_HEDGE_WORDS = (
-    ("Possible", r"\b(may|maybe|might|can|could|possibly|potentially|perhaps)\b"),
-    ("Suggested", r"\b(appears?|appeared|seems?|suggest\w*|likely|probabl\w*|putative\w*)\b"),
-    ("Reported", r"\b(been|reported|shown|observed|described|correlated|found)\b"),
-)
-
-
-# --- the closed lists ----------------------------------------------------------------------------
-
-
-@cache
-def evidence_types() -> tuple[str, ...]:
-    """Return the ECO classes that ``ontology/shapes.ttl`` allows as ``xo:evidenceType`` (IRIs)."""
-    store = ox.Store()
-    store.load(shapes_file().read_bytes(), ox.RdfFormat.TURTLE)
-    query = f"""PREFIX sh: <http://www.w3.org/ns/shacl#>
-        SELECT DISTINCT ?v {{ ?p sh:path <{XO}evidenceType> ; sh:in/<{PREFIXES["rdf"]}rest>*/<{PREFIXES["rdf"]}first> ?v }}"""
-    solutions = store.query(query)
-    assert isinstance(solutions, ox.QuerySolutions)
-    return tuple(sorted(str(getattr(s["v"], "value", "")) for s in solutions))
-
-
-def parse_evidence_type(text: str) -> str:
-    """Read an evidence type: ``ECO:0000303``, ``obo:ECO_0000303``, its IRI, or ``NAS``.
-
-    Only the ECO classes of the closed list are accepted. Raises ValueError naming the list.
-
-    >>> parse_evidence_type("eco:0000312").rsplit("/", 1)[1]
-    'ECO_0000312'
-    """
-    known = evidence_types()
-    written = text.strip()
-    code = written.upper()
-    if code in _GO_CODES:
-        local = _GO_CODES[code]
-    else:
-        match = re.fullmatch(
-            r"(?:HTTP://PURL\.OBOLIBRARY\.ORG/OBO/|OBO:)?ECO[:_](\d{7})", code.replace(" ", "")
-        )
-        local = f"ECO_{match.group(1)}" if match else ""
-    if OBO + local not in known:
-        allowed = ", ".join(compress(k).replace("obo:ECO_", "ECO:") for k in known)
-        raise ValueError(
-            f"evidence type {written!r} is not one of the allowed ECO classes: {allowed}"
-        )
-    return OBO + local
-
-
-def parse_modality(text: str, hedge: str) -> str:
-    """Return the modality (``xo:`` IRI) a row states, or the one its hedge words mean.
-
-    Raises ValueError when modality and hedge disagree, or when a hedge names no known modality.
-
-    >>> parse_modality("", "has been correlated").rsplit("/", 1)[1]
-    'Reported'
-    >>> parse_modality("", "").rsplit("/", 1)[1]
-    'Established'
-    """
-    word = re.sub(r"^xo:", "", text.strip(), flags=re.IGNORECASE).casefold()
-    if word:
-        names = {m.casefold(): m for m in _MODALITIES}
-        if word not in names:
-            raise ValueError(f"unknown modality {text!r} (known: {', '.join(_MODALITIES)})")
-        modality = names[word]
-        if modality == "Established" and hedge:
-            raise ValueError(f"an established statement has no hedge, but the row says {hedge!r}")
-        if modality != "Established" and not hedge:
-            raise ValueError(f"a {modality.lower()} statement needs the source's hedge words")
-        return XO + modality
-    if not hedge:
-        return XO + "Established"
-    for modality, pattern in _HEDGE_WORDS:
-        if re.search(pattern, hedge, re.IGNORECASE):
-            return XO + modality
-    raise ValueError(
-        f"cannot tell the modality from the hedge {hedge!r}: fill the modality column "
-        f"({', '.join(_MODALITIES[1:])})"
-    )
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -222,30 +120,6 @@ def _read_rows(sheet: Sheet) -> tuple[list[_Row], list[Problem]]:
 
 
 # --- the plan ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One row's statement: subject, property and object as N-Triples terms, and its source."""
-
-    row: int
-    subject: str
-    relation: str
-    object: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Contradiction:
-    """A new statement that the graph contradicts: the row, the column, why."""
-
-    row: int
-    column: str
-    message: str
-
-    def problem(self) -> Problem:
-        """Return the same finding as a :class:`~xpo1kg.ingest.values.Problem`."""
-        return Problem(self.row, self.column, self.message)
 
 
 @dataclass
@@ -426,7 +300,7 @@ def plan_statements(
         subject, relation, obj, src, evidence, modality = cells
         s, p, source_iri = _iri(subject), _iri(relation), _iri(src)
         key = (s, p, obj, source_iri)
-        summary = f"{compress(subject)} {compress(relation)} {_show(obj)} ({compress(src)})"
+        summary = f"{compress(subject)} {compress(relation)} {show_term(obj)} ({compress(src)})"
         if key in resolver.present:
             plan.outcomes.append(Outcome(row.line, "present", "", summary))
             continue
@@ -520,108 +394,6 @@ def _raise(message: str) -> str:
     raise RefusedCellError(message)
 
 
-def _show(term: str) -> str:
-    """Show a term briefly: a CURIE, a number as written, or a quoted string."""
-    if term.startswith("<"):
-        return compress(term[1:-1])
-    match = re.fullmatch(r'(".*")\^\^<[^>]*#(integer|decimal|boolean|\w*Integer)>', term)
-    return match.group(1)[1:-1] if match else term
-
-
-# --- contradictions ------------------------------------------------------------------------------
-
-_DISJOINT = """
-    { ?a owl:disjointWith ?b } UNION { ?b owl:disjointWith ?a }
-    UNION { ?all a owl:AllDisjointClasses ; owl:members ?list .
-            ?list rdf:rest*/rdf:first ?a . ?list rdf:rest*/rdf:first ?b FILTER (?a != ?b) }"""
-
-
-def find_contradictions(kg: KnowledgeGraph, statements: Iterable[Statement]) -> list[Contradiction]:
-    """Find new statements that contradict the graph, without a reasoner (SPARQL on the store).
-
-    * the subject is of a class disjoint with the property's domain (the statement would type it
-      into a class it cannot be in), or the object of a class disjoint with the range;
-    * the property is functional and the subject already has another value, in the graph or in
-      an earlier statement of the same batch.
-
-    Classes count with their super-classes (``rdfs:subClassOf*``) and properties with their
-    super-properties, as far as the told axioms go.
-    """
-    batch = list(statements)
-    if not batch:
-        return []
-    graphs = kg.store.asserted_for_query()
-    values = " ".join(f"({i} {s.subject} {s.relation} {s.object})" for i, s in enumerate(batch))
-    found: set[tuple[int, str, str]] = set()
-
-    def select(sparql: str) -> list[dict[str, str]]:
-        solutions = kg.store.query(sparql, graphs=graphs)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return [
-            {n: (t.value if t is not None else "") for n, t in zip(names, s, strict=True)}
-            for s in solutions
-        ]
-
-    for end, node, axiom in (("subject", "?s", "rdfs:domain"), ("object", "?o", "rdfs:range")):
-        query = f"""SELECT DISTINCT ?i ?node ?a ?c ?b {{
-            VALUES (?i ?s ?p ?o) {{ {values} }}
-            BIND ({node} AS ?node) FILTER isIRI(?node)
-            ?p rdfs:subPropertyOf* ?q . ?q {axiom} ?c . FILTER isIRI(?c)
-            ?node a ?t . ?t rdfs:subClassOf* ?a . ?c rdfs:subClassOf* ?b .
-            {_DISJOINT} }}"""
-        for hit in select(query):
-            statement = batch[int(hit["i"])]
-            what = "domain" if end == "subject" else "range"
-            message = (
-                f"contradicts the graph: {compress(hit['node'])} is {_a(_label(kg, hit['a']))}, "
-                f"which is disjoint with {_label(kg, hit['b'])}, and the {what} of "
-                f"{compress(statement.relation[1:-1])} would make it {_a(_label(kg, hit['c']))}"
-            )
-            found.add((statement.row, end, message))
-    query = f"""SELECT DISTINCT ?i ?old {{
-        VALUES (?i ?s ?p ?o) {{ {values} }}
-        ?p a owl:FunctionalProperty . ?s ?p ?old FILTER (?old != ?o) }}"""
-    for hit in select(query):
-        statement = batch[int(hit["i"])]
-        message = (
-            f"contradicts the graph: {compress(statement.relation[1:-1])} is functional, and "
-            f"{compress(statement.subject[1:-1])} already has {compress(hit['old'])}"
-        )
-        found.add((statement.row, "object", message))
-    functional = {r for r in {s.relation for s in batch} if _functional(kg, r[1:-1], graphs)}
-    first: dict[tuple[str, str], Statement] = {}
-    for statement in batch:
-        if statement.relation not in functional:
-            continue
-        key = (statement.subject, statement.relation)
-        earlier = first.setdefault(key, statement)
-        if earlier.object != statement.object:
-            message = (
-                f"contradicts row {earlier.row}: {compress(statement.relation[1:-1])} is "
-                f"functional, and row {earlier.row} gives {compress(statement.subject[1:-1])} "
-                f"the value {_show(earlier.object)}"
-            )
-            found.add((statement.row, "object", message))
-    return [Contradiction(row, column, message) for row, column, message in sorted(found)]
-
-
-def _a(word: str) -> str:
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
-def _functional(kg: KnowledgeGraph, prop: str, graphs: list[str] | None) -> bool:
-    answer = kg.store.query(f"ASK {{ <{prop}> a owl:FunctionalProperty }}", graphs=graphs)
-    return bool(answer)
-
-
-def _label(kg: KnowledgeGraph, iri: str) -> str:
-    labels = kg.store.oxigraph.quads_for_pattern(
-        ox.NamedNode(iri), ox.NamedNode(PREFIXES["rdfs"] + "label"), None, None
-    )
-    return next((str(getattr(q.object, "value", "")) for q in labels), compress(iri))
-
-
 # --- validate and write --------------------------------------------------------------------------
 
 
@@ -651,38 +423,6 @@ class CurateResult:
     record: str | None
 
 
-def into_lock(
-    into: Path | None, store: Path | None, dry_run: bool, tool: Tool
-) -> AbstractContextManager[None]:
-    """Check ``into`` and hold the lock on it while a tool reads and rewrites it (else nothing)."""
-    if store is not None or dry_run or into is None:
-        return nullcontext()
-    check_into(into, tool)
-    return exclusive_lock(into)
-
-
-def open_target(
-    path: Path, into: Path | None, store: Path | None, tool: Tool
-) -> tuple[Path | None, KnowledgeGraph, KnowledgeGraph]:
-    """Check where a tool writes; load the graph it writes to and the one it plans on.
-
-    For a file, both are one graph in memory (bundled + ``into``). For a store, the store opened
-    for writing, and its snapshot in memory when current (else the store itself). The graph
-    planned on is the caller's to change (the checks add the new triples to it).
-    """
-    if store is not None and into is not None:
-        raise InputError("give --into FILE or --store DIR, not both")
-    if store is not None:
-        if not store.is_dir():
-            raise InputError(f"{store}: no such store (create one with `xpo1kg load --store DIR`)")
-        kg = load_graph(store=store, writable=True)
-        return None, kg, in_memory_view(kg, inferred=kg.has_inferred) or kg
-    into = into or path.with_suffix(".ttl")
-    check_into(into, tool)
-    kg = load_graph([into] if into.exists() else [])
-    return into, kg, kg
-
-
 def curate(
     path: str | Path,
     *,
@@ -702,41 +442,20 @@ def curate(
     source add nothing. Contradictions with the graph are ``plan.warnings``, or errors if
     ``strict``.
     """
-    started = clock()
-    table = read_sheet(Path(path), sheet)
-    into_path = Path(into) if into is not None else None
-    store_path = Path(store) if store is not None else None
-    if store_path is None and not dry_run:
-        into_path = into_path or Path(path).with_suffix(".ttl")
-    with into_lock(into_path, store_path, dry_run, CURATE):
-        target, kg, view = open_target(Path(path), into_path, store_path, CURATE)
-        plan = plan_statements(table, view, source=source, strict=strict)
-        _check(plan, view)
-        if dry_run or not plan.triples:
-            return CurateResult(plan, (), None)
-        rows = plan.rows
-        comment = (
-            f"{rows} row{'' if rows == 1 else 's'}: {plan.count('add')} added, "
+    planned, written, record = import_table(
+        CURATE,
+        path,
+        into=into,
+        store=store,
+        sheet=sheet,
+        dry_run=dry_run,
+        clock=clock,
+        plan=lambda table, view: plan_statements(table, view, source=source, strict=strict),
+        check=_check,
+        comment=lambda plan: (
+            f"{plan.rows} row{'' if plan.rows == 1 else 's'}: {plan.count('add')} added, "
             f"{plan.count('present')} already present, {plan.count('repeat')} repeated"
-        )
-        written, record = write(
-            CURATE,
-            kg,
-            plan.triples,
-            into=target,
-            store=store_path,
-            sha256=plan.sha256,
-            record=lambda name: provenance_record(
-                CURATE,
-                name,
-                file_name=Path(plan.name).name,
-                sha256=plan.sha256,
-                rows=rows,
-                comment=comment,
-                generated=plan.generated,
-                sources=plan.sources,
-                started=started,
-                ended=clock(),
-            ),
-        )
-        return CurateResult(plan, written, record)
+        ),
+        sources=lambda plan: plan.sources,
+    )
+    return CurateResult(planned, written, record)
