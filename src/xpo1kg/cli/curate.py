@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,36 +12,15 @@ from xpo1kg.cli.options import (
     INTO_OPTION,
     SHEET_OPTION,
     STORE_INTO_OPTION,
-    echo_written,
     reports_errors,
 )
-from xpo1kg.ingest.values import IngestError, Problem
+from xpo1kg.cli.tables import clock, echo_problems, echo_warnings, echo_written
+from xpo1kg.ingest.values import IngestError
 
 if TYPE_CHECKING:
     from xpo1kg.ingest.statements import CurateResult
 
-__all__ = ["clock", "curate_command", "echo_problems", "echo_warnings"]
-
-
-def clock() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when it is set (for reproducible provenance records)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-
-
-def echo_problems(error: IngestError) -> None:
-    """Print each problem (FILE:ROW:COLUMN: message), then the summary, and exit with its code."""
-    for line in error.lines():
-        click.echo(line, err=True)
-    click.echo(f"error: {error}", err=True)
-    sys.exit(error.exit_code)
-
-
-def echo_warnings(name: str, warnings: list[Problem]) -> None:
-    """Print each warning as ``FILE:ROW:COLUMN: warning: message`` on stderr."""
-    for warning in warnings:
-        where = Problem(warning.row, warning.column, f"warning: {warning.message}")
-        click.echo(where.line(name), err=True)
+__all__ = ["curate_command"]
 
 
 def _report(result: CurateResult, dry_run: bool) -> None:

@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from xpo1kg.cli.curate import clock, echo_problems, echo_warnings
 from xpo1kg.cli.options import (
     DRY_RUN_OPTION,
     INTO_OPTION,
     SHEET_OPTION,
     STORE_INTO_OPTION,
-    echo_written,
     reports_errors,
 )
+from xpo1kg.cli.tables import clock, echo_problems, echo_warnings, echo_written
 from xpo1kg.ingest.values import IngestError, Problem
 
 if TYPE_CHECKING:

@@ -5,11 +5,9 @@ Register it on the main group with ``main.add_command(ingest_command, name="inge
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +18,9 @@ from xpo1kg.cli.options import (
     INTO_OPTION,
     SHEET_OPTION,
     STORE_INTO_OPTION,
-    echo_written,
     reports_errors,
 )
+from xpo1kg.cli.tables import clock, echo_problems, echo_written
 from xpo1kg.ingest.values import IngestError, read_table
 from xpo1kg.rdf.namespaces import compress
 
@@ -33,12 +31,6 @@ __all__ = ["ingest_command"]
 
 #: Tables with at least this many rows get a progress bar and notes on stderr.
 PROGRESS_ROWS = 1000
-
-
-def _clock() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when it is set (for reproducible provenance records)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
 
 
 @contextmanager
@@ -159,14 +151,11 @@ def ingest_command(
                 allow_new=allow_new,
                 inhibits=inhibits,
                 dry_run=dry_run,
-                clock=_clock,
+                clock=clock,
                 progress=advance,
                 note=(lambda text: click.echo(text, err=True)) if large else lambda _: None,
                 strict=strict,
             )
     except IngestError as problems:  # every bad row first, then the one-line summary
-        for line in problems.lines():
-            click.echo(line, err=True)
-        click.echo(f"error: {problems}", err=True)
-        sys.exit(problems.exit_code)
+        echo_problems(problems)
     _report(result, dry_run)

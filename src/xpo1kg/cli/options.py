@@ -151,13 +151,3 @@ STORE_INTO_OPTION = click.option(
 DRY_RUN_OPTION = click.option(
     "--dry-run", is_flag=True, help="Show what would be added; change nothing."
 )
-
-
-def echo_written(written: tuple[str, ...], record: str | None, dry_run: bool) -> None:
-    """Say what ingest, curate or import wrote (or that nothing was written)."""
-    if dry_run:
-        click.echo("dry run: nothing written")
-    elif not written:
-        click.echo("nothing to add: nothing written")
-    else:
-        click.echo(f"wrote {' and '.join(written)} (provenance: <{record}>)")
