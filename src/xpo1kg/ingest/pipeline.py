@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +20,9 @@ from pathlib import Path
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.output import INGEST, check_into, provenance_file, provenance_record, write
 from xpo1kg.ingest.plan import UNVERIFIED, Outcome, Plan, plan_ingest
+from xpo1kg.ingest.table_import import into_lock
 from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
 from xpo1kg.rdf.namespaces import PREFIXES
-from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
 from xpo1kg.validate.crosscheck import Finding, check_new_data, with_new_data
@@ -220,13 +219,9 @@ def ingest(
     """
     started = clock()
     table = table if isinstance(table, Table) else read_table(Path(table), sheet)
-    if store is not None or dry_run:
-        lock: AbstractContextManager[None] = nullcontext()
-    else:
+    if store is None and not dry_run:
         into = into or Path(table.path or table.name).with_suffix(".ttl")
-        check_into(into, INGEST)
-        lock = exclusive_lock(into, waiting=note)
-    with lock:
+    with into_lock(into, store, dry_run, INGEST, waiting=note):
         return _ingest(
             table,
             into=into,

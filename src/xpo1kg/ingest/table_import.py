@@ -53,13 +53,20 @@ P = TypeVar("P", bound=TablePlan)
 
 
 def into_lock(
-    into: Path | None, store: Path | None, dry_run: bool, tool: Tool
+    into: Path | None,
+    store: Path | None,
+    dry_run: bool,
+    tool: Tool,
+    waiting: Callable[[str], None] = lambda _: None,
 ) -> AbstractContextManager[None]:
-    """Check ``into`` and hold the lock on it while a tool reads and rewrites it (else nothing)."""
+    """Check ``into`` and hold the lock on it while a tool reads and rewrites it (else nothing).
+
+    ``waiting`` is told when another writer holds the lock (see :func:`exclusive_lock`).
+    """
     if store is not None or dry_run or into is None:
         return nullcontext()
     check_into(into, tool)
-    return exclusive_lock(into)
+    return exclusive_lock(into, waiting)
 
 
 def open_target(
