@@ -162,8 +162,16 @@ def build_listing(
 
 
 def text_cells(nodes: list[Node]) -> tuple[Cell, ...]:
-    """Return the distinct texts of ``nodes`` as plain cells, sorted case-insensitively."""
-    return tuple(Cell(t) for t in sorted({str(n) for n in nodes}, key=str.casefold))
+    """Return the distinct texts of ``nodes`` as plain cells, sorted case-insensitively.
+
+    Texts equal but for case ("NOXA", "Noxa") come in code-point order, not set order, so a
+    page is the same in every process.
+
+    >>> from rdflib import Literal
+    >>> [c.text for c in text_cells([Literal("Noxa"), Literal("b"), Literal("NOXA")])]
+    ['b', 'NOXA', 'Noxa']
+    """
+    return tuple(Cell(t) for t in sorted({str(n) for n in nodes}, key=lambda t: (t.casefold(), t)))
 
 
 def xref_cells(xrefs: list[Xref]) -> tuple[Cell, ...]:
