@@ -11,8 +11,8 @@ from cli_runs import assert_ok, run
 
 from xpo1kg import Explanation, InputError, KnowledgeGraph, load_graph
 from xpo1kg.rdf.namespaces import XO, XR
-from xpo1kg.reason.explain import render_text
-from xpo1kg.reason.provenance import inferred_triples
+from xpo1kg.reason.explanation_text import render_text
+from xpo1kg.reason.provenance_nodes import inferred_triples
 
 # A statement with two annotations (two sources), every field of the evidence vocabulary.
 FIXTURE = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .

@@ -297,7 +297,7 @@ def test_single_graph_export_marks_every_inferred_triple(
     from cli_runs import assert_ok, run
 
     from xpo1kg.rdf.namespaces import BIOLINK
-    from xpo1kg.reason.provenance import inferred_triples
+    from xpo1kg.reason.provenance_nodes import inferred_triples
 
     outcome = run("export", "--format", fmt, "--inferred")
     assert_ok(outcome)

@@ -22,7 +22,7 @@ from xpo1kg.rdf.namespaces import XO, XR
 from xpo1kg.reason import incremental
 from xpo1kg.reason import reasoner as reasoner_module
 from xpo1kg.reason.incremental import add_and_reason
-from xpo1kg.reason.provenance import inferred_triples
+from xpo1kg.reason.provenance_nodes import inferred_triples
 from xpo1kg.reason.rules import RuleTbox
 from xpo1kg.reason.stored_closure import CLOSURE_FOLDER, StoredClosure, open_saved_closure
 from xpo1kg.resources import ontology_file

@@ -18,8 +18,11 @@ from xpo1kg.query.inference import InferenceWarning
 from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.rdf.namespaces import BIOLINK, OBO, XO, XR
-from xpo1kg.reason.provenance import Derivation, Triple, derivations, inferred_triples, justify
-from xpo1kg.reason.reasoner import INFERRED_GRAPH, ReasoningReport, java_executable, reason
+from xpo1kg.reason.java_reasoners import java_executable
+from xpo1kg.reason.provenance import Derivation, Triple, justify
+from xpo1kg.reason.provenance_nodes import derivations, inferred_triples
+from xpo1kg.reason.reasoner import INFERRED_GRAPH, reason
+from xpo1kg.reason.reasoning_report import ReasoningReport
 from xpo1kg.resources import ontology_file
 
 # BIRC5 and RELA are XPO1 cargo in NESdb; the guide's "FOXO proteins" (a family, xr:FOXOFamily) is
@@ -374,7 +377,7 @@ def test_validating_a_store_leaves_its_inferred_graph_out(tmp_path: Path) -> Non
 def test_quick_jvm_options_only_for_small_graphs_and_never_over_the_users(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from xpo1kg.reason.reasoner import QUICK_JVM_LIMIT, _jvm_options
+    from xpo1kg.reason.java_reasoners import QUICK_JVM_LIMIT, _jvm_options
 
     monkeypatch.delenv("JDK_JAVA_OPTIONS", raising=False)
     with _jvm_options(QUICK_JVM_LIMIT):

@@ -21,8 +21,10 @@ from xpo1kg.cli import main
 from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.rdf.namespaces import XO, XR
+from xpo1kg.reason import java_reasoners
 from xpo1kg.reason import reasoner as reasoner_module
-from xpo1kg.reason.reasoner import ReasoningReport, reason
+from xpo1kg.reason.reasoner import reason
+from xpo1kg.reason.reasoning_report import ReasoningReport
 from xpo1kg.reason.rules import Closure, Fact, RuleTbox, oxigraph_triples, rdflib_triples
 from xpo1kg.resources import ontology_file
 
@@ -227,15 +229,15 @@ def test_a_big_store_is_reasoned_over_from_oxigraph_as_from_rdflib(
 
 def count_java_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Forget the kept outcomes, and count the JVM runs from now on (by graph size)."""
-    monkeypatch.setattr(reasoner_module, "_OUTCOMES", OrderedDict())
+    monkeypatch.setattr(java_reasoners, "_OUTCOMES", OrderedDict())
     calls: list[int] = []
-    run_java = reasoner_module._run_java
+    run_java = java_reasoners._run_java
 
     def counted(graph: Graph, reasoner: Any) -> Any:
         calls.append(len(graph))
         return run_java(graph, reasoner)
 
-    monkeypatch.setattr(reasoner_module, "_run_java", counted)
+    monkeypatch.setattr(java_reasoners, "_run_java", counted)
     return calls
 
 
@@ -266,7 +268,7 @@ def test_the_same_data_is_reasoned_over_once_per_process(monkeypatch: pytest.Mon
     first = reason(data, ontology, mode="dl")
     assert (XR.TP53, XO.retainedInNucleusBy, XR.selinexor) in first.inferred
     # The kept outcome is handed out as a copy: what a caller does to it changes nothing.
-    reasoner_module._run_dl(data, "hermit").entailed.clear()
+    java_reasoners.run_dl(data, "hermit").entailed.clear()
     # Parsed again: new blank nodes, the same content, the same answer without a JVM run.
     reparsed = Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
     reparsed.add(fact)

@@ -51,7 +51,7 @@ def explain_command(
     statement the graph does not hold is reported as such (status "absent"), with the closest
     statements it holds; that is an answer, so the exit code is 0.
     """
-    from xpo1kg.reason.explain import render_text
+    from xpo1kg.reason.explanation_text import render_text
     from xpo1kg.store.knowledge_graph import load_graph
 
     kg = load_graph(data, inferred=inferred, store=store)

@@ -18,7 +18,7 @@ from xpo1kg.cli.options import (
     reports_errors,
 )
 from xpo1kg.query.results import OutputFormat, QueryResult
-from xpo1kg.reason.reasoner import Mode, ReasonerName
+from xpo1kg.reason.reasoning_report import Mode, ReasonerName
 from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 
 __all__ = ["reason_command"]

@@ -10,6 +10,9 @@ or the local names of ontology terms) and returns an :class:`Explanation`:
   (:mod:`xpo1kg.reason.provenance`), and the explanation of each premise, down to asserted statements;
 - ``absent``: the closest statements the graph does hold (same subject and predicate, same
   subject and object, same predicate and object).
+
+The names are resolved by :mod:`.statement_resolution`; :mod:`.explanation_text` renders the
+explanation for people.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from xpo1kg.errors import InputError
-from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, NOT_ASSERTED, short_graph_name
-from xpo1kg.rdf.namespaces import BIOLINK, XO, XR, compress, expand
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, NOT_ASSERTED
+from xpo1kg.rdf.namespaces import BIOLINK, XO, compress
+from xpo1kg.reason.statement_resolution import Node, resolve_statement
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
-__all__ = ["Evidence", "Explanation", "Term", "explain", "render_text", "resolve_statement"]
+__all__ = ["Evidence", "Explanation", "Term", "explain"]
 
 Status = Literal["asserted", "inferred", "absent"]
 #: Closest statements listed per pattern for a statement the graph does not hold.
@@ -36,7 +39,6 @@ MAX_CLOSEST = 10
 # A node with one of these carries the evidence of its own statements (measurements, steps); the
 # dcterms:source of an ordinary entity is where it is described, not evidence for each statement.
 _OWN_EVIDENCE = (XO.supportingText, XO.evidenceType, XO.hasEndpoint)
-_PREDICATE_WORDS = {"a": str(RDF.type), "type": str(RDF.type), "is a": str(RDF.type)}
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,6 @@ class Explanation:
     def sentence(self) -> str:
         """Return the statement in words: ``selinexor —causes nuclear retention of→ TP53``."""
         return f"{self.subject.label} —{self.predicate.label}→ {self.object.label}"
-
-
-Node = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class _Reader:
@@ -303,175 +302,7 @@ def _closest(reader: _Reader, s: Node, p: ox.NamedNode, o: Node) -> tuple[Explan
     return tuple(found)
 
 
-def _named(iri: str) -> ox.NamedNode | None:
-    try:
-        return ox.NamedNode(iri)
-    except ValueError:
-        return None
-
-
-def _iri_of(text: str, role: str) -> ox.NamedNode | None:
-    """Return the IRI written as a CURIE or an absolute IRI, or None for a name."""
-    iri = expand(text) or (text if text.startswith(("http://", "https://")) else None)
-    if iri is None:
-        return None
-    node = _named(iri)
-    if node is None:
-        raise InputError(f"{role} {text!r}: not a valid IRI")
-    return node
-
-
-def _held(kg: KnowledgeGraph, node: ox.NamedNode | None) -> bool:
-    return node is not None and bool(
-        next(kg.store.oxigraph.quads_for_pattern(node, None, None, None), None)
-    )
-
-
-def _resolve_entity(kg: KnowledgeGraph, text: str, role: str) -> ox.NamedNode:
-    named = _iri_of(text, role)
-    iri = named.value if named is not None else None
-    entities = kg.search_index.named(text)  # whole names only: a resolver never guesses
-    if named is not None and not any(e.iri == iri for e in entities):
-        return named  # an IRI the graph may not hold: the statement is then absent
-    if not entities:
-        for namespace in (str(XO), str(XR)):
-            node = _named(namespace + text)
-            if node is not None and _held(kg, node):
-                return node
-        raise InputError(f"{role} {text!r}: nothing in the graph has this name")
-    exact = [e for e in entities if e.iri == iri] if iri else []
-    if len(entities) > 1 and not exact:
-        names = ", ".join(f"{e.label} ({compress(e.iri)})" for e in entities[:5])
-        raise InputError(f"{role} {text!r} is ambiguous: {names}; give a CURIE")
-    return ox.NamedNode((exact or entities)[0].iri)
-
-
-def _resolve_predicate(kg: KnowledgeGraph, text: str) -> ox.NamedNode:
-    if text.strip().casefold() in _PREDICATE_WORDS:
-        return ox.NamedNode(_PREDICATE_WORDS[text.strip().casefold()])
-    named = _iri_of(text, "predicate")
-    if named is not None:
-        return named
-    local = _named(str(XO) + text)
-    if local is not None and _held(kg, local):
-        return local
-    properties = [
-        e
-        for e in kg.search_index.named(text)
-        if any(t.endswith(("property", "Property")) for t in e.types)
-    ]
-    if len(properties) == 1:
-        return ox.NamedNode(properties[0].iri)
-    if properties:
-        names = ", ".join(compress(e.iri) for e in properties)
-        raise InputError(f"predicate {text!r} is ambiguous: {names}")
-    raise InputError(f"predicate {text!r}: no property has this name, label or CURIE")
-
-
-def resolve_statement(
-    kg: KnowledgeGraph, subject: str, predicate: str, obj: str
-) -> tuple[ox.NamedNode, ox.NamedNode, Node]:
-    """Resolve the three parts of a statement to store terms (a literal object by its text).
-
-    Raises :class:`~xpo1kg.errors.InputError` for a name that matches nothing or several things.
-    """
-    s = _resolve_entity(kg, subject, "subject")
-    p = _resolve_predicate(kg, predicate)
-    values = [q.object for q in kg.store.oxigraph.quads_for_pattern(s, p, None, None)]
-    literals = [v for v in values if isinstance(v, ox.Literal)]
-    matching = [v for v in literals if v.value == obj]
-    if matching:
-        return s, p, matching[0]
-    datatype = ox.NamedNode(str(OWL.DatatypeProperty))
-    declared = any(True for _ in kg.store.oxigraph.quads_for_pattern(p, None, datatype, None))
-    if literals or declared:
-        return s, p, ox.Literal(obj)  # a value the graph does not hold: absent, with the closest
-    return s, p, _resolve_entity(kg, obj, "object")
-
-
 def explain(kg: KnowledgeGraph, subject: str, predicate: str, obj: str) -> Explanation:
     """Explain how ``kg`` knows SUBJECT PREDICATE OBJECT (see the module docstring)."""
     s, p, o = resolve_statement(kg, subject, predicate, obj)
     return _explain(_Reader(kg), s, p, o, closest=True)
-
-
-def render_text(explanation: Explanation) -> str:
-    """Return the explanation as an indented tree for people."""
-    lines: list[str] = []
-    _render(explanation, lines, "")
-    return "\n".join(lines) + "\n"
-
-
-def _render(e: Explanation, lines: list[str], indent: str) -> None:
-    curies = " ".join(t.curie or repr(t.label) for t in (e.subject, e.predicate, e.object))
-    if not indent:
-        lines.append(e.sentence())
-        lines.append(f"  ({curies})")
-        indent = "  "
-    if e.status == "absent":
-        lines.append(f"{indent}not in the graph")
-        if e.closest:
-            lines.append(f"{indent}closest statements it holds:")
-            for near in e.closest:
-                lines.append(f"{indent}- {near.sentence()}  [{near.status}]")
-        return
-    if e.status == "asserted":
-        where = ", ".join(short_graph_name(g) for g in e.graphs)
-        lines.append(f"{indent}asserted in {where}")
-        if not e.evidence:
-            lines.append(f"{indent}(no evidence recorded for this statement)")
-        for number, evidence in enumerate(e.evidence, 1):
-            head = f"{indent}evidence {number}: " if len(e.evidence) > 1 else f"{indent}"
-            _render_evidence(evidence, lines, head, indent + ("  " if len(e.evidence) > 1 else ""))
-        return
-    rule = e.rule or "no recorded rule"
-    home = f"  [{e.inferred_by.curie}]" if e.inferred_by and e.inferred_by.curie else ""
-    lines.append(f"{indent}inferred: {rule}{home}")
-    for evidence in e.evidence:
-        parts = [evidence.knowledge_level, evidence.agent_type]
-        if evidence.evidence_type:
-            parts.append(_evidence_type(evidence.evidence_type))
-        lines.append(f"{indent}" + " · ".join(x for x in parts if x))
-    if e.premises:
-        lines.append(f"{indent}because:")
-    for number, premise in enumerate(e.premises, 1):
-        lines.append(f"{indent}{number}. {premise.sentence()}")
-        _render(premise, lines, indent + "   ")
-
-
-def _evidence_type(term: Term) -> str:
-    """Return an ECO class as "label (ECO:0000304)"."""
-    curie = term.curie or ""
-    if curie.startswith("obo:") and "_" in curie:
-        curie = curie.removeprefix("obo:").replace("_", ":", 1)
-    return f"{term.label} ({curie})" if curie and curie != term.label else term.label
-
-
-def _render_evidence(evidence: Evidence, lines: list[str], head: str, indent: str) -> None:
-    rows: list[tuple[str, str]] = []
-    if evidence.source is not None:
-        source = evidence.source.label
-        if evidence.citation:
-            source += f" — {evidence.citation}"
-        rows.append(("source", source))
-    for primary in evidence.primary_sources:
-        rows.append(("primary source", primary.label))
-    if evidence.evidence_type is not None:
-        rows.append(("evidence type", _evidence_type(evidence.evidence_type)))
-    level = " · ".join(x for x in (evidence.knowledge_level, evidence.agent_type) if x)
-    if level:
-        rows.append(("knowledge level", level))
-    if evidence.modality is not None:
-        hedge = f' ("{evidence.hedge}")' if evidence.hedge else ""
-        rows.append(("modality", evidence.modality.label + hedge))
-    elif evidence.hedge:
-        rows.append(("hedge", f'"{evidence.hedge}"'))
-    if evidence.quote:
-        rows.append(("quote", f'"{evidence.quote}"'))
-    if evidence.comment:
-        rows.append(("comment", evidence.comment))
-    for index, (name, value) in enumerate(rows):
-        prefix = head if index == 0 else indent
-        lines.append(f"{prefix}{name}: {value}")
-    if not rows:
-        lines.append(f"{head}(an annotation without evidence fields)")

@@ -20,7 +20,8 @@ from rdflib.namespace import OWL, RDF
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, asserted_graphs
 from xpo1kg.rdf.namespaces import XO, bind_prefixes
 from xpo1kg.reason.inferred import store_label
-from xpo1kg.reason.provenance import UNEXPLAINED, describe_derivations, justify
+from xpo1kg.reason.provenance import UNEXPLAINED, justify
+from xpo1kg.reason.provenance_nodes import describe_derivations
 from xpo1kg.reason.rules import RuleTbox, Triple, fact_of
 from xpo1kg.reason.stored_closure import (
     COMPLETE,

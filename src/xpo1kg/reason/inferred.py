@@ -17,15 +17,9 @@ from rdflib.term import Node
 from xpo1kg.errors import XPO1KGError
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.safefile import atomic_write
-from xpo1kg.reason.provenance import add_provenance
-from xpo1kg.reason.reasoner import (
-    INFERRED_GRAPH,
-    Mode,
-    ReasonerName,
-    ReasoningReport,
-    reason,
-    reason_at_scale,
-)
+from xpo1kg.reason.provenance_nodes import add_provenance
+from xpo1kg.reason.reasoner import INFERRED_GRAPH, reason, reason_at_scale
+from xpo1kg.reason.reasoning_report import Mode, ReasonerName, ReasoningReport
 from xpo1kg.store.embedded import Store
 
 __all__ = [

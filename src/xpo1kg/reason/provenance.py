@@ -1,4 +1,4 @@
-"""Why each inferred fact holds: one derivation per triple, written as an ``owl:Axiom`` node.
+"""Why each inferred fact holds: one derivation per triple, found from the ontology's axioms.
 
 The reasoner (HermiT, or the OWL 2 RL path) says *what* is entailed, not *why*. The ontology's
 TBox is small, so the justification is computed here from its axioms: property chains, inverses,
@@ -9,54 +9,25 @@ only from premises that are asserted or justified at an earlier level, so every 
 ends in asserted statements (no cycles); among the derivations of one level, those with the
 fewest inferred premises win, then a fixed order of rules, then the premises' sort order.
 
-Each inferred triple gets (see ``evidence-vocabulary``)::
-
-    [] a owl:Axiom ; owl:annotatedSource s ; owl:annotatedProperty p ; owl:annotatedTarget o ;
-       biolink:knowledge_level "logical_entailment" ; biolink:agent_type "automated_agent" ;
-       xo:evidenceType obo:ECO_0000501 ; xo:inferredBy R ; xo:inferenceRule "..." ;
-       xo:premise [ owl:annotatedSource s1 ; owl:annotatedProperty p1 ; owl:annotatedTarget o1 ] .
+How the derivations are written into the inferred graph, and read back: :mod:`.provenance_nodes`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from xpo1kg.rdf.namespaces import BIOLINK, OBO, XO, compress
-from xpo1kg.reason.reasoner import INFERRED_GRAPH
+from xpo1kg.reason.derivation_tbox import ClassDefinition, DerivationTbox, term_name
 
-__all__ = [
-    "AUTOMATED_AGENT",
-    "INFERRED_EVIDENCE",
-    "LOGICAL_ENTAILMENT",
-    "UNEXPLAINED",
-    "Derivation",
-    "Triple",
-    "add_provenance",
-    "derivations",
-    "describe_derivations",
-    "inferred_triples",
-    "justify",
-    "read_derivation",
-]
+__all__ = ["UNEXPLAINED", "Derivation", "Triple", "iri_triples", "justify"]
 
 Triple = tuple[URIRef, URIRef, URIRef]
-T = TypeVar("T")
 
-#: biolink:knowledge_level of every inferred statement.
-LOGICAL_ENTAILMENT = "logical_entailment"
-#: biolink:agent_type of every inferred statement.
-AUTOMATED_AGENT = "automated_agent"
-#: xo:evidenceType of every inferred statement: evidence used in automatic assertion (IEA).
-INFERRED_EVIDENCE = OBO.ECO_0000501
 #: The rule written when no derivation is found (input outside the TBox patterns handled here).
 UNEXPLAINED = "entailed by the OWL reasoner (no derivation found from the axioms handled)"
 
@@ -69,12 +40,6 @@ class Derivation:
     inferred_by: URIRef | None
     rule: str
     premises: tuple[Triple, ...]
-
-
-def _name(node: Node) -> str:
-    """Return an ontology term as it reads in a rule: the local name of xo: terms, else a CURIE."""
-    text = str(node)
-    return text.removeprefix(str(XO)) if text.startswith(str(XO)) else compress(text)
 
 
 # Rules, in the order that breaks ties between derivations with as many inferred premises.
@@ -90,138 +55,6 @@ _PRIORITY = {
     "domain": 8,
     "range": 9,
 }
-
-
-@dataclass(frozen=True)
-class _Definition:
-    """A defined class ``C EquivalentTo A and B and (p value v) and (q some F)``."""
-
-    cls: URIRef
-    classes: tuple[URIRef, ...]
-    values: tuple[tuple[URIRef, URIRef], ...]
-    somes: tuple[tuple[URIRef, URIRef | None], ...]
-    text: str
-
-
-class _Tbox:
-    """The axioms that derivations use, read once from the ontology."""
-
-    def __init__(self, ontology: Graph) -> None:
-        self.supers_p: dict[URIRef, set[URIRef]] = defaultdict(set)
-        for sub, sup in ontology.subject_objects(RDFS.subPropertyOf):
-            if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-                self.supers_p[sub].add(sup)
-        for a, b in ontology.subject_objects(OWL.equivalentProperty):
-            if isinstance(a, URIRef) and isinstance(b, URIRef):
-                self.supers_p[a].add(b)
-                self.supers_p[b].add(a)
-        # inverse_of[p] = [(q, home)]: p holds from o to s when q holds from s to o.
-        self.inverse_of: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
-        for a, b in sorted(ontology.subject_objects(OWL.inverseOf)):
-            if isinstance(a, URIRef) and isinstance(b, URIRef):
-                self.inverse_of[b].append((a, a))
-                self.inverse_of[a].append((b, a))
-        self.chains: dict[URIRef, list[tuple[URIRef, ...]]] = defaultdict(list)
-        for prop, head in sorted(ontology.subject_objects(OWL.propertyChainAxiom)):
-            links = tuple(p for p in Collection(ontology, head) if isinstance(p, URIRef))
-            if isinstance(prop, URIRef) and links:
-                self.chains[prop].append(links)
-        self.transitive = {
-            p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)
-        }
-        self.symmetric = {
-            p for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)
-        }
-        self.domains: dict[URIRef, set[URIRef]] = defaultdict(set)
-        self.ranges: dict[URIRef, set[URIRef]] = defaultdict(set)
-        for table, axiom in ((self.domains, RDFS.domain), (self.ranges, RDFS.range)):
-            for prop, cls in ontology.subject_objects(axiom):
-                if isinstance(prop, URIRef) and isinstance(cls, URIRef):
-                    table[prop].add(cls)
-        direct: dict[URIRef, set[URIRef]] = defaultdict(set)
-        for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-            if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-                direct[sub].add(sup)
-        self.definitions: dict[URIRef, list[_Definition]] = defaultdict(list)
-        # value_of[p] = [(C, v)]: every member of C has p value v.
-        self.value_of: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
-        for cls, expression in sorted(ontology.subject_objects(OWL.equivalentClass)):
-            if not isinstance(cls, URIRef):
-                continue
-            if isinstance(expression, URIRef):
-                direct[cls].add(expression)
-                direct[expression].add(cls)
-                continue
-            definition = _definition(ontology, cls, expression)
-            if definition is not None:
-                self.definitions[cls].append(definition)
-                direct[cls] |= set(definition.classes)
-                for prop, value in definition.values:
-                    self.value_of[prop].append((cls, value))
-        for sub, restriction in ontology.subject_objects(RDFS.subClassOf):
-            on = ontology.value(restriction, OWL.onProperty)
-            filler = ontology.value(restriction, OWL.hasValue)
-            if isinstance(sub, URIRef) and isinstance(on, URIRef) and isinstance(filler, URIRef):
-                self.value_of[on].append((sub, filler))
-        self.supers_c = reflexive_closure(direct)
-        self.props_up = reflexive_closure(self.supers_p)
-
-    def class_supers(self, cls: URIRef) -> set[URIRef]:
-        """Return ``cls`` and every named class above it."""
-        return self.supers_c.get(cls, {cls})
-
-    def property_supers(self, prop: URIRef) -> set[URIRef]:
-        """Return ``prop`` and every property above it."""
-        return self.props_up.get(prop, {prop})
-
-
-def reflexive_closure(direct: Mapping[T, Iterable[T]]) -> dict[T, set[T]]:
-    """Return the reflexive-transitive closure of a relation (cycles allowed).
-
-    >>> reflexive_closure({"a": {"b"}, "b": {"c"}})["a"] == {"a", "b", "c"}
-    True
-    """
-    closure: dict[T, set[T]] = {}
-    for start in direct:
-        seen = {start}
-        todo = [start]
-        while todo:
-            for parent in direct.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        closure[start] = seen
-    return closure
-
-
-def _definition(ontology: Graph, cls: URIRef, expression: Node) -> _Definition | None:
-    """Read ``C EquivalentTo`` an intersection of named classes and restrictions (or one of them)."""
-    head = ontology.value(expression, OWL.intersectionOf)
-    parts: list[Node] = list(Collection(ontology, head)) if head is not None else [expression]
-    classes: list[URIRef] = []
-    values: list[tuple[URIRef, URIRef]] = []
-    somes: list[tuple[URIRef, URIRef | None]] = []
-    words: list[str] = []
-    for part in parts:
-        if isinstance(part, URIRef):
-            classes.append(part)
-            words.append(_name(part))
-            continue
-        prop = ontology.value(part, OWL.onProperty)
-        if not isinstance(prop, URIRef):
-            return None
-        value = ontology.value(part, OWL.hasValue)
-        filler = ontology.value(part, OWL.someValuesFrom)
-        if isinstance(value, URIRef):
-            values.append((prop, value))
-            words.append(f"({_name(prop)} value {_name(value)})")
-        elif isinstance(filler, URIRef):
-            somes.append((prop, None if filler == OWL.Thing else filler))
-            words.append(f"({_name(prop)} some {_name(filler)})")
-        else:
-            return None
-    text = f"defined class: {_name(cls)} EquivalentTo " + " and ".join(words)
-    return _Definition(cls, tuple(classes), tuple(values), tuple(somes), text)
 
 
 class _Known:
@@ -248,7 +81,7 @@ class _Known:
             self.by_subject[s].add((p, o))
             self.by_object[o].add((s, p))
 
-    def type_premise(self, tbox: _Tbox, individual: URIRef, cls: URIRef) -> Triple | None:
+    def type_premise(self, tbox: DerivationTbox, individual: URIRef, cls: URIRef) -> Triple | None:
         """Return the best known ``individual a D`` with D under ``cls`` (asserted first)."""
         found = [
             (individual, RDF.type, d)
@@ -260,14 +93,18 @@ class _Known:
     def rank(self, triple: Triple) -> tuple[bool, str]:
         return (triple not in self.asserted, " ".join(triple))
 
-    def values(self, tbox: _Tbox, s: URIRef, prop: URIRef) -> Iterator[tuple[URIRef, URIRef]]:
+    def values(
+        self, tbox: DerivationTbox, s: URIRef, prop: URIRef
+    ) -> Iterator[tuple[URIRef, URIRef]]:
         """Yield (predicate, object) of known triples from ``s`` whose predicate is under ``prop``."""
         for p, o in self.by_subject.get(s, ()):
             if prop in tbox.property_supers(p):
                 yield p, o
 
 
-def _candidates(triple: Triple, known: _Known, tbox: _Tbox) -> Iterator[tuple[str, Derivation]]:
+def _candidates(
+    triple: Triple, known: _Known, tbox: DerivationTbox
+) -> Iterator[tuple[str, Derivation]]:
     """Yield every derivation of ``triple`` whose premises are all known."""
     s, p, o = triple
     if p == RDF.type:
@@ -275,33 +112,38 @@ def _candidates(triple: Triple, known: _Known, tbox: _Tbox) -> Iterator[tuple[st
         return
     for chain in tbox.chains.get(p, ()):
         for path in _chain_paths(s, o, chain, known, tbox):
-            rule = "property chain: " + " o ".join(_name(link) for link in chain)
+            rule = "property chain: " + " o ".join(term_name(link) for link in chain)
             yield "chain", Derivation(triple, p, rule, path)
     for q, home in tbox.inverse_of.get(p, ()):
         if (o, q, s) in known.all:
-            rule = f"inverse property: {_name(home)} inverseOf {_name(q if home == p else p)}"
+            rule = (
+                f"inverse property: {term_name(home)} inverseOf {term_name(q if home == p else p)}"
+            )
             yield "inverse", Derivation(triple, home, rule, ((o, q, s),))
     for q, q_object in known.values(tbox, s, p):
         if q != p and q_object == o:
-            rule = f"sub-property: {_name(q)} subPropertyOf {_name(p)}"
+            rule = f"sub-property: {term_name(q)} subPropertyOf {term_name(p)}"
             yield "subproperty", Derivation(triple, p, rule, ((s, q, o),))
     if p in tbox.transitive:
         for middle in known.out.get((s, p), ()):
             if middle not in (s, o) and (middle, p, o) in known.all:
-                rule = f"transitive property: {_name(p)}"
+                rule = f"transitive property: {term_name(p)}"
                 yield "transitive", Derivation(triple, p, rule, ((s, p, middle), (middle, p, o)))
     if p in tbox.symmetric and (o, p, s) in known.all:
-        yield "symmetric", Derivation(triple, p, f"symmetric property: {_name(p)}", ((o, p, s),))
+        yield (
+            "symmetric",
+            Derivation(triple, p, f"symmetric property: {term_name(p)}", ((o, p, s),)),
+        )
     for cls, value in tbox.value_of.get(p, ()):
         if value == o:
             premise = known.type_premise(tbox, s, cls)
             if premise is not None:
-                rule = f"class restriction: {_name(cls)} SubClassOf ({_name(p)} value {_name(o)})"
+                rule = f"class restriction: {term_name(cls)} SubClassOf ({term_name(p)} value {term_name(o)})"
                 yield "value", Derivation(triple, cls, rule, (premise,))
 
 
 def _type_candidates(
-    triple: Triple, known: _Known, tbox: _Tbox
+    triple: Triple, known: _Known, tbox: DerivationTbox
 ) -> Iterator[tuple[str, Derivation]]:
     s, _, cls = triple
     for definition in tbox.definitions.get(cls, ()):
@@ -310,24 +152,24 @@ def _type_candidates(
             yield "defined", Derivation(triple, cls, definition.text, premises)
     for d in known.types.get(s, ()):
         if d != cls and cls in tbox.class_supers(d):
-            rule = f"sub-class: {_name(d)} SubClassOf {_name(cls)}"
+            rule = f"sub-class: {term_name(d)} SubClassOf {term_name(cls)}"
             yield "subclass", Derivation(triple, cls, rule, ((s, RDF.type, d),))
     for p, o in known.by_subject.get(s, ()):
         for prop in tbox.property_supers(p):
             for domain in tbox.domains.get(prop, ()):
                 if cls in tbox.class_supers(domain):
-                    rule = f"domain: {_name(prop)} Domain {_name(domain)}"
+                    rule = f"domain: {term_name(prop)} Domain {term_name(domain)}"
                     yield "domain", Derivation(triple, prop, rule, ((s, p, o),))
     for subject, p in known.by_object.get(s, ()):
         for prop in tbox.property_supers(p):
             for range_ in tbox.ranges.get(prop, ()):
                 if cls in tbox.class_supers(range_):
-                    rule = f"range: {_name(prop)} Range {_name(range_)}"
+                    rule = f"range: {term_name(prop)} Range {term_name(range_)}"
                     yield "range", Derivation(triple, prop, rule, ((subject, p, s),))
 
 
 def _satisfies(
-    s: URIRef, definition: _Definition, known: _Known, tbox: _Tbox
+    s: URIRef, definition: ClassDefinition, known: _Known, tbox: DerivationTbox
 ) -> tuple[Triple, ...] | None:
     """Return premises showing that ``s`` meets every part of a definition, or None."""
     premises: list[Triple] = []
@@ -357,7 +199,7 @@ def _satisfies(
 
 
 def _chain_paths(
-    s: URIRef, o: URIRef, chain: tuple[URIRef, ...], known: _Known, tbox: _Tbox
+    s: URIRef, o: URIRef, chain: tuple[URIRef, ...], known: _Known, tbox: DerivationTbox
 ) -> Iterator[tuple[Triple, ...]]:
     """Yield the known paths from ``s`` to ``o`` along the links of a property chain."""
 
@@ -395,8 +237,8 @@ def justify(
     justified before (an update of a store's inferred graph): premises from the start, not
     justified again.
     """
-    tbox = _Tbox(ontology)
-    known = _Known(_iri_triples(asserted))
+    tbox = DerivationTbox(ontology)
+    known = _Known(iri_triples(asserted))
     for triple in known_inferred:
         known.add(triple)
     pending = set(inferred) - known.asserted
@@ -418,84 +260,8 @@ def justify(
     return found
 
 
-def _iri_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[Triple]:
+def iri_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[Triple]:
+    """Yield the triples whose three terms are IRIs."""
     for s, p, o in triples:
         if isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, URIRef):
             yield (s, p, o)
-
-
-def inferred_triples(inferred: Graph) -> list[Triple]:
-    """Return the inferred facts of an inferred graph (not its provenance nodes or description)."""
-    return sorted(t for t in _iri_triples(inferred) if t[0] != INFERRED_GRAPH)
-
-
-def _node(triple: Triple) -> str:
-    return "inf" + hashlib.sha256(" ".join(triple).encode()).hexdigest()[:24]
-
-
-def _annotate(graph: Graph, node: BNode, triple: Triple) -> None:
-    graph.add((node, OWL.annotatedSource, triple[0]))
-    graph.add((node, OWL.annotatedProperty, triple[1]))
-    graph.add((node, OWL.annotatedTarget, triple[2]))
-
-
-def add_provenance(
-    inferred: Graph, asserted: Iterable[tuple[Node, Node, Node]], ontology: Graph
-) -> Graph:
-    """Add one provenance node per inferred triple of ``inferred`` (in place) and return it."""
-    return describe_derivations(inferred, justify(inferred_triples(inferred), asserted, ontology))
-
-
-def describe_derivations(inferred: Graph, found: Mapping[Triple, Derivation]) -> Graph:
-    """Add a provenance node for each derivation to ``inferred`` (in place) and return it."""
-    for triple, derivation in sorted(found.items()):
-        name = _node(triple)
-        node = BNode(name)
-        inferred.add((node, RDF.type, OWL.Axiom))
-        _annotate(inferred, node, triple)
-        inferred.add((node, BIOLINK.knowledge_level, Literal(LOGICAL_ENTAILMENT)))
-        inferred.add((node, BIOLINK.agent_type, Literal(AUTOMATED_AGENT)))
-        inferred.add((node, XO.evidenceType, INFERRED_EVIDENCE))
-        if derivation.inferred_by is not None:
-            inferred.add((node, XO.inferredBy, derivation.inferred_by))
-        inferred.add((node, XO.inferenceRule, Literal(derivation.rule)))
-        for index, premise in enumerate(derivation.premises):
-            premise_node = BNode(f"{name}p{index}")
-            inferred.add((node, XO.premise, premise_node))
-            _annotate(inferred, premise_node, premise)
-    return inferred
-
-
-def derivations(inferred: Graph) -> dict[Triple, Derivation]:
-    """Read the provenance nodes of an inferred graph back into derivations, by triple."""
-    found: dict[Triple, Derivation] = {}
-    for node in inferred.subjects(XO.inferenceRule, None):
-        derivation = read_derivation(inferred, node)
-        if derivation is not None:
-            found[derivation.triple] = derivation
-    return found
-
-
-def read_derivation(inferred: Graph, node: Node) -> Derivation | None:
-    """Read one provenance node (None if it does not name a triple)."""
-    triple = _triple_of(inferred, node)
-    if triple is None:
-        return None
-    premises = (_triple_of(inferred, n) for n in inferred.objects(node, XO.premise))
-    home = inferred.value(node, XO.inferredBy)
-    return Derivation(
-        triple,
-        home if isinstance(home, URIRef) else None,
-        str(inferred.value(node, XO.inferenceRule)),
-        # RDF keeps no order: those about the statement's subject first (a chain's first link).
-        tuple(sorted((t for t in premises if t is not None), key=lambda t: (t[0] != triple[0], t))),
-    )
-
-
-def _triple_of(graph: Graph, node: Node) -> Triple | None:
-    s = graph.value(node, OWL.annotatedSource)
-    p = graph.value(node, OWL.annotatedProperty)
-    o = graph.value(node, OWL.annotatedTarget)
-    if isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, URIRef):
-        return (s, p, o)
-    return None

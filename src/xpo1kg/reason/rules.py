@@ -39,8 +39,7 @@ from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
 from xpo1kg.rdf.namespaces import XO, XR, compress
-from xpo1kg.reason.provenance import _Tbox as _ProvenanceTbox
-from xpo1kg.reason.provenance import reflexive_closure
+from xpo1kg.reason.derivation_tbox import DerivationTbox, reflexive_closure
 
 __all__ = [
     "Closure",
@@ -81,7 +80,7 @@ class RuleTbox:
     """The ontology compiled into lookup tables for the rules (read once; small)."""
 
     def __init__(self, ontology: Graph) -> None:
-        tbox = _ProvenanceTbox(ontology)
+        tbox = DerivationTbox(ontology)
         declared = {
             str(p)
             for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)

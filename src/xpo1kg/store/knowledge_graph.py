@@ -35,7 +35,8 @@ from xpo1kg.rdf.graphs import (
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
-from xpo1kg.reason.reasoner import Mode, ReasonerName, reasons_at_scale
+from xpo1kg.reason.reasoner import reasons_at_scale
+from xpo1kg.reason.reasoning_report import Mode, ReasonerName
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import Store
 
