@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import random
+import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -278,3 +280,28 @@ def test_the_same_data_is_reasoned_over_once_per_process(monkeypatch: pytest.Mon
     data.add((XR.TP53, OWL.differentFrom, XR.selinexor))
     reason(data, ontology, mode="dl")
     assert len(calls) == 2
+
+
+def test_threads_asking_about_one_new_graph_start_one_jvm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Server threads reason at once: the second asking about a graph waits for the first run."""
+    calls = count_java_runs(monkeypatch)
+    started = threading.Event()
+    run_java = java_reasoners._run_java
+
+    def slow(graph: Graph, reasoner: Any) -> Any:
+        started.set()
+        time.sleep(0.5)  # the other thread asks meanwhile
+        return run_java(graph, reasoner)
+
+    monkeypatch.setattr(java_reasoners, "_run_java", slow)
+    data = read_graph([ontology_file()])
+    data.add((XR.selinexor, XO.causesNuclearRetentionOf, XR.TP53))
+    outcomes: list[Any] = []
+    first = threading.Thread(target=lambda: outcomes.append(java_reasoners.run_dl(data, "hermit")))
+    first.start()
+    assert started.wait(60)
+    outcomes.append(java_reasoners.run_dl(data, "hermit"))
+    first.join()
+    assert len(calls) == 1 and len(outcomes) == 2
+    assert outcomes[0].entailed == outcomes[1].entailed and outcomes[0].consistent
+    assert java_reasoners._RUNNING == {}

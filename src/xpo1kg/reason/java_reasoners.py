@@ -95,6 +95,8 @@ _OUTCOMES: OrderedDict[tuple[str, str], EngineOutcome] = OrderedDict()
 #: How many outcomes :data:`_OUTCOMES` keeps (the ontology, the bundled graph and a few more).
 _OUTCOMES_KEPT = 8
 _OUTCOMES_LOCK = threading.Lock()
+#: One lock per graph being reasoned over: a second thread asking for it waits for the first run.
+_RUNNING: dict[tuple[str, str], threading.Lock] = {}
 
 
 def run_dl(graph: Graph, reasoner: ReasonerName) -> EngineOutcome:
@@ -107,15 +109,22 @@ def run_dl(graph: Graph, reasoner: ReasonerName) -> EngineOutcome:
 
     lines = sorted(" ".join(term.n3() for term in triple) for triple in canonical_triples(graph))
     key = (reasoner, hashlib.sha256("\n".join(lines).encode()).hexdigest())
-    with _OUTCOMES_LOCK:
-        outcome = _OUTCOMES.get(key)
-    if outcome is None:
-        outcome = _run_java(graph, reasoner)
     with _OUTCOMES_LOCK:  # (server threads may reason at once)
-        _OUTCOMES[key] = outcome
-        _OUTCOMES.move_to_end(key)
-        while len(_OUTCOMES) > _OUTCOMES_KEPT:
-            _OUTCOMES.popitem(last=False)
+        outcome = _OUTCOMES.get(key)
+        running = _RUNNING.setdefault(key, threading.Lock()) if outcome is None else None
+    if running is not None:
+        with running:
+            with _OUTCOMES_LOCK:
+                outcome = _OUTCOMES.get(key)  # another thread's run, while this one waited
+            try:
+                if outcome is None:
+                    outcome = _run_java(graph, reasoner)
+            finally:
+                with _OUTCOMES_LOCK:
+                    if _RUNNING.get(key) is running:
+                        del _RUNNING[key]
+    assert outcome is not None
+    _keep(key, outcome)
     return EngineOutcome(
         outcome.consistent,
         set(outcome.entailed),
@@ -123,6 +132,15 @@ def run_dl(graph: Graph, reasoner: ReasonerName) -> EngineOutcome:
         set(outcome.unsatisfiable),
         list(outcome.problems),
     )
+
+
+def _keep(key: tuple[str, str], outcome: EngineOutcome) -> None:
+    """Keep an outcome as the most recent; forget the oldest beyond :data:`_OUTCOMES_KEPT`."""
+    with _OUTCOMES_LOCK:
+        _OUTCOMES[key] = outcome
+        _OUTCOMES.move_to_end(key)
+        while len(_OUTCOMES) > _OUTCOMES_KEPT:
+            _OUTCOMES.popitem(last=False)
 
 
 def _run_java(graph: Graph, reasoner: ReasonerName) -> EngineOutcome:
