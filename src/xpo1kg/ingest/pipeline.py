@@ -25,7 +25,8 @@ from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
+from xpo1kg.store.graph_loading import in_memory_view
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.crosscheck import Finding, check_new_data, with_new_data
 from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult
 

@@ -43,7 +43,8 @@ from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.resources import shapes_file
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
+from xpo1kg.store.graph_loading import in_memory_view
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.pyshacl_engine import ValidationResult
 
 __all__ = [
