@@ -42,9 +42,11 @@ from rdflib.namespace import SH
 from xpo1kg.rdf.namespaces import compress
 from xpo1kg.validate.compiled import UnsupportedShapeError
 from xpo1kg.validate.compiler import split_shapes
-from xpo1kg.validate.fast_engine import FallbackWarning, to_store, validate_fast, validate_store
+from xpo1kg.validate.fast_engine import FallbackWarning, validate_fast
+from xpo1kg.validate.lossless_loading import to_store
 from xpo1kg.validate.paths import path_text
 from xpo1kg.validate.pyshacl_engine import ValidationReport, validate_graph
+from xpo1kg.validate.store_validation import validate_store
 
 HERE = Path(__file__).resolve().parent
 DASH = Namespace("http://datashapes.org/dash#")

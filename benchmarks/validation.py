@@ -36,14 +36,10 @@ from rdflib import Graph
 
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.resources import data_files, ontology_file
-from xpo1kg.validate.fast_engine import (
-    add_graph,
-    neighbourhood,
-    to_store,
-    validate_fast,
-    validate_store,
-)
+from xpo1kg.validate.fast_engine import validate_fast
+from xpo1kg.validate.lossless_loading import add_graph, to_store
 from xpo1kg.validate.pyshacl_engine import validate_graph
+from xpo1kg.validate.store_validation import neighbourhood, validate_store
 
 HERE = Path(__file__).resolve().parent
 MEASUREMENT = "<https://w3id.org/xpo1kg/resource/synthetic/measurement/"

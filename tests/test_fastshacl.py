@@ -24,18 +24,13 @@ from script_modules import load_generator, load_module
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.rdf.namespaces import OBO, XO, XR
 from xpo1kg.resources import shapes_file
-from xpo1kg.validate import fast_engine as fastshacl
 from xpo1kg.validate import pyshacl_engine as validation
-from xpo1kg.validate.fast_engine import (
-    UnsupportedShapeError,
-    add_graph,
-    compile_shapes,
-    neighbourhood,
-    to_store,
-    validate_fast,
-    validate_store,
-)
+from xpo1kg.validate import store_validation
+from xpo1kg.validate.compiler import compile_shapes
+from xpo1kg.validate.fast_engine import UnsupportedShapeError, validate_fast
+from xpo1kg.validate.lossless_loading import add_graph, to_store
 from xpo1kg.validate.pyshacl_engine import ValidationReport, validate_graph
+from xpo1kg.validate.store_validation import neighbourhood, validate_store
 
 ROOT = Path(__file__).parents[1]
 # Runs on the same xdist worker as tests/test_shapes.py, whose pyshacl reports it reuses.
@@ -361,9 +356,9 @@ def test_a_focus_on_most_of_the_store_gives_the_same_results(
     store = to_store(base, ontology)
     focus = neighbourhood(store, add_graph(store, addition))
     named = validate_store(store, focus=focus)  # 40 nodes among ~5,000 triples: named in queries
-    assert len(focus) * fastshacl._TRIPLES_PER_FOCUS_NODE < len(store)
+    assert len(focus) * store_validation._TRIPLES_PER_FOCUS_NODE < len(store)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fastshacl, "_TRIPLES_PER_FOCUS_NODE", len(store))
+        patch.setattr(store_validation, "_TRIPLES_PER_FOCUS_NODE", len(store))
         whole_pass = validate_store(store, focus=focus)
     assert not named.conforms
     assert keys(whole_pass) == keys(named) == restricted(validate_store(store), focus)
@@ -572,12 +567,12 @@ def test_every_query_form_gives_the_same_rows(
     break_synthetic(graph)
     shape_cases.set_values(graph, STEP, XO.stepNumber, [Literal("0", datatype=rdflib.XSD.integer)])
     store = to_store(graph, ontology)
-    closures = fastshacl._subclasses(
-        store, set().union(*(c.classes() for c in fastshacl._bundled_constraints()))
+    closures = store_validation._subclasses(
+        store, set().union(*(c.classes() for c in store_validation.bundled_constraints()))
     )
-    everything = fastshacl._values({str(s) for s in graph.subjects()})
+    everything = store_validation._values({str(s) for s in graph.subjects()})
     found = 0
-    for constraint in fastshacl._bundled_constraints():
+    for constraint in store_validation.bundled_constraints():
         forms = [
             constraint.query("", closures, by_targets=True),
             constraint.query("", closures, by_targets=False),
@@ -585,7 +580,10 @@ def test_every_query_form_gives_the_same_rows(
             constraint.query(everything, closures),
             constraint.query(everything, None),
         ]
-        rows = [sorted(map(sorted, (r.items() for r in fastshacl._rows(store, q)))) for q in forms]
+        rows = [
+            sorted(map(sorted, (r.items() for r in store_validation._rows(store, q))))
+            for q in forms
+        ]
         assert all(r == rows[0] for r in rows), constraint
         found += len(rows[0])
     assert found >= 60

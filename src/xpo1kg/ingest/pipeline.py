@@ -24,7 +24,8 @@ from xpo1kg.ingest.table_import import into_lock
 from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.text import Triple
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
+from xpo1kg.store.graph_loading import in_memory_view
+from xpo1kg.store.knowledge_graph import KnowledgeGraph, load_graph
 from xpo1kg.validate.crosscheck import Finding, check_new_data, with_new_data
 from xpo1kg.validate.pyshacl_engine import ValidationReport, ValidationResult
 
@@ -113,16 +114,16 @@ def validate_with_graph(
 ) -> ValidationReport:
     """Validate the new triples together with the graph: the nodes whose results they can change.
 
-    Those are the new triples' subjects and their neighbours (:func:`~xpo1kg.validate.fast_engine.
-    neighbourhood`), validated with the compiled shapes on Oxigraph, so the time follows the
-    addition, not the graph; a violation elsewhere, which the new triples do not touch, is left
-    to ``xpo1kg validate``. An addition to the class hierarchy is validated in full. ``in_place``
-    adds the triples to ``kg``'s own in-memory store instead of a copy
-    (:func:`~xpo1kg.validate.crosscheck.with_new_data`): for a graph thrown away afterwards.
+    Those are the new triples' subjects and their neighbours
+    (:func:`~xpo1kg.validate.store_validation.neighbourhood`), validated with the compiled shapes
+    on Oxigraph, so the time follows the addition, not the graph; a violation elsewhere, which the
+    new triples do not touch, is left to ``xpo1kg validate``. An addition to the class hierarchy
+    is validated in full. ``in_place`` adds the triples to ``kg``'s own in-memory store instead of
+    a copy (:func:`~xpo1kg.validate.crosscheck.with_new_data`): for a graph thrown away afterwards.
     """
     try:
-        from xpo1kg.validate.fast_engine import neighbourhood, validate_store
         from xpo1kg.validate.sparql_terms import SKOLEM
+        from xpo1kg.validate.store_validation import neighbourhood, validate_store
     except ImportError:  # pragma: no cover - the fast validator ships with xpo1kg
         from rdflib import Graph
 

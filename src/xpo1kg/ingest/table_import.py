@@ -20,7 +20,8 @@ from xpo1kg.ingest.output import Tool, check_into, provenance_record, write
 from xpo1kg.ingest.sheets import Sheet, read_sheet
 from xpo1kg.rdf.safefile import exclusive_lock
 from xpo1kg.rdf.text import Triple
-from xpo1kg.store.knowledge_graph import KnowledgeGraph, in_memory_view, load_graph
+from xpo1kg.store.graph_loading import in_memory_view, load_graph
+from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 __all__ = ["TablePlan", "import_table", "into_lock", "open_target"]
 

@@ -1,18 +1,16 @@
 """The knowledge graph: ontology, curated data and user files in an Oxigraph store, queried with SPARQL.
 
 Queries run on the embedded Oxigraph engine. An rdflib view (:attr:`KnowledgeGraph.graph`) is built
-on demand for interoperability: pyshacl validation, exports, reasoning.
+on demand for interoperability: pyshacl validation, exports, reasoning. :func:`load_graph` (from
+:mod:`xpo1kg.store.graph_loading`, imported here too) makes one from files or a store directory.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import version
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -20,34 +18,27 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 from rdflib.term import Literal, Node, URIRef
 
-from xpo1kg.errors import InputError, QuerySyntaxError, XPO1KGError
+from xpo1kg.errors import QuerySyntaxError, XPO1KGError
 from xpo1kg.query.catalog import CompetencyQuery, get_query
 from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query, enforce
 from xpo1kg.query.inference import InferenceWarning, missing_inference_message, needs_inference
 from xpo1kg.query.results import QueryResult
-from xpo1kg.rdf.graphs import (
-    BUNDLE_MARKER_IRI,
-    BUNDLED_GRAPH_PREFIXES,
-    INFERRED_GRAPH_IRI,
-    META_GRAPH_IRI,
-    asserted_graphs,
-)
+from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, asserted_graphs
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
-from xpo1kg.rdf.namespaces import bind_prefixes
+from xpo1kg.rdf.namespaces import XO, bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
-from xpo1kg.reason.reasoner import reasons_at_scale
 from xpo1kg.reason.reasoning_report import Mode, ReasonerName
-from xpo1kg.resources import data_files, ontology_file
+from xpo1kg.resources import ontology_file
 from xpo1kg.store.embedded import Store
 
-if TYPE_CHECKING:
-    from xpo1kg.store.search import Hit, SearchIndex
+# Not a cycle: graph_loading imports this module inside its functions, when they run.
+from xpo1kg.store.graph_loading import load_graph
 
 if TYPE_CHECKING:
     from xpo1kg.reason.explain import Explanation
-from xpo1kg.rdf.namespaces import XO
+    from xpo1kg.store.search import Hit, SearchIndex
 
-__all__ = ["Binding", "Entity", "KnowledgeGraph", "Reasoning", "in_memory_view", "load_graph"]
+__all__ = ["Binding", "Entity", "KnowledgeGraph", "Reasoning", "load_graph"]
 
 ONTOLOGY_GRAPH = str(graph_name(ontology_file()))
 
@@ -185,6 +176,11 @@ class KnowledgeGraph:
     def parts(self) -> tuple[tuple[URIRef, Graph], ...]:
         """The asserted triples split by named graph (one per source file)."""
         return tuple((URIRef(g), self._rdflib([g])) for g in self._asserted)
+
+    @property
+    def asserted_graph_names(self) -> list[str]:
+        """The named graphs of asserted triples (every graph but the inferred and meta ones)."""
+        return self._asserted
 
     @property
     def has_inferred(self) -> bool:
@@ -383,199 +379,3 @@ SELECT ?class (COUNT(DISTINCT ?instance) AS ?instances) WHERE {
 GROUP BY ?class
 ORDER BY DESC(?instances) ?class
 """
-
-
-def load_graph(
-    extra_files: Iterable[str | Path] = (),
-    *,
-    bundled_data: bool = True,
-    inferred: bool | None = None,
-    reasoner: ReasonerName = "hermit",
-    mode: Mode = "auto",
-    store: str | Path | None = None,
-    writable: bool = False,
-) -> KnowledgeGraph:
-    """Load the ontology and the bundled data, plus any extra RDF files, into Oxigraph.
-
-    Inferred facts are included by default (``inferred=None``): the reasoner's conclusions are
-    added for queries, in their own graph, computed on first need and cached by the content of
-    the input, so only the first call on a given input pays. If they cannot be computed (an
-    inconsistent graph, no Java), queries see the asserted facts with an
-    :class:`~xpo1kg.query.inference.InferenceWarning`. ``inferred=False`` leaves them out;
-    ``inferred=True`` requires them (computed now; an inconsistent graph raises
-    :class:`~xpo1kg.errors.XPO1KGError`).
-
-    ``store`` opens a persistent store directory instead (made by ``xpo1kg load``; a path that is
-    not a store is refused). It is opened read-only, and nothing is written into it, unless
-    ``writable=True`` (which also refreshes its bundled graph) or ``inferred=True`` and the
-    inferred graph has to be added (it is then kept in the store). By default a store's queries
-    include the inferred facts it keeps, if any.
-
-    >>> len(load_graph()) > 1000
-    True
-    """
-    sources: list[RDFSource] = []
-    if store is not None:
-        if extra_files:
-            raise InputError("files cannot be added to a store on the fly: use `xpo1kg load`")
-        if not writable:
-            from xpo1kg.store.snapshot import open_in_memory
-
-            # Queried from memory when the store's snapshot is current and fits (store.snapshot).
-            in_memory = open_in_memory(Path(store), inferred=inferred)
-            if in_memory is not None:
-                keeps = in_memory.has_graph(INFERRED_GRAPH_IRI)
-                kg = KnowledgeGraph(in_memory, inferred=keeps if inferred is None else inferred)
-                if inferred is None:
-                    kg.left_out_because = _STORE_KEEPS_NONE
-                return kg
-        backend = Store(Path(store), create=False, read_only=not writable)
-        if writable:
-            ensure_bundled(backend)
-        if inferred is None:  # a store's default: the inferred facts it keeps
-            if not backend.has_graph(INFERRED_GRAPH_IRI) or _stale_inferred(backend):
-                kg = KnowledgeGraph(backend)
-                kg.left_out_because = _STORE_KEEPS_NONE
-                return kg
-            inferred = True
-    else:
-        backend = Store()
-        sources = [ontology_file(), *(data_files() if bundled_data else [])]
-        sources += [Path(f) for f in extra_files]
-    loaded = [(backend.add_source(source), source) for source in sources]
-    names = [name for name, _ in loaded]
-    # Two files with one name share a graph: its rdflib view then comes from the store.
-    named = {name: source for name, source in loaded if names.count(name) == 1}
-    if inferred is None:  # in memory: computed on first need, from the cache by content
-        plan = Reasoning(_sources_key(sources), reasoner, mode)
-        return KnowledgeGraph(backend, inferred=True, sources=named, reasoning=plan)
-    kg = KnowledgeGraph(backend, sources=named)
-    if not inferred:
-        return kg
-    if _stale_inferred(backend):
-        from xpo1kg.reason.incremental import drop_inferred
-
-        drop_inferred(backend)  # made before inferred facts carried their provenance
-    if not backend.has_graph(INFERRED_GRAPH_IRI):
-        from xpo1kg.reason.inferred import inferred_graph
-
-        if store is not None and backend.read_only:  # the store keeps it: open it for writing
-            backend = Store(Path(store), create=False)
-            kg = KnowledgeGraph(backend, sources=named)
-
-        # A persistent store keeps its inferred graph; in memory, a cache keyed by the inputs does.
-        key = _sources_key(sources) if sources else None
-        if store is not None and reasons_at_scale(len(kg), reasoner, mode):
-            from xpo1kg.reason.inferred import inferred_graph_of_store
-
-            # Read from Oxigraph: an rdflib graph of a big store costs its parse time and memory.
-            graph = inferred_graph_of_store(
-                backend.oxigraph,
-                kg._asserted,
-                kg.ontology,
-                reasoner=reasoner,
-                keep_closure_in=backend,  # an ingest then reasons over its addition alone
-            )
-        else:
-            graph, _ = inferred_graph(kg.graph, kg.ontology, key, reasoner=reasoner, mode=mode)
-        if backend.path is not None:
-            from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
-
-            previous = previous_files(backend)
-            invalidate(backend)
-        backend.add_rdf(
-            graph.serialize(format="nt", encoding="utf-8"), "inferred.nt", INFERRED_GRAPH_IRI
-        )
-        backend.flush()
-        if backend.path is not None:
-            write_snapshot(backend, previous)
-    return KnowledgeGraph(backend, inferred=True, sources=named)
-
-
-_STORE_KEEPS_NONE = "the store keeps none: --inferred computes them and keeps them in the store"
-
-
-def in_memory_view(kg: KnowledgeGraph, *, inferred: bool = False) -> KnowledgeGraph | None:
-    """Return a store's graphs loaded into memory from its snapshot, when it is current.
-
-    The asserted graphs, and with ``inferred`` the inferred graph the store keeps, if any. The
-    copy is the caller's to change and throw away (``kg`` stays open, for writing); None when
-    ``kg`` is in memory already or the snapshot cannot be used (:mod:`xpo1kg.store.snapshot`).
-    """
-    if kg.store.path is None:
-        return None
-    from xpo1kg.store.snapshot import open_in_memory
-
-    memory = open_in_memory(Path(kg.store.path), inferred=None if inferred else False)
-    if memory is None:
-        return None
-    view = KnowledgeGraph(memory, inferred=inferred and memory.has_graph(INFERRED_GRAPH_IRI))
-    view.left_out_because = kg.left_out_because
-    return view
-
-
-def _stale_inferred(store: Store) -> bool:
-    """Whether a stored inferred graph holds facts without provenance nodes (an older format)."""
-    if not store.has_graph(INFERRED_GRAPH_IRI):
-        return False
-    graph = ox.NamedNode(INFERRED_GRAPH_IRI)
-    rule = ox.NamedNode(str(XO.inferenceRule))
-    if next(store.oxigraph.quads_for_pattern(None, rule, None, graph), None) is not None:
-        return False
-    # Stale if it holds a fact; the triples describing the graph itself need no provenance.
-    return any(
-        isinstance(q.subject, ox.NamedNode) and q.subject != graph
-        for q in store.oxigraph.quads_for_pattern(None, None, None, graph)
-    )
-
-
-def _sources_key(sources: Iterable[RDFSource]) -> str:
-    """Return a digest of the input files (names and bytes)."""
-    digest = hashlib.sha256()
-    for source in sources:
-        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def bundle_digest() -> str:
-    """Return the digest of the package version and the bundled files (kept in the meta graph)."""
-    digest = hashlib.sha256(version("xpo1kg").encode())
-    for source in [ontology_file(), *data_files()]:
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    return digest.hexdigest()
-
-
-_BUNDLE = ox.NamedNode(BUNDLE_MARKER_IRI)
-_DIGEST = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
-
-
-def bundle_marker() -> tuple[ox.NamedNode, ox.NamedNode]:
-    """Return the subject and predicate of the bundle digest's quad in the meta graph."""
-    return _BUNDLE, _DIGEST
-
-
-def ensure_bundled(store: Store) -> bool:
-    """Load (or refresh) the bundled ontology and data in a persistent store; True if it changed."""
-    from xpo1kg.reason.incremental import drop_inferred
-    from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
-
-    wanted = bundle_digest()
-    meta = ox.NamedNode(META_GRAPH_IRI)
-    current = [
-        _value(q.object) for q in store.oxigraph.quads_for_pattern(_BUNDLE, _DIGEST, None, meta)
-    ]
-    if current == [wanted]:
-        return False
-    previous = previous_files(store)
-    invalidate(store)
-    drop_inferred(store)
-    for graph in store.graph_names():
-        if graph.startswith(BUNDLED_GRAPH_PREFIXES):
-            store.drop(graph)
-    for source in [ontology_file(), *data_files()]:
-        store.add_source(source)
-    store.oxigraph.remove_graph(meta) if store.has_graph(META_GRAPH_IRI) else None
-    store.oxigraph.add(ox.Quad(_BUNDLE, _DIGEST, ox.Literal(wanted), meta))
-    store.flush()
-    write_snapshot(store, {g: f for g, f in previous.items() if g != INFERRED_GRAPH_IRI})
-    return True

@@ -13,8 +13,8 @@ from xpo1kg.errors import InputError, ParseError, XPO1KGError
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, USER_GRAPH_PREFIX, file_base
 from xpo1kg.rdf.loading import check_rdf, display_name, graph_name, skip_bom
 from xpo1kg.reason.incremental import drop_inferred
+from xpo1kg.store.bundled_graph import ensure_bundled
 from xpo1kg.store.embedded import Store, rdf_format_of
-from xpo1kg.store.knowledge_graph import ensure_bundled
 from xpo1kg.store.snapshot import invalidate, previous_files, write_snapshot
 
 __all__ = ["USER_GRAPH_PREFIX", "check_files", "drop_graph", "load_files", "open_store"]

@@ -169,7 +169,7 @@ def open_in_memory(path: Path, *, inferred: bool | None = False) -> Store | None
     manifest = _read_manifest(folder)
     if manifest is None or not (path / "CURRENT").is_file():
         return None
-    from xpo1kg.store.knowledge_graph import bundle_digest, bundle_marker
+    from xpo1kg.store.bundled_graph import bundle_digest, bundle_marker
 
     try:
         disk = reading_handle(path)

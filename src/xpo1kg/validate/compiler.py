@@ -2,7 +2,7 @@
 
 Each :class:`CompiledConstraint` is one SELECT query with one row per validation result: ``?this``
 (the focus node), ``?value`` when the constraint reports one, and ``?path`` for SHACL-SPARQL.
-The queries expect data loaded by :func:`xpo1kg.validate.fast_engine.add_graph`, which keeps what Oxigraph
+The queries expect data loaded by :func:`xpo1kg.validate.lossless_loading.add_graph`, which keeps what Oxigraph
 would normalise away: blank nodes become ``urn:x-fastshacl:bnode:`` IRIs (keeping their rdflib
 identifiers) and typed literals keep their lexical form under a ``urn:x-fastshacl:typed:`` (or
 ``ill-typed:``) datatype. Literals loaded natively are understood too.

@@ -1,6 +1,6 @@
 """How the fast engine stores terms in Oxigraph, and SPARQL tests that read them as pyshacl does.
 
-:func:`xpo1kg.validate.fast_engine.add_graph` keeps what Oxigraph would normalise away: blank
+:func:`xpo1kg.validate.lossless_loading.add_graph` keeps what Oxigraph would normalise away: blank
 nodes become :data:`SKOLEM` IRIs (keeping their rdflib identifiers) and typed literals keep their
 lexical form under a :data:`TYPED` (or :data:`ILL_TYPED`) datatype. The expressions here take a
 SPARQL variable (or any expression) ``x`` and test it the way pyshacl tests the rdflib term:
@@ -98,7 +98,7 @@ def term(node: Node, *, encoded: bool) -> str:
 
 
 def stored_term(node: Node) -> str:
-    """Write a term as fast_engine.add_graph stores it (typed literals losslessly)."""
+    """Write a term as lossless_loading.add_graph stores it (typed literals losslessly)."""
     if not isinstance(node, Literal) or node.datatype is None or node.language:
         return term(node, encoded=False)
     prefix = ILL_TYPED if node.ill_typed else TYPED
