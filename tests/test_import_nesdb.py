@@ -20,13 +20,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from xpo1kg import import_nesdb, load_graph
 from xpo1kg.cli import main
-from xpo1kg.ingest.nesdb import (
-    UNVERIFIED_PROTEIN,
-    parse_accession,
-    parse_nes_id,
-    parse_ranges,
-    plan_nesdb,
-)
+from xpo1kg.ingest.nesdb import UNVERIFIED_PROTEIN, plan_nesdb
+from xpo1kg.ingest.nesdb_records import parse_accession, parse_nes_id, parse_ranges
 from xpo1kg.ingest.sheets import read_sheet
 from xpo1kg.ingest.values import IngestError
 from xpo1kg.resources import data_files
