@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -368,3 +369,29 @@ def test_query_with_store_and_data_is_refused(
 ) -> None:
     line = input_error(run("query", "ic50_table", "--store", store, "--data", synthetic.path))
     assert "xpo1kg load" in line, line
+
+
+def test_queries_on_server_threads_leave_nothing_for_another_thread_to_drop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Oxigraph refuses to drop a query's answer on another thread than the one that made it.
+
+    The server answers on worker threads; an answer kept alive by a reference cycle (the query
+    checks parse with pyparsing, whose exceptions hold their callers' frames) would be dropped
+    by a later collection wherever it runs, with an error instead of freeing it.
+    """
+    kg = load_graph(inferred=False)
+    dropped: list[str] = []
+    monkeypatch.setattr("sys.unraisablehook", lambda u: dropped.append(str(u.exc_value)))
+    gc.collect()
+    results: list[list[str]] = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            kg.query("SELECT ?p WHERE { ?p xo:uniprotAccession ?a }").column("p")
+        )
+    )
+    thread.start()
+    thread.join()
+    gc.collect()
+    assert results and len(results[0]) > 3
+    assert dropped == []

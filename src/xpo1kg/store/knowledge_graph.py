@@ -294,6 +294,17 @@ class KnowledgeGraph:
                 text = place_bindings(text, bindings)
             except QuerySyntaxError:  # CONSTRUCT/DESCRIBE, or text the engine will explain
                 substitutions = {k.lstrip("?$"): to_oxigraph(v) for k, v in bindings.items()}
+        return self._answer(text, graphs, substitutions)
+
+    def _answer(
+        self,
+        text: str,
+        graphs: list[str] | None,
+        substitutions: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None,
+    ) -> QueryResult:
+        # A frame of its own: the query checks above parse with pyparsing, whose exceptions form
+        # reference cycles that keep the caller's frame alive. Holding Oxigraph's answer there
+        # would leave it to a later collection, maybe on another thread, which Oxigraph refuses.
         answer = self._store.query(text, graphs=graphs, substitutions=substitutions)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(["ask"], [(Literal(bool(answer)),)])
