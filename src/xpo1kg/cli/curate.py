@@ -11,7 +11,9 @@ from xpo1kg.cli.options import (
     DRY_RUN_OPTION,
     INTO_OPTION,
     SHEET_OPTION,
+    SOURCE_OPTION,
     STORE_INTO_OPTION,
+    TABLE_ARGUMENT,
     reports_errors,
 )
 from xpo1kg.cli.tables import clock, echo_problems, echo_warnings, echo_written
@@ -42,13 +44,8 @@ def _report(result: CurateResult, dry_run: bool) -> None:
 
 
 @click.command(name="curate")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--source",
-    metavar="PMID:…|DOI|URL|NAME",
-    help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
-    "a source of the graph by CURIE or name.",
-)
+@TABLE_ARGUMENT
+@SOURCE_OPTION
 @INTO_OPTION
 @STORE_INTO_OPTION
 @click.option(

@@ -12,6 +12,7 @@ from xpo1kg.cli.options import (
     INTO_OPTION,
     SHEET_OPTION,
     STORE_INTO_OPTION,
+    TABLE_ARGUMENT,
     reports_errors,
 )
 from xpo1kg.cli.tables import clock, echo_problems, echo_warnings, echo_written
@@ -47,7 +48,7 @@ def _report(result: NesdbResult, dry_run: bool) -> None:
 
 
 @import_group.command(name="nesdb")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@TABLE_ARGUMENT
 @click.option(
     "--organism",
     default="Homo sapiens",

@@ -17,7 +17,9 @@ from xpo1kg.cli.options import (
     DRY_RUN_OPTION,
     INTO_OPTION,
     SHEET_OPTION,
+    SOURCE_OPTION,
     STORE_INTO_OPTION,
+    TABLE_ARGUMENT,
     reports_errors,
 )
 from xpo1kg.cli.tables import clock, echo_problems, echo_written
@@ -88,13 +90,8 @@ def _report(result: IngestResult, dry_run: bool) -> None:
 
 
 @click.command(name="ingest")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--source",
-    metavar="PMID:…|DOI|URL|NAME",
-    help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
-    "a source of the graph by name ('guide' is the BenchChem guide).",
-)
+@TABLE_ARGUMENT
+@SOURCE_OPTION
 @INTO_OPTION
 @STORE_INTO_OPTION
 @click.option(

@@ -137,6 +137,15 @@ SHEET_OPTION = click.option(
     help="The worksheet of an .xlsx workbook to read (default: the first).",
 )
 
+#: The table that ingest, curate and import read.
+TABLE_ARGUMENT = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+#: The source of the rows of ingest and curate whose source cell is empty.
+SOURCE_OPTION = click.option(
+    "--source",
+    metavar="PMID:…|DOI|URL|NAME",
+    help="Source of the rows whose source cell is empty: a PubMed id, a DOI, a web address, or "
+    "a source of the graph by CURIE or name ('guide' is the BenchChem guide).",
+)
 #: Where ingest, curate and import add their triples: a Turtle file, or a store.
 INTO_OPTION = click.option(
     "--into",
