@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's Chromium, for tests/test_browser.py. Without root or passwordless sudo it cannot be
+# Debian's Chromium, for tests/server/test_browser.py. Without root or passwordless sudo it cannot be
 # installed: say so in one line; the browser tests are then skipped (and fail under CI=true).
 install_chromium() {
     if [ -x /usr/bin/chromium ]; then

@@ -23,11 +23,11 @@ XDIST_GROUPS = {
     "tests/test_editable.py": "fresh_env",
     "tests/test_shapes.py": "shapes",
     "tests/test_fastshacl.py": "shapes",
-    "tests/test_server_protocol.py": "default_server",
-    "tests/test_server_sparqlwrapper.py": "default_server",
-    "tests/test_pages.py": "one_worker_server",
-    "tests/test_server_dereference.py": "one_worker_server",
-    "tests/test_browser.py": "one_worker_server",
+    "tests/server/test_server_protocol.py": "default_server",
+    "tests/server/test_server_sparqlwrapper.py": "default_server",
+    "tests/server/test_pages.py": "one_worker_server",
+    "tests/server/test_server_dereference.py": "one_worker_server",
+    "tests/server/test_browser.py": "one_worker_server",
 }
 #: Units that take longest (installs into fresh environments, the Virtuoso server): handed out
 #: first, so that they do not start last and leave one worker running alone at the end.

@@ -252,7 +252,7 @@ def test_explain_command_absent_is_an_answer_and_bad_names_exit_2() -> None:
 def test_entity_page_marks_inferred_facts_and_shows_evidence_inline(
     inferred_kg: KnowledgeGraph,
 ) -> None:
-    from test_pages import Page
+    from page_parser import Page
 
     from xpo1kg.server.pages import entity_html
 
@@ -274,7 +274,7 @@ def test_entity_page_marks_inferred_facts_and_shows_evidence_inline(
 
 
 def test_entity_page_shows_every_evidence_field(fixture_kg: KnowledgeGraph) -> None:
-    from test_pages import Page
+    from page_parser import Page
 
     from xpo1kg.server.pages import entity_html
 

@@ -69,8 +69,8 @@ def test_xdist_groups_table_matches_the_modules_marks() -> None:
         text = (ROOT / module).read_text(encoding="utf-8")
         assert f'xdist_group("{group}")' in text, module
     marked = {
-        f"tests/{path.name}"
-        for path in (ROOT / "tests").glob("test_*.py")
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tests").rglob("test_*.py")
         if re.search(r"^pytestmark = .*xdist_group\(", path.read_text("utf-8"), re.MULTILINE)
     }
     assert marked == set(XDIST_GROUPS)

@@ -1,5 +1,5 @@
 """Search, 404 suggestions, browse pages, results that fit and entity pictures, in a real headless
-Chromium (as tests/test_browser.py drives it). Screenshots are saved in each test's tmp_path."""
+Chromium (as tests/server/test_browser.py drives it). Screenshots are saved in each test's tmp_path."""
 
 from __future__ import annotations
 

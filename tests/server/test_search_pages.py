@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from page_parser import Page
 from serving import RunningServer
-from test_pages import Page
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.query.catalog import list_queries
