@@ -84,6 +84,15 @@ def launched_browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def opened_page(browser: Browser, **options: object) -> Iterator[Page]:
+    """Open a page in a context of its own (``options``: Playwright's), closed after the test."""
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    opened = context.new_page()
+    opened.set_default_timeout(20_000)
+    yield opened
+    context.close()
+
+
 class Traffic:
     """Every request a page makes, and those that failed (``URL: reason``)."""
 

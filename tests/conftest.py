@@ -6,13 +6,17 @@ import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from browser_setup import CHROMIUM, browser_decision
+from browser_setup import CHROMIUM, browser_decision, launched_browser, require_chromium
 from fresh_env import build_wheel, make_base_env
 from serving import RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph, ValidationReport, load_graph
+
+if TYPE_CHECKING:  # Playwright is imported only by the tests that drive the browser
+    from playwright.sync_api import Browser
 
 #: Test modules that share session fixtures, and the group that keeps them on one xdist worker (so
 #: that each shared fixture is built once). The modules also carry ``xdist_group`` marks, but
@@ -184,6 +188,13 @@ def one_worker_server() -> Iterator[RunningServer]:
     """One ``xpo1kg serve --workers 1``, for the page tests that only read from it."""
     with running_server("--workers", "1") as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium for one module's browser tests; without it they skip (fail if CI=true)."""
+    require_chromium()
+    yield from launched_browser()
 
 
 # A measurement that breaks several shapes (wrong inhibitor type, value 0, no unit, no evidence):

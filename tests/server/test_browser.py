@@ -11,17 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_setup import Traffic, launched_browser, require_chromium
+from browser_setup import Traffic, opened_page
 from playwright.sync_api import Browser, Page, expect
 from serving import RunningServer
 
 # End to end (a real browser): slow. Shares the server of the page tests (--dist loadgroup).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one_worker_server")]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_available() -> None:
-    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -30,18 +25,9 @@ def server(one_worker_server: RunningServer) -> RunningServer:
     return one_worker_server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launched_browser()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True)
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    yield opened
-    context.close()
+    yield from opened_page(browser, accept_downloads=True)
 
 
 def test_from_a_question_to_p53_to_selinexor_ic50(

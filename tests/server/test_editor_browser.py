@@ -12,31 +12,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_setup import Traffic, launched_browser, require_chromium
+from browser_setup import Traffic, opened_page
 from playwright.sync_api import Browser, Page, expect
 from serving import RunningServer
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_available() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launched_browser()
-
-
 def _page(browser: Browser, *, javascript: bool = True) -> Iterator[Page]:
-    context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    yield from opened_page(
+        browser, java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
     )
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    yield opened
-    context.close()
 
 
 @pytest.fixture

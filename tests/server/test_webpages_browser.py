@@ -8,16 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_setup import Traffic, launched_browser, require_chromium
+from browser_setup import Traffic, opened_page
 from playwright.sync_api import Browser, Page, expect
 from serving import RunningServer
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_available() -> None:
-    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +21,9 @@ def server(one_worker_server: RunningServer) -> RunningServer:
     return one_worker_server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launched_browser()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    yield opened
-    context.close()
+    yield from opened_page(browser, viewport={"width": 1280, "height": 900})
 
 
 def test_search_with_completion_from_the_header(
