@@ -619,6 +619,10 @@ def _sparql_shape(select: str, *, on_path: bool = False) -> str:
         ("SELECT REDUCED ?value WHERE { $this <https://example.org/p> ?value }", False, 2),
         # a real NOT EXISTS, rewritten as MINUS
         ("SELECT $this { $this a ?c FILTER NOT EXISTS { $this <https://example.org/p> ?v } }", False, 1),
+        # variables named alike up to a character that only SPARQL names allow: none shared, so no
+        # MINUS (which would remove nothing where NOT EXISTS removes every row)
+        ("SELECT $this { $this a ?c\u00b7x FILTER NOT EXISTS { ?c <https://example.org/p> ?v } }", False, 0),
+        ("SELECT $this { $this a ?c FILTER NOT EXISTS { ?c\u0301 <https://example.org/p> ?v } }", False, 0),
     ],
 )  # fmt: skip
 def test_sparql_constraint_text_same_as_pyshacl(select: str, on_path: bool, found: int) -> None:

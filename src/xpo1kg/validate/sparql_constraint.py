@@ -10,7 +10,7 @@ the target check (:mod:`xpo1kg.validate.compiled`).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 
 from xpo1kg.errors import QuerySyntaxError
 from xpo1kg.query.sparql_lexer import Token, masked, tokens
@@ -20,9 +20,16 @@ __all__ = ["select_template"]
 
 #: SHACL's pre-bound variables that a compiled query cannot bind.
 _UNBOUND = ("currentShape", "shapesGraph", "failure")
-_BLOCKERS = re.compile(
-    r"\b(OPTIONAL|BIND|VALUES|GRAPH|SERVICE|MINUS|UNION|SELECT|FILTER|EXISTS)\b", re.IGNORECASE
-)
+#: Keywords that make a group more than a basic graph pattern with filters.
+_BLOCKERS = frozenset(
+    f"word:{word}"
+    for word in (
+        "OPTIONAL", "BIND", "VALUES", "GRAPH", "SERVICE", "MINUS", "UNION", "SELECT", "FILTER",
+        "EXISTS",
+    )
+)  # fmt: skip
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
+_BRACKETS = _OPENING | _CLOSING
 
 
 def select_template(select: str, path: str | None, prefixes: str = "") -> str:
@@ -58,7 +65,7 @@ def select_template(select: str, path: str | None, prefixes: str = "") -> str:
     )
     added = ("" if modifier else " DISTINCT") + ("" if selects_this else " ?this")
     end = code.rstrip().rindex("}")
-    body = _minus(text[brace + 1 : end], code[brace + 1 : end])
+    body = _minus(text[brace + 1 : end])
     return (
         f"{prefixes}{text[:after]}{added}{text[after:brace]}{{ {FOCUS} {TARGET}\n{body}\n{CHECK} }}"
     )
@@ -80,46 +87,85 @@ def _substitute(text: str, found: list[Token], replacements: dict[str, str]) -> 
     return text
 
 
-def _minus(body: str, code: str) -> str:
+def _minus(body: str) -> str:
     """Rewrite ``FILTER NOT EXISTS { BGP }`` as ``MINUS { BGP }`` where that is equivalent.
 
-    ``code`` is ``body`` with its strings, IRIs and comments blanked (:func:`masked`). Oxigraph
-    re-evaluates a NOT EXISTS pattern for every solution with a plan made for unbound variables,
-    which is slow on big stores; MINUS is one anti-join. The two agree when the outer group is a
-    basic graph pattern with filters (so its variables are always bound), the inner pattern is a
-    basic graph pattern, and they share a variable that the outer pattern binds.
+    Oxigraph re-evaluates a NOT EXISTS pattern for every solution with a plan made for unbound
+    variables, which is slow on big stores; MINUS is one anti-join. The two agree when the outer
+    group is a basic graph pattern with filters (so its variables are always bound), the inner
+    pattern is a basic graph pattern, and they share a variable that the outer pattern binds.
+    The text is read as tokens, so variables are compared by their whole SPARQL names.
     """
-    blocks, depth, skip = [], 0, 0
-    for match in re.finditer(r"\bFILTER\s+NOT\s+EXISTS\s*\{|[{}]", code, re.IGNORECASE):
-        if match.start() < skip:
+    found = _lexemes(body)
+    blocks: list[tuple[int, int, int]] = []  # FILTER, "{" and "}" of each NOT EXISTS
+    outer: list[Token] = []  # the outer group, without its filters and NOT EXISTS blocks
+    position = 0
+    while position < len(found):
+        token = found[position]
+        if token.kind == "word:FILTER":
+            following = [t.kind for t in found[position + 1 : position + 4]]
+            if following == ["word:NOT", "word:EXISTS", "{"]:
+                close = _closing(found, position + 3)
+                blocks.append((position, position + 3, close))
+                position = close + 1
+                continue
+            # FILTER (...) or FILTER REGEX(...), BOUND(...)...; others (FILTER EXISTS) stay below
+            call = 1 if following[:1] == ["("] else 2 if _is_call(following[:2]) else 0
+            if call:
+                position = _closing(found, position + call) + 1
+                continue
+        if token.kind in ("{", "}") or token.kind in _BLOCKERS:
+            return body  # not a basic graph pattern with filters
+        outer.append(token)
+        position += 1
+    for first, opening, close in reversed(blocks):
+        inner = found[opening + 1 : close]
+        if any(t.kind in ("{", "}") or t.kind in _BLOCKERS for t in inner):
             continue
-        if match.group() in "{}":
-            depth += 1 if match.group() == "{" else -1
-        elif depth == 0:
-            close = code.find("}", match.end())
-            if close < 0:
-                return body
-            blocks.append((match.start(), match.end(), close))
-            skip = close + 1
-        else:
-            depth += 1
-    outer = code
-    for start, _, close in reversed(blocks):
-        outer = outer[:start] + " " * (close + 1 - start) + outer[close + 1 :]
-    filters = r"\bFILTER\b\s*(\w*)\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
-    outer = re.sub(filters, lambda m: " " * len(m.group()), outer, flags=re.IGNORECASE)
-    if "{" in outer or "}" in outer or _BLOCKERS.search(outer):
-        return body
-    for start, open_end, close in reversed(blocks):
-        inner, bound = (
-            code[open_end:close],
-            set(re.findall(r"[?$](\w+)", outer[:start])) | {"this"},
-        )
-        shared = set(re.findall(r"[?$](\w+)", inner)) & set(
-            re.findall(r"[?$](\w+)", code[:start] + code[close:])
-        )
+        start = found[first].start
+        bound = _names(t for t in outer if t.start < start) | {"this"}
+        shared = _names(inner) & _names(found[:first] + found[close + 1 :])
         # MINUS applies to what precedes it: the shared variables must be bound before the block.
-        if "{" not in inner and not _BLOCKERS.search(inner) and shared and shared <= bound:
+        if shared and shared <= bound:
             # Restricting the MINUS pattern to the focus nodes too keeps incremental runs small.
-            body = body[:start] + "MINUS { " + (FOCUS if "this" in shared else "") + body[open_end:]
+            opened = found[opening].start + 1
+            body = body[:start] + "MINUS { " + (FOCUS if "this" in shared else "") + body[opened:]
     return body
+
+
+def _lexemes(text: str) -> list[Token]:
+    """Return the tokens of ``text``, each bracket of a run of brackets a token of its own."""
+    lexemes: list[Token] = []
+    for token in _tokens(text):
+        if token.text[0] in _BRACKETS:
+            lexemes.extend(
+                Token(mark, mark, token.start + offset)
+                for offset, mark in enumerate(token.text)
+                if mark in _BRACKETS
+            )
+        else:
+            lexemes.append(token)
+    return lexemes
+
+
+def _closing(found: list[Token], opening: int) -> int:
+    """Return the index of the bracket that closes the one at ``opening`` (the lexer checked)."""
+    depth = 0
+    for position in range(opening, len(found)):
+        if found[position].kind in _OPENING:
+            depth += 1
+        elif found[position].kind in _CLOSING:
+            depth -= 1
+            if depth == 0:
+                return position
+    raise UnsupportedShapeError("cannot read the sh:select query")
+
+
+def _is_call(kinds: list[str]) -> bool:
+    """Say whether ``kinds`` open a built-in call: a keyword, then a parenthesis."""
+    return len(kinds) == 2 and kinds[0].startswith("word:") and kinds[1] == "("
+
+
+def _names(found: Iterable[Token]) -> set[str]:
+    """Return the names of the variables among ``found`` (``?x`` and ``$x`` are one)."""
+    return {token.text[1:] for token in found if token.kind == "var"}
