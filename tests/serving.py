@@ -23,6 +23,12 @@ GRAPH_FORMATS = [
 ]
 
 
+#: One client for the tests' requests to local servers: a new client reads the CA bundle (about
+#: 30 ms of CPU each time), as ``httpx.get`` does for every request. No connection is kept open
+#: between requests, as with ``httpx.get``: a server may be stopped and its port reused.
+HTTP = httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

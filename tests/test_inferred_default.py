@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cli_runs import assert_ok, load_in_another_process, run
-from serving import RunningServer
+from serving import HTTP, RunningServer
 
 from xpo1kg import KnowledgeGraph, load_graph, run_query
 from xpo1kg.query.catalog import parse_query_file
@@ -183,7 +183,7 @@ def test_report_answers_every_question_with_the_same_default(tmp_path: Path) -> 
 
 
 def _page(server: RunningServer, path: str) -> httpx.Response:
-    return httpx.get(server.base + path, headers={"Accept": "text/html"}, timeout=30)
+    return HTTP.get(server.base + path, headers={"Accept": "text/html"}, timeout=30)
 
 
 def test_plain_serve_answers_the_inference_only_question(default_server: RunningServer) -> None:
@@ -204,8 +204,8 @@ def test_a_server_without_inferred_facts_warns_on_the_page_and_in_a_header() -> 
     )
     with running_server("--no-inferred") as server:
         page = _page(server, f"/questions/{RETENTION}")
-        editor = httpx.get(server.base + "/query", params={"query": query.sparql}, timeout=30)
-        sparql = httpx.get(server.sparql, params={"query": query.sparql}, timeout=30)
+        editor = HTTP.get(server.base + "/query", params={"query": query.sparql}, timeout=30)
+        sparql = HTTP.get(server.sparql, params={"query": query.sparql}, timeout=30)
     for answer in (page, editor, sparql):
         assert answer.status_code == 200
         assert "needs inferred facts" in answer.headers["X-XPO1KG-Warning"]

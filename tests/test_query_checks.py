@@ -10,10 +10,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from cli_runs import run as run_cli
-from serving import RunningServer, running_server
+from serving import HTTP, RunningServer, running_server
 
 from xpo1kg import load_graph, run_query
 from xpo1kg.errors import InputError
@@ -224,13 +223,13 @@ def server() -> Iterator[RunningServer]:
 
 
 def test_server_warns_in_a_header_and_on_the_page(server: RunningServer) -> None:
-    answer = httpx.get(server.sparql, params={"query": WRONG_CASE}, timeout=30)
+    answer = HTTP.get(server.sparql, params={"query": WRONG_CASE}, timeout=30)
     assert answer.status_code == 200
     assert "xo:exportedBy" in answer.headers["X-XPO1KG-Warning"]
     assert answer.json()["results"]["bindings"] == []  # the protocol answer is unchanged
-    clean = httpx.get(server.sparql, params={"query": RIGHT}, timeout=30)
+    clean = HTTP.get(server.sparql, params={"query": RIGHT}, timeout=30)
     assert "X-XPO1KG-Warning" not in clean.headers
-    page = httpx.get(server.base + "/query", params={"query": ZERO_FOR_O}, timeout=30)
+    page = HTTP.get(server.base + "/query", params={"query": ZERO_FOR_O}, timeout=30)
     assert page.status_code == 200
     assert "did you mean xr:XPO1?" in page.text
     assert "X-XPO1KG-Warning" in page.headers

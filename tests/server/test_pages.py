@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 from page_parser import Page
-from serving import RunningServer
+from serving import HTTP, RunningServer
 
 from xpo1kg import KnowledgeGraph, load_graph
 from xpo1kg.query.catalog import list_queries
@@ -155,7 +155,7 @@ def server(one_worker_server: RunningServer) -> RunningServer:
 
 
 def get(server: RunningServer, path: str, **params: str) -> httpx.Response:
-    return httpx.get(server.base + path, params=params, headers={"Accept": "text/html"}, timeout=30)
+    return HTTP.get(server.base + path, params=params, headers={"Accept": "text/html"}, timeout=30)
 
 
 def test_explain_page_is_served(server: RunningServer) -> None:
@@ -211,7 +211,7 @@ def test_question_page_runs_the_query(server: RunningServer) -> None:
     assert page.href_of("TP53") == "/resource/TP53"
     csv_link = page.href_of("CSV")
     assert urlsplit(csv_link).path == "/sparql"
-    download = httpx.get(server.base + csv_link)  # a plain link: no Accept header needed
+    download = HTTP.get(server.base + csv_link)  # a plain link: no Accept header needed
     assert download.headers["content-type"].startswith("text/csv")
     assert download.text.splitlines()[0].startswith("cargo,cargo_label,uniprot")
     assert get(server, "/questions/cargo_triggering").status_code == 404
@@ -256,7 +256,7 @@ def test_query_results_are_escaped(server: RunningServer) -> None:
 def test_entity_route_serves_the_page_and_its_alternates(server: RunningServer) -> None:
     page = Page(get(server, "/resource/TP53").text)
     assert page.title == "p53 (TP53) · xpo1kg"
-    turtle = httpx.get(server.base + page.href_of("Turtle"))
+    turtle = HTTP.get(server.base + page.href_of("Turtle"))
     assert turtle.headers["content-type"].startswith("text/turtle")
     assert "P04637" in turtle.text
 
@@ -280,8 +280,8 @@ def test_pages_use_only_local_assets(server: RunningServer) -> None:
         page = Page(get(server, path).text)
         for asset in page.assets:
             assert urlsplit(asset).netloc == "", (path, asset)
-            assert httpx.get(server.base + asset).status_code == 200, asset
-    css = httpx.get(server.base + "/static/style.css")
+            assert HTTP.get(server.base + asset).status_code == 200, asset
+    css = HTTP.get(server.base + "/static/style.css")
     assert css.headers["content-type"].startswith("text/css")
     assert "url(" not in css.text and "@import" not in css.text
 
@@ -295,7 +295,7 @@ def test_csv_download_link_neutralises_formulas(server: RunningServer) -> None:
     page = Page(get(server, "/query", query=query).text)
     link = page.href_of("CSV for Excel")
     assert dict(parse_qsl(urlsplit(link).query))["format"] == "csv-excel"
-    download = httpx.get(server.base + link)
+    download = HTTP.get(server.base + link)
     assert download.status_code == 200
     assert download.headers["content-type"] == "text/csv; charset=utf-8"
     assert download.headers["content-disposition"] == 'attachment; filename="results.csv"'

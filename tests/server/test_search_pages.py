@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from page_parser import Page
-from serving import RunningServer
+from serving import HTTP, RunningServer
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.query.catalog import list_queries
@@ -36,7 +36,7 @@ def server(one_worker_server: RunningServer) -> RunningServer:
 def get(
     server: RunningServer, path: str, accept: str = "text/html", **params: str
 ) -> httpx.Response:
-    return httpx.get(server.base + path, params=params, headers={"Accept": accept}, timeout=30)
+    return HTTP.get(server.base + path, params=params, headers={"Accept": accept}, timeout=30)
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_evidence_quote_is_inline_and_inferred_links_to_explain(server: RunningS
     assert (
         '<q class="quote">The tumor suppressor p53 is a primary cargo protein of XPO1.</q>' in text
     )
-    css = httpx.get(server.base + "/static/style.css").text
+    css = HTTP.get(server.base + "/static/style.css").text
     assert "@media print" in css and ".evidence .quote { display: block; color: #000; }" in css
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import httpx
 import pyoxigraph as ox
 import pytest
-from serving import GRAPH_FORMATS, RunningServer
+from serving import GRAPH_FORMATS, HTTP, RunningServer
 
 # One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("one_worker_server")
@@ -28,7 +27,7 @@ def server(one_worker_server: RunningServer) -> RunningServer:
     GRAPH_FORMATS,
 )
 def test_entity_as_rdf(server: RunningServer, accept: str, rdf_format: ox.RdfFormat) -> None:
-    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": accept})
+    answer = HTTP.get(server.base + "/resource/TP53", headers={"Accept": accept})
     assert answer.status_code == 200
     assert answer.headers["content-type"].split(";")[0] == accept
     assert answer.headers["vary"] == "Accept"
@@ -41,7 +40,7 @@ def test_entity_as_rdf(server: RunningServer, accept: str, rdf_format: ox.RdfFor
 
 
 def test_entity_description_includes_provenance_axioms(server: RunningServer) -> None:
-    answer = httpx.get(server.base + "/resource/selinexor", headers={"Accept": "text/turtle"})
+    answer = HTTP.get(server.base + "/resource/selinexor", headers={"Accept": "text/turtle"})
     triples = [q.triple for q in ox.parse(answer.content, format=ox.RdfFormat.TURTLE)]
     source = ox.NamedNode("http://www.w3.org/2002/07/owl#annotatedSource")
     axioms = {t.subject for t in triples if t.predicate == source}
@@ -63,7 +62,7 @@ def test_entity_description_includes_provenance_axioms(server: RunningServer) ->
 
 def test_entity_as_html(server: RunningServer) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": browser})
+    answer = HTTP.get(server.base + "/resource/TP53", headers={"Accept": browser})
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert answer.headers["vary"] == "Accept"
@@ -71,19 +70,19 @@ def test_entity_as_html(server: RunningServer) -> None:
 
 
 def test_entity_default_is_turtle(server: RunningServer) -> None:
-    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": "*/*"})
+    answer = HTTP.get(server.base + "/resource/TP53", headers={"Accept": "*/*"})
     assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
 
 
 def test_entity_format_parameter(server: RunningServer) -> None:
-    answer = httpx.get(server.base + "/resource/TP53", params={"format": "jsonld"})
+    answer = HTTP.get(server.base + "/resource/TP53", params={"format": "jsonld"})
     assert answer.headers["content-type"] == "application/ld+json"
-    assert httpx.get(server.base + "/resource/TP53", params={"format": "x"}).status_code == 400
+    assert HTTP.get(server.base + "/resource/TP53", params={"format": "x"}).status_code == 400
 
 
 def test_entity_by_iri_parameter(server: RunningServer) -> None:
-    by_path = httpx.get(server.base + "/resource/TP53", headers={"Accept": "text/turtle"})
-    by_query = httpx.get(
+    by_path = HTTP.get(server.base + "/resource/TP53", headers={"Accept": "text/turtle"})
+    by_query = HTTP.get(
         server.base + "/resource?iri=" + quote(TP53, safe=""), headers={"Accept": "text/turtle"}
     )
     assert by_query.status_code == 200
@@ -91,7 +90,7 @@ def test_entity_by_iri_parameter(server: RunningServer) -> None:
 
 
 def test_ontology_term(server: RunningServer) -> None:
-    answer = httpx.get(server.base + "/ontology/inhibits", headers={"Accept": "text/turtle"})
+    answer = HTTP.get(server.base + "/ontology/inhibits", headers={"Accept": "text/turtle"})
     assert answer.status_code == 200
     triples = [q.triple for q in ox.parse(answer.content, format=ox.RdfFormat.TURTLE)]
     inhibits = ox.NamedNode("https://w3id.org/xpo1kg/ontology/inhibits")
@@ -100,12 +99,12 @@ def test_ontology_term(server: RunningServer) -> None:
 
 @pytest.mark.parametrize("path", ["/resource/NoSuchThing", "/ontology/NoSuchTerm"])
 def test_unknown_entity_is_404(server: RunningServer, path: str) -> None:
-    answer = httpx.get(server.base + path, headers={"Accept": "text/turtle"})
+    answer = HTTP.get(server.base + path, headers={"Accept": "text/turtle"})
     assert answer.status_code == 404
     assert answer.text.startswith("unknown entity: https://w3id.org/xpo1kg/")
     assert answer.text.count("\n") == 1
     # A browser gets the same reason on the HTML error page.
-    page = httpx.get(server.base + path, headers={"Accept": "text/html"})
+    page = HTTP.get(server.base + path, headers={"Accept": "text/html"})
     assert page.status_code == 404
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert '<p class="error" role="alert">unknown entity: https://w3id.org/xpo1kg/' in page.text
@@ -122,12 +121,12 @@ def test_unknown_entity_is_404(server: RunningServer, path: str) -> None:
     ],
 )
 def test_invalid_iri_is_400_with_one_line(server: RunningServer, path: str, reason: str) -> None:
-    answer = httpx.get(server.base + path, headers={"Accept": "text/turtle"})
+    answer = HTTP.get(server.base + path, headers={"Accept": "text/turtle"})
     assert answer.status_code == 400
     assert answer.text.startswith(reason)
     assert answer.text.count("\n") == 1
 
 
 def test_unacceptable_entity_format(server: RunningServer) -> None:
-    answer = httpx.get(server.base + "/resource/TP53", headers={"Accept": "image/png"})
+    answer = HTTP.get(server.base + "/resource/TP53", headers={"Accept": "image/png"})
     assert answer.status_code == 406

@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from serving import RunningServer, running_server
+from serving import HTTP, RunningServer, running_server
 
 from xpo1kg import KnowledgeGraph
 from xpo1kg.errors import InputError, QuerySyntaxError, UnknownQueryError, XPO1KGError
@@ -519,7 +518,7 @@ def test_slow_client_is_timed_out_with_408(live: RunningServer) -> None:
     stalled = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
     assert raw_exchange(live, stalled + b"Content-Length: 100\r\n\r\nASK") == b""
     # The server is still serving.
-    assert httpx.get(live.sparql, params={"query": "ASK {}"}).status_code == 200
+    assert HTTP.get(live.sparql, params={"query": "ASK {}"}).status_code == 200
 
 
 def test_ctrl_c_stops_the_server_cleanly_with_exit_0() -> None:

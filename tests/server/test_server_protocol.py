@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import httpx
 import pyoxigraph as ox
 import pytest
-from serving import GRAPH_FORMATS, RunningServer
+from serving import GRAPH_FORMATS, HTTP, RunningServer
 
 # One server per xdist worker for every module of the group (pytest runs --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("default_server")
@@ -37,19 +37,19 @@ def labels(answer: httpx.Response) -> list[str]:
 
 
 def test_query_get(server: RunningServer) -> None:
-    answer = httpx.get(server.sparql, params={"query": SELECT}, headers={"Accept": SPARQL_JSON})
+    answer = HTTP.get(server.sparql, params={"query": SELECT}, headers={"Accept": SPARQL_JSON})
     assert labels(answer) == ["TP53"]
     assert answer.headers["content-type"] == SPARQL_JSON
     assert answer.headers["vary"] == "Accept"
 
 
 def test_query_post_form(server: RunningServer) -> None:
-    answer = httpx.post(server.sparql, data={"query": SELECT}, headers={"Accept": SPARQL_JSON})
+    answer = HTTP.post(server.sparql, data={"query": SELECT}, headers={"Accept": SPARQL_JSON})
     assert labels(answer) == ["TP53"]
 
 
 def test_query_post_direct(server: RunningServer) -> None:
-    answer = httpx.post(
+    answer = HTTP.post(
         server.sparql,
         content=SELECT.encode(),
         headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_JSON},
@@ -67,21 +67,21 @@ BOTH = "ASK { xr:TP53 ?p ?o . xr:selinexor ?q ?r }"
 
 def test_query_dataset_default_graph(server: RunningServer) -> None:
     params = {"query": "ASK { xr:TP53 ?p ?o }", "default-graph-uri": INHIBITORS}
-    assert ask(httpx.get(server.sparql, params=params)) is False
+    assert ask(HTTP.get(server.sparql, params=params)) is False
     params["default-graph-uri"] = PROTEINS
-    assert ask(httpx.get(server.sparql, params=params)) is True
+    assert ask(HTTP.get(server.sparql, params=params)) is True
 
 
 def test_query_dataset_default_graphs_get(server: RunningServer) -> None:
     one = [("query", BOTH), ("default-graph-uri", PROTEINS)]
-    assert ask(httpx.get(server.sparql, params=one)) is False
+    assert ask(HTTP.get(server.sparql, params=one)) is False
     two = [*one, ("default-graph-uri", INHIBITORS)]
-    assert ask(httpx.get(server.sparql, params=two)) is True
+    assert ask(HTTP.get(server.sparql, params=two)) is True
 
 
 def test_query_dataset_default_graphs_post(server: RunningServer) -> None:
     form = [("query", BOTH), ("default-graph-uri", PROTEINS), ("default-graph-uri", INHIBITORS)]
-    answer = httpx.post(
+    answer = HTTP.post(
         server.sparql,
         content=httpx.QueryParams(form).__str__().encode(),
         headers={"Content-Type": FORM},
@@ -92,7 +92,7 @@ def test_query_dataset_default_graphs_post(server: RunningServer) -> None:
 def test_query_dataset_named_graphs_get(server: RunningServer) -> None:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
     params = [("query", query), ("named-graph-uri", PROTEINS), ("named-graph-uri", INHIBITORS)]
-    answer = httpx.get(server.sparql, params=params)
+    answer = HTTP.get(server.sparql, params=params)
     assert answer.status_code == 200
     graphs = [row["g"]["value"] for row in answer.json()["results"]["bindings"]]
     assert graphs == [INHIBITORS, PROTEINS]
@@ -105,7 +105,7 @@ def test_query_dataset_full(server: RunningServer) -> None:
         ("default-graph-uri", INHIBITORS),
         ("named-graph-uri", PROTEINS),
     ]
-    answer = httpx.get(server.sparql, params=params)
+    answer = HTTP.get(server.sparql, params=params)
     assert answer.status_code == 200
     assert {row["g"]["value"] for row in answer.json()["results"]["bindings"]} == {PROTEINS}
 
@@ -113,9 +113,9 @@ def test_query_dataset_full(server: RunningServer) -> None:
 def test_query_multiple_dataset(server: RunningServer) -> None:
     # The protocol's dataset overrides the query's FROM clause.
     query = f"ASK FROM <{INHIBITORS}> {{ xr:TP53 ?p ?o }}"
-    assert ask(httpx.get(server.sparql, params={"query": query})) is False
+    assert ask(HTTP.get(server.sparql, params={"query": query})) is False
     params = {"query": query, "default-graph-uri": PROTEINS}
-    assert ask(httpx.get(server.sparql, params=params)) is True
+    assert ask(HTTP.get(server.sparql, params=params)) is True
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_query_multiple_dataset(server: RunningServer) -> None:
     ],
 )
 def test_query_content_type_select(server: RunningServer, accept: str, media_type: str) -> None:
-    answer = httpx.get(server.sparql, params={"query": SELECT}, headers={"Accept": accept})
+    answer = HTTP.get(server.sparql, params={"query": SELECT}, headers={"Accept": accept})
     assert answer.status_code == 200
     assert answer.headers["content-type"] == media_type
     body = answer.text
@@ -149,10 +149,10 @@ def test_query_content_type_select(server: RunningServer, accept: str, media_typ
 
 def test_query_content_type_ask(server: RunningServer) -> None:
     query = {"query": "ASK { xr:selinexor xo:inhibits xr:XPO1 }"}
-    answer = httpx.get(server.sparql, params=query, headers={"Accept": SPARQL_JSON})
+    answer = HTTP.get(server.sparql, params=query, headers={"Accept": SPARQL_JSON})
     assert answer.headers["content-type"] == SPARQL_JSON
     assert answer.json() == {"head": {}, "boolean": True}
-    xml = httpx.get(
+    xml = HTTP.get(
         server.sparql, params=query, headers={"Accept": "application/sparql-results+xml"}
     )
     ns = "{http://www.w3.org/2005/sparql-results#}"
@@ -174,7 +174,7 @@ EXPECTED = ox.Triple(
 def test_query_content_type_construct(
     server: RunningServer, accept: str, rdf_format: ox.RdfFormat
 ) -> None:
-    answer = httpx.get(server.sparql, params={"query": CONSTRUCT}, headers={"Accept": accept})
+    answer = HTTP.get(server.sparql, params={"query": CONSTRUCT}, headers={"Accept": accept})
     assert answer.status_code == 200
     assert answer.headers["content-type"].split(";")[0] == accept
     triples = [q.triple for q in ox.parse(answer.content, format=rdf_format)]
@@ -182,7 +182,7 @@ def test_query_content_type_construct(
 
 
 def test_query_content_type_describe(server: RunningServer) -> None:
-    answer = httpx.get(
+    answer = HTTP.get(
         server.sparql, params={"query": "DESCRIBE xr:TP53"}, headers={"Accept": "text/turtle"}
     )
     assert answer.status_code == 200
@@ -191,35 +191,35 @@ def test_query_content_type_describe(server: RunningServer) -> None:
 
 
 def test_bad_query_method(server: RunningServer) -> None:
-    answer = httpx.put(server.sparql, params={"query": SELECT})
+    answer = HTTP.put(server.sparql, params={"query": SELECT})
     assert answer.status_code == 405
 
 
 def test_bad_multiple_queries(server: RunningServer) -> None:
     params = [("query", "ASK {}"), ("query", "ASK {}")]
-    answer = httpx.get(server.sparql, params=params)
+    answer = HTTP.get(server.sparql, params=params)
     assert answer.status_code == 400
     assert answer.text == "more than one 'query' parameter\n"
 
 
 def test_bad_query_wrong_media_type(server: RunningServer) -> None:
-    answer = httpx.post(server.sparql, content=b"ASK {}", headers={"Content-Type": "text/plain"})
+    answer = HTTP.post(server.sparql, content=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert answer.status_code == 415
     assert "unsupported content type text/plain" in answer.text
 
 
 def test_bad_query_missing_form_type(server: RunningServer) -> None:
-    answer = httpx.post(server.sparql, content=b"query=ASK%20%7B%7D")
+    answer = HTTP.post(server.sparql, content=b"query=ASK%20%7B%7D")
     assert answer.status_code == 415
 
 
 def test_bad_query_missing_direct_type(server: RunningServer) -> None:
-    answer = httpx.post(server.sparql, content=b"ASK {}", headers={"Content-Type": ""})
+    answer = HTTP.post(server.sparql, content=b"ASK {}", headers={"Content-Type": ""})
     assert answer.status_code == 415
 
 
 def test_bad_query_non_utf8(server: RunningServer) -> None:
-    answer = httpx.post(
+    answer = HTTP.post(
         server.sparql,
         content="ASK { ?s ?p 'café' }".encode("latin-1"),
         headers={"Content-Type": "application/sparql-query"},
@@ -229,7 +229,7 @@ def test_bad_query_non_utf8(server: RunningServer) -> None:
 
 
 def test_bad_query_syntax(server: RunningServer) -> None:
-    answer = httpx.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p }"})
+    answer = HTTP.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p }"})
     assert answer.status_code == 400
     assert answer.text.startswith("invalid SPARQL at line 1, column")
     assert answer.text.count("\n") == 1
@@ -249,19 +249,19 @@ def test_format_parameter_overrides_accept(
 ) -> None:
     """Not in the W3C suite: ``format=`` lets a plain link (no Accept header) pick the format."""
     params = {"query": SELECT, "format": name}
-    answer = httpx.get(server.sparql, params=params, headers={"Accept": "image/png"})
+    answer = HTTP.get(server.sparql, params=params, headers={"Accept": "image/png"})
     assert answer.status_code == 200 and answer.headers["content-type"] == media_type
     assert "TP53" in answer.text
     construct = {"query": "CONSTRUCT WHERE { xr:TP53 rdfs:label ?l }", "format": "nt"}
-    triples = httpx.get(server.sparql, params=construct)
+    triples = HTTP.get(server.sparql, params=construct)
     assert triples.headers["content-type"].startswith("application/n-triples")
     assert triples.text.strip().endswith('"TP53" .')
-    bad = httpx.get(server.sparql, params={"query": SELECT, "format": "yaml"})
+    bad = HTTP.get(server.sparql, params={"query": SELECT, "format": "yaml"})
     assert bad.status_code == 400 and "unknown format 'yaml'" in bad.text
 
 
 def test_query_not_acceptable(server: RunningServer) -> None:
-    answer = httpx.get(server.sparql, params={"query": SELECT}, headers={"Accept": "image/png"})
+    answer = HTTP.get(server.sparql, params={"query": SELECT}, headers={"Accept": "image/png"})
     assert answer.status_code == 406
 
 
@@ -273,7 +273,7 @@ def test_service_description(
     server: RunningServer, accept: str | None, rdf_format: ox.RdfFormat
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    answer = httpx.get(server.sparql, headers=headers)
+    answer = HTTP.get(server.sparql, headers=headers)
     assert answer.status_code == 200
     sd = "http://www.w3.org/ns/sparql-service-description#"
     triples = [q.triple for q in ox.parse(answer.content, format=rdf_format)]
@@ -285,7 +285,7 @@ def test_service_description(
 
 def test_json_results_are_valid_sparql_json(server: RunningServer) -> None:
     query = "SELECT ?m ?v WHERE { ?m xo:value ?v } ORDER BY ?m LIMIT 1"
-    answer = httpx.get(server.sparql, params={"query": query})
+    answer = HTTP.get(server.sparql, params={"query": query})
     document = json.loads(answer.content)
     assert document["head"] == {"vars": ["m", "v"]}
     value = document["results"]["bindings"][0]["v"]
@@ -297,9 +297,9 @@ def test_csv_is_the_sparql_csv_format_unchanged(server: RunningServer) -> None:
     # SPARQL 1.1 CSV: values as they are (no spreadsheet escaping), fields with a comma, a quote
     # or a line break quoted, CRLF line ends.
     query = 'SELECT ?x ?y WHERE { BIND("=1+2" AS ?x) BIND("a\\r\\nb,\\"c\\"" AS ?y) }'
-    answer = httpx.get(server.sparql, params={"query": query, "format": "csv"})
+    answer = HTTP.get(server.sparql, params={"query": query, "format": "csv"})
     assert answer.status_code == 200
     assert "content-disposition" not in answer.headers
     assert answer.content == b'x,y\r\n=1+2,"a\r\nb,""c"""\r\n'
-    spreadsheet = httpx.get(server.sparql, params={"query": query, "format": "csv-excel"})
+    spreadsheet = HTTP.get(server.sparql, params={"query": query, "format": "csv-excel"})
     assert spreadsheet.content == b'x,y\r\n\'=1+2,"a\r\nb,""c"""\r\n'

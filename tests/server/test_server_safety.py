@@ -15,7 +15,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from serving import RunningServer, running_server
+from serving import HTTP, RunningServer, running_server
 from sparql_cases import service_queries
 
 from xpo1kg import load_graph
@@ -38,7 +38,7 @@ def server() -> Iterator[RunningServer]:
 
 
 def count_triples(server: RunningServer) -> int:
-    answer = httpx.get(server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+    answer = HTTP.get(server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
     return int(answer.json()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -49,7 +49,7 @@ def test_service_refused_without_connecting(server: RunningServer) -> None:
         listener.setblocking(False)
         port = listener.getsockname()[1]
         query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
-        answer = httpx.get(server.sparql, params={"query": query})
+        answer = HTTP.get(server.sparql, params={"query": query})
         assert answer.status_code == 400
         assert answer.text == "SERVICE is not allowed: queries never contact other servers\n"
         time.sleep(0.5)
@@ -60,7 +60,7 @@ def test_service_refused_without_connecting(server: RunningServer) -> None:
 def test_endless_query_stopped_at_timeout_and_worker_killed(server: RunningServer) -> None:
     workers = server.workers()
     assert len(workers) == 2
-    answer = httpx.get(server.sparql, params={"query": ENDLESS}, timeout=30)
+    answer = HTTP.get(server.sparql, params={"query": ENDLESS}, timeout=30)
     assert answer.status_code == 503
     assert answer.text == STOPPED
     # Exactly one worker was killed and replaced; the killed process is gone.
@@ -68,7 +68,7 @@ def test_endless_query_stopped_at_timeout_and_worker_killed(server: RunningServe
     assert len(killed) == 1
     assert not os.path.exists(f"/proc/{killed.pop()}")
     # The server still answers.
-    assert httpx.get(server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+    assert HTTP.get(server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
     # A new worker answers: two endless queries at once are each stopped by the time limit (one
     # worker alone would leave the second "server busy"), so two live workers ran them, and only
     # one of the first two is left. The loop waits for the new worker to have loaded the graph.
@@ -82,33 +82,33 @@ def test_endless_query_stopped_at_timeout_and_worker_killed(server: RunningServe
     # The workers that ran them were killed too; the pool is refilled and answers again.
     while not ready(server) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert httpx.get(server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+    assert HTTP.get(server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
     assert server.workers().isdisjoint(workers)
 
 
 def endless_answer(server: RunningServer) -> tuple[int, str]:
-    answer = httpx.get(server.sparql, params={"query": ENDLESS}, timeout=30)
+    answer = HTTP.get(server.sparql, params={"query": ENDLESS}, timeout=30)
     return answer.status_code, answer.text
 
 
 def ready(server: RunningServer) -> bool:
-    answer = httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=30)
+    answer = HTTP.get(server.sparql, params={"query": "ASK {}"}, timeout=30)
     return answer.status_code == 200
 
 
 def test_update_parameter_refused_and_data_unchanged(server: RunningServer) -> None:
     before = count_triples(server)
     update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
-    answer = httpx.post(server.sparql, data={"update": update})
+    answer = HTTP.post(server.sparql, data={"update": update})
     assert answer.status_code == 400
     assert answer.text == "SPARQL Update is not allowed: this endpoint is read-only\n"
-    direct = httpx.post(
+    direct = HTTP.post(
         server.sparql,
         content=update.encode(),
         headers={"Content-Type": "application/sparql-update"},
     )
     assert direct.status_code == 400
-    as_query = httpx.get(server.sparql, params={"query": update})
+    as_query = HTTP.get(server.sparql, params={"query": update})
     assert as_query.status_code == 400
     assert as_query.text == "SPARQL Update (INSERT) is not allowed: this endpoint is read-only\n"
     served = load_graph()  # the server serves the asserted and the inferred facts (the default)
@@ -121,7 +121,7 @@ def test_load_refused(server: RunningServer) -> None:
         listener.listen()
         listener.setblocking(False)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
-        answer = httpx.post(server.sparql, data={"query": f"LOAD <{url}>"})
+        answer = HTTP.post(server.sparql, data={"query": f"LOAD <{url}>"})
         assert answer.status_code == 400
         assert answer.text == "SPARQL Update (LOAD) is not allowed: this endpoint is read-only\n"
         with pytest.raises(BlockingIOError):
@@ -130,38 +130,38 @@ def test_load_refused(server: RunningServer) -> None:
 
 def test_oversized_request_refused(server: RunningServer) -> None:
     padding = "#" + "x" * 5000 + "\n"
-    answer = httpx.post(server.sparql, data={"query": padding + "ASK {}"})
+    answer = HTTP.post(server.sparql, data={"query": padding + "ASK {}"})
     assert answer.status_code == 413
     assert "larger than this endpoint accepts (4,096 bytes)" in answer.text
-    assert httpx.post(server.sparql, data={"query": "ASK {}"}).status_code == 200
+    assert HTTP.post(server.sparql, data={"query": "ASK {}"}).status_code == 200
 
 
 def test_row_cap_truncation_flagged(server: RunningServer) -> None:
     query = "SELECT ?s WHERE { ?s a xo:TumorSuppressor } ORDER BY ?s"
-    answer = httpx.get(server.sparql, params={"query": query})
+    answer = HTTP.get(server.sparql, params={"query": query})
     assert answer.headers["x-sparql-truncated"] == "true; max-rows=5"
     document = answer.json()
     assert len(document["results"]["bindings"]) == 5
     assert document["head"]["link"] == ["https://w3id.org/xpo1kg/server#truncated"]
-    csv = httpx.get(server.sparql, params={"query": query}, headers={"Accept": "text/csv"})
+    csv = HTTP.get(server.sparql, params={"query": query}, headers={"Accept": "text/csv"})
     assert csv.headers["x-sparql-truncated"] == "true; max-rows=5"
     assert len(csv.text.splitlines()) == 6
-    small = httpx.get(server.sparql, params={"query": query.replace("ORDER BY ?s", "LIMIT 5")})
+    small = HTTP.get(server.sparql, params={"query": query.replace("ORDER BY ?s", "LIMIT 5")})
     assert "x-sparql-truncated" not in small.headers
     assert "link" not in small.json()["head"]
 
 
 def test_cors_header_absent_by_default(server: RunningServer) -> None:
-    answer = httpx.get(server.sparql, params={"query": "ASK {}"}, headers={"Origin": ORIGIN})
+    answer = HTTP.get(server.sparql, params={"query": "ASK {}"}, headers={"Origin": ORIGIN})
     assert "access-control-allow-origin" not in answer.headers
 
 
 def test_cors_header_present_when_allowed() -> None:
     with running_server("--cors-origin", ORIGIN, "--workers", "1") as server:
         headers = {"Origin": ORIGIN}
-        answer = httpx.get(server.sparql, params={"query": "ASK {}"}, headers=headers)
+        answer = HTTP.get(server.sparql, params={"query": "ASK {}"}, headers=headers)
         assert answer.headers["access-control-allow-origin"] == ORIGIN
-        other = httpx.get(
+        other = HTTP.get(
             server.sparql, params={"query": "ASK {}"}, headers={"Origin": "https://evil.example"}
         )
         assert "access-control-allow-origin" not in other.headers
@@ -203,14 +203,14 @@ def no_connection(sock: socket.socket) -> bool:
 def each_way(server: RunningServer, query: str) -> list[httpx.Response]:
     """Send a query by GET, form POST, direct POST and the /query page."""
     return [
-        httpx.get(server.sparql, params={"query": query}),
-        httpx.post(server.sparql, data={"query": query}),
-        httpx.post(
+        HTTP.get(server.sparql, params={"query": query}),
+        HTTP.post(server.sparql, data={"query": query}),
+        HTTP.post(
             server.sparql,
             content=query.encode(),
             headers={"Content-Type": "application/sparql-query"},
         ),
-        httpx.get(server.base + "/query", params={"query": query}),
+        HTTP.get(server.base + "/query", params={"query": query}),
     ]
 
 
@@ -244,7 +244,7 @@ def test_deep_nesting_refused_with_one_line(big_server: RunningServer) -> None:
             "invalid SPARQL at line 1, column 74: nesting deeper than 64 levels of brackets, "
             "braces or parentheses"
         )
-    assert httpx.get(big_server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+    assert HTTP.get(big_server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
 
 
 def test_megabyte_adversarial_query_does_not_block_other_clients(
@@ -262,7 +262,7 @@ def test_megabyte_adversarial_query_does_not_block_other_clients(
         uploaded.set()  # the server now has the whole text and reads it
 
     def send_hostile() -> None:
-        answer = httpx.post(
+        answer = HTTP.post(
             big_server.sparql,
             content=body(),
             headers={"Content-Type": "application/sparql-query"},
@@ -277,7 +277,7 @@ def test_megabyte_adversarial_query_does_not_block_other_clients(
     # Another client asks again and again while the hostile text is being read.
     answered_meanwhile = 0
     while not done.is_set():
-        answer = httpx.get(big_server.sparql, params={"query": "ASK {}"}, timeout=120)
+        answer = HTTP.get(big_server.sparql, params={"query": "ASK {}"}, timeout=120)
         assert answer.json()["boolean"] is True
         answered_meanwhile += not done.is_set()
     sender.join()
@@ -290,13 +290,13 @@ def test_memory_hungry_query_gets_503_and_the_server_stays_up(big_server: Runnin
     binds = " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30))
     query = f'SELECT (STRLEN(?s30) AS ?n) {{ BIND("ab" AS ?s0) {binds} }}'
     before = big_server.workers()
-    answer = httpx.get(big_server.sparql, params={"query": query}, timeout=120)
+    answer = HTTP.get(big_server.sparql, params={"query": query}, timeout=120)
     assert answer.status_code == 503
     assert answer.text == (
         "the query worker stopped: the query needed more memory than this endpoint allows "
         "(1,024 MiB per query)\n"
     )
-    assert httpx.get(big_server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+    assert HTTP.get(big_server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
     deadline = time.monotonic() + 60
     while len(big_server.workers()) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -310,7 +310,7 @@ def test_answer_cut_at_the_response_size_cap_and_flagged(big_server: RunningServ
     binds = " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(16))
     rows = " ".join(str(i) for i in range(2000))
     query = f'SELECT ?i ?s16 {{ VALUES ?i {{ {rows} }} BIND("a" AS ?s0) {binds} }}'
-    answer = httpx.get(big_server.sparql, params={"query": query}, timeout=120)
+    answer = HTTP.get(big_server.sparql, params={"query": query}, timeout=120)
     assert answer.status_code == 200
     assert answer.headers["x-sparql-truncated"] == "true; max-response-bytes=1000000"
     assert len(answer.content) <= 1_000_000
@@ -318,7 +318,7 @@ def test_answer_cut_at_the_response_size_cap_and_flagged(big_server: RunningServ
     assert document["head"]["link"] == ["https://w3id.org/xpo1kg/server#truncated"]
     assert 0 < len(document["results"]["bindings"]) < 2000
     assert all(len(row["s16"]["value"]) == 2**16 for row in document["results"]["bindings"])
-    csv = httpx.get(
+    csv = HTTP.get(
         big_server.sparql, params={"query": query}, headers={"Accept": "text/csv"}, timeout=120
     )
     assert csv.headers["x-sparql-truncated"] == "true; max-response-bytes=1000000"
@@ -406,13 +406,13 @@ def test_property_service_never_connects_over_http(
 
 def each_way_one(server: RunningServer, query: str, way: int) -> httpx.Response:
     if way == 0:
-        return httpx.get(server.sparql, params={"query": query})
+        return HTTP.get(server.sparql, params={"query": query})
     if way == 1:
-        return httpx.post(server.sparql, data={"query": query})
+        return HTTP.post(server.sparql, data={"query": query})
     if way == 2:
         headers = {"Content-Type": "application/sparql-query"}
-        return httpx.post(server.sparql, content=query.encode(), headers=headers)
-    return httpx.get(server.base + "/query", params={"query": query})
+        return HTTP.post(server.sparql, content=query.encode(), headers=headers)
+    return HTTP.get(server.base + "/query", params={"query": query})
 
 
 def scan_reports_service(query: str) -> bool:

@@ -6,8 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
-from serving import running_server
+from serving import HTTP, running_server
 
 USER_GRAPH = "https://w3id.org/xpo1kg/graph/user/extra.ttl"
 
@@ -21,10 +20,10 @@ def test_serve_persistent_store(tmp_path: Path) -> None:
     )
     with running_server("--store", str(store), "--workers", "1") as server:
         query = f"SELECT ?l WHERE {{ GRAPH <{USER_GRAPH}> {{ <urn:x:a> ?p ?l }} }}"
-        answer = httpx.get(server.sparql, params={"query": query})
+        answer = HTTP.get(server.sparql, params={"query": query})
         assert answer.status_code == 200
         rows = answer.json()["results"]["bindings"]
         assert [row["l"]["value"] for row in rows] == ["from the store"]
         # The bundled graph is there too, and entities dereference from the store.
-        tp53 = httpx.get(server.base + "/resource/TP53", headers={"Accept": "text/turtle"})
+        tp53 = HTTP.get(server.base + "/resource/TP53", headers={"Accept": "text/turtle"})
         assert tp53.status_code == 200
