@@ -16,19 +16,20 @@ from these, and sh:sparql SELECT constraints. Every constraint needs exactly one
 none (see :func:`split_shapes`: pyshacl then words the messages). Anything else raises
 :class:`UnsupportedShapeError`: never a partial result. :func:`split_shapes` compiles what it can,
 shape by shape, and names the shapes (with why) left to pyshacl. Comparisons follow rdflib's
-literal ordering, as pyshacl does (see ``_order``).
+literal ordering, as pyshacl does (see :func:`~xpo1kg.validate.sparql_terms.in_range`).
+
+This module walks the shapes from their targets and writes one query per constraint;
+:mod:`.shape_reading` reads a shape's parameters, and :mod:`.constraint_expressions` writes the
+FILTER expression of each constraint component.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
-from json.encoder import encode_basestring as quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -38,44 +39,29 @@ from xpo1kg.validate.compiled import (
     CHECK,
     FOCUS,
     TARGET,
-    TARGET_PARAMETERS,
     CompiledConstraint,
     CompiledShapes,
     UnsupportedShapeError,
 )
-from xpo1kg.validate.paths import BadPathError, path_sparql, path_text, show_path
-from xpo1kg.validate.sparql_constraint import select_template
-from xpo1kg.validate.sparql_terms import (
-    KIND_TESTS,
-    RANGE_OPERATORS,
-    bad_pair,
-    has_datatype,
-    in_range,
-    iri,
-    is_blank,
-    is_iri,
-    stored_term,
-    term,
+from xpo1kg.validate.constraint_expressions import same_term, violates
+from xpo1kg.validate.paths import path_text
+from xpo1kg.validate.shape_reading import (
+    COUNT_PARAMS,
+    PAIR_PARAMS,
+    VALUE_PARAMS,
+    check_parameters,
+    count_value,
+    is_active,
+    one_value,
+    parameter_values,
+    shape_name,
+    shape_path,
+    sparql_path,
 )
+from xpo1kg.validate.sparql_constraint import select_template
+from xpo1kg.validate.sparql_terms import bad_pair, iri, stored_term
 
 __all__ = ["compile_shapes", "split_shapes"]
-
-
-def _components(names: str) -> dict[URIRef, str]:
-    """Map parameters to their constraint component names: sh:nodeKind -> "NodeKind"."""
-    return {SH[n]: n[0].upper() + n[1:] for n in names.split()}
-
-
-_VALUE_PARAMS = _components(
-    "class datatype nodeKind in pattern minExclusive minInclusive maxExclusive maxInclusive "
-    "or xone and not node minLength maxLength"
-)
-_PAIR_PARAMS = _components("lessThan lessThanOrEquals")
-_COUNT_PARAMS = _components("minCount maxCount")
-_SINGLE = (SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.path, SH.flags, SH.severity,
-           SH.minLength, SH.maxLength)  # fmt: skip
-_OTHER = {*_components("message severity deactivated name description order group defaultValue"),
-          *_components("flags path property sparql"), *TARGET_PARAMETERS}  # fmt: skip
 
 
 def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
@@ -106,63 +92,6 @@ class _Compiler:
     def fresh(self) -> str:
         return f"?fs{next(self.counter)}"
 
-    def one(self, shape: Node, param: URIRef) -> Node | None:
-        values = list(self.g.objects(shape, param))
-        if len(values) > 1 and param in _SINGLE:
-            raise UnsupportedShapeError(f"{self.name(shape)}: more than one {compress(str(param))}")
-        return values[0] if values else None
-
-    def name(self, shape: Node) -> str:
-        """Name a shape for messages: its CURIE, or what a blank node shape constrains."""
-        if isinstance(shape, URIRef):
-            curie = compress(str(shape))
-            if curie == str(shape):  # the shapes file's own prefixes
-                curie = self.g.namespace_manager.normalizeUri(shape)
-            return curie
-        path = next(iter(self.g.objects(shape, SH.path)), None)
-        if path is not None:
-            return f"the property shape of {show_path(path_text(self.g, path) or '')}"
-        return "a blank node shape"
-
-    def path(self, shape: Node) -> Node | None:
-        path = self.one(shape, SH.path)
-        if path is not None:
-            self.sparql_path(shape, path)
-        return path
-
-    def sparql_path(self, shape: Node, path: Node) -> str:
-        """Return the SPARQL property path of a shape's sh:path."""
-        try:
-            return path_sparql(self.g, path)
-        except BadPathError as error:
-            raise UnsupportedShapeError(f"{self.name(shape)}: {error}") from None
-
-    def active(self, shape: Node) -> bool:
-        flag = self.one(shape, SH.deactivated)
-        return not (isinstance(flag, Literal) and flag.toPython() is True)
-
-    def check(self, shape: Node) -> None:
-        """Refuse SHACL parameters that are not compiled."""
-        known = {*_VALUE_PARAMS, *_PAIR_PARAMS, *_COUNT_PARAMS, *_OTHER, SH.hasValue}
-        for param in sorted(set(self.g.predicates(shape)), key=str):
-            if str(param).startswith(str(SH)) and param not in known:
-                raise UnsupportedShapeError(
-                    f"{self.name(shape)}: {compress(str(param))} is not supported by the fast engine"
-                )
-        for param in _SINGLE:
-            self.one(shape, param)
-
-    def members(self, node: Node) -> list[Node]:
-        return list(Collection(self.g, node))
-
-    def params(self, shape: Node, table: Mapping[URIRef, object]) -> list[tuple[URIRef, Node]]:
-        return sorted(((p, v) for p in table for v in self.g.objects(shape, p)), key=str)
-
-    def count(self, shape: Node, param: URIRef, value: Node) -> int:
-        if not isinstance(value, Literal) or not isinstance(value.value, int) or value.value < 0:
-            raise UnsupportedShapeError(f"{self.name(shape)}: {compress(str(param))} {value}")
-        return value.value
-
     def result(
         self,
         shape: Node,
@@ -188,7 +117,7 @@ class _Compiler:
         if len(messages) != 1:
             why = "no sh:message" if not messages else "several sh:message values"
             raise UnsupportedShapeError(
-                f"{self.name(shape)}: {why}; the fast engine reports exactly one"
+                f"{shape_name(self.g, shape)}: {why}; the fast engine reports exactly one"
             )
         return CompiledConstraint(
             sparql=query,
@@ -196,7 +125,7 @@ class _Compiler:
             source_shape=str(shape),
             path=path_text(self.g, path),
             component=f"sh:{component}ConstraintComponent",
-            severity=compress(str(self.one(shape, SH.severity) or SH.Violation)),
+            severity=compress(str(one_value(self.g, shape, SH.severity) or SH.Violation)),
             message=messages.pop(),
             value_is_focus=value_is_focus,
             scan=None if scan is None else str(scan),
@@ -225,7 +154,7 @@ class _Compiler:
         refused: list[tuple[Node, str]] = []
         compiled: set[Node] = set()
         for root in self.roots():
-            if not self.active(root):
+            if not is_active(self.g, root):
                 continue
             try:
                 found = [replace(c, root=str(root)) for c in self.shape(root, self.targets(root))]
@@ -234,7 +163,7 @@ class _Compiler:
                     raise UnsupportedShapeError("no sh:message, and a blank node shape")
                 constraints += found
             except UnsupportedShapeError as error:
-                reason, name = str(error), self.name(root)
+                reason, name = str(error), shape_name(self.g, root)
                 refused.append((root, reason if reason.startswith(name) else f"{name}: {reason}"))
             else:
                 compiled.add(root)
@@ -247,7 +176,7 @@ class _Compiler:
         yield from compiled.constraints
 
     def targets(self, shape: Node) -> str:
-        self.check(shape)
+        check_parameters(self.g, shape)
         parts: list[str] = []
         for metaclass in self.g.objects(shape, RDF.type):
             if metaclass == RDFS.Class:
@@ -256,7 +185,7 @@ class _Compiler:
                 self.g.transitive_objects(metaclass, RDFS.subClassOf)
             ):
                 raise UnsupportedShapeError(
-                    f"{self.name(shape)}: implicit class target through {compress(str(metaclass))}"
+                    f"{shape_name(self.g, shape)}: implicit class target through {compress(str(metaclass))}"
                 )
         parts += [f"%%INSTANCE ?this {iri(c)}%%" for c in self.g.objects(shape, SH.targetClass)]
         parts += [f"?this {iri(p)} [] ." for p in self.g.objects(shape, SH.targetSubjectsOf)]
@@ -264,49 +193,53 @@ class _Compiler:
         nodes = list(self.g.objects(shape, SH.targetNode))
         if nodes:
             if not all(isinstance(n, (URIRef, Literal)) for n in nodes):
-                raise UnsupportedShapeError(f"{self.name(shape)}: sh:targetNode a blank node")
+                raise UnsupportedShapeError(
+                    f"{shape_name(self.g, shape)}: sh:targetNode a blank node"
+                )
             terms = sorted(stored_term(n) for n in nodes)
             parts.append("VALUES ?this { " + " ".join(terms) + " }")
         if not parts:
-            raise UnsupportedShapeError(f"{self.name(shape)}: sh:target (SHACL-AF targets)")
+            raise UnsupportedShapeError(
+                f"{shape_name(self.g, shape)}: sh:target (SHACL-AF targets)"
+            )
         return parts[0] if len(parts) == 1 else " UNION ".join(f"{{ {p} }}" for p in sorted(parts))
 
     def shape(self, shape: Node, targets: str) -> Iterator[CompiledConstraint]:
-        self.check(shape)
-        path = self.path(shape)
+        check_parameters(self.g, shape)
+        path = shape_path(self.g, shape)
         if path is not None:
             yield from self.property(shape, targets, path)
             return
-        for param in sorted({*_COUNT_PARAMS, *_PAIR_PARAMS}):
+        for param in sorted({*COUNT_PARAMS, *PAIR_PARAMS}):
             if (shape, param, None) in self.g:
                 raise UnsupportedShapeError(
-                    f"{self.name(shape)}: {compress(str(param))} needs sh:path"
+                    f"{shape_name(self.g, shape)}: {compress(str(param))} needs sh:path"
                 )
-        for param, value in self.params(shape, _VALUE_PARAMS):
-            bad = self.bad(shape, param, value, "?this")
+        for param, value in parameter_values(self.g, shape, VALUE_PARAMS):
+            bad = violates(self.g, shape, param, value, "?this", fresh=self.fresh)
             query = f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {TARGET} FILTER({bad}) {CHECK} }}"
-            yield self.result(
-                shape, _VALUE_PARAMS[param], None, targets, query, value_is_focus=True
-            )
+            yield self.result(shape, VALUE_PARAMS[param], None, targets, query, value_is_focus=True)
         for value in sorted(self.g.objects(shape, SH.hasValue), key=str):
             # pyshacl reports no value for sh:hasValue.
-            query = f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {TARGET} FILTER(!{self.same(value, '?this')}) {CHECK} }}"
+            query = f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {TARGET} FILTER(!{same_term(value, '?this')}) {CHECK} }}"
             yield self.result(shape, "HasValue", None, targets, query)
         for child in sorted(self.g.objects(shape, SH.property), key=str):
-            if self.active(child):
+            if is_active(self.g, child):
                 yield from self.shape(child, targets)
         for constraint in sorted(self.g.objects(shape, SH.sparql), key=str):
-            if self.active(constraint):
+            if is_active(self.g, constraint):
                 yield self.sparql(shape, constraint, targets, None)
 
     def property(self, shape: Node, targets: str, path: Node) -> Iterator[CompiledConstraint]:
         if (shape, SH.property, None) in self.g:
-            raise UnsupportedShapeError(f"{self.name(shape)}: sh:property on a property shape")
-        p = self.sparql_path(shape, path)
+            raise UnsupportedShapeError(
+                f"{shape_name(self.g, shape)}: sh:property on a property shape"
+            )
+        p = sparql_path(self.g, shape, path)
         # Planning by the triples of a predicate (see CompiledConstraint.scan) needs an IRI path.
         predicate = path if isinstance(path, URIRef) else None
-        for param, value in self.params(shape, _COUNT_PARAMS):
-            n = self.count(shape, param, value)
+        for param, value in parameter_values(self.g, shape, COUNT_PARAMS):
+            n = count_value(self.g, shape, param, value)
             scan_sparql = None
             if param == SH.minCount and n == 0:
                 continue
@@ -333,7 +266,7 @@ class _Compiler:
             scan = predicate if param == SH.maxCount else None
             yield self.result(
                 shape,
-                _COUNT_PARAMS[param],
+                COUNT_PARAMS[param],
                 path,
                 targets,
                 query,
@@ -341,11 +274,11 @@ class _Compiler:
                 scan_sparql=scan_sparql if scan is not None else None,
             )
         for value in sorted(self.g.objects(shape, SH.hasValue), key=str):
-            has = f"?this {p} ?v FILTER({self.same(value, '?v')})"
+            has = f"?this {p} ?v FILTER({same_term(value, '?v')})"
             query = f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {TARGET} FILTER NOT EXISTS {{ {has} }} {CHECK} }}"
             yield self.result(shape, "HasValue", path, targets, query)
-        for param, value in self.params(shape, _VALUE_PARAMS):
-            bad = self.bad(shape, param, value, "?value")
+        for param, value in parameter_values(self.g, shape, VALUE_PARAMS):
+            bad = violates(self.g, shape, param, value, "?value", fresh=self.fresh)
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {FOCUS} {TARGET} ?this {p} ?value FILTER({bad}) {CHECK} }}"
             # From the triples: test each distinct value once (values repeat: units, inhibitors...).
             values = f"{{ SELECT ?value WHERE {{ {{ SELECT DISTINCT ?value WHERE {{ [] {p} ?value }} }} FILTER({bad}) }} }}"
@@ -354,31 +287,33 @@ class _Compiler:
             )
             yield self.result(
                 shape,
-                _VALUE_PARAMS[param],
+                VALUE_PARAMS[param],
                 path,
                 targets,
                 query,
                 scan=predicate,
                 scan_sparql=by_values if predicate is not None else None,
             )
-        for param, other in self.params(shape, _PAIR_PARAMS):
+        for param, other in parameter_values(self.g, shape, PAIR_PARAMS):
             bad = bad_pair(param, "?value", "?other")
             query = (
                 f"SELECT DISTINCT ?this ?value ?other WHERE {{ {FOCUS} {TARGET} ?this {p} ?value . "
                 f"?this {iri(other)} ?other FILTER({bad}) {CHECK} }}"
             )
-            yield self.result(shape, _PAIR_PARAMS[param], path, targets, query, scan=predicate)
+            yield self.result(shape, PAIR_PARAMS[param], path, targets, query, scan=predicate)
         for constraint in sorted(self.g.objects(shape, SH.sparql), key=str):
-            if self.active(constraint):
+            if is_active(self.g, constraint):
                 yield self.sparql(shape, constraint, targets, path)
 
     def sparql(
         self, shape: Node, constraint: Node, targets: str, path: Node | None
     ) -> CompiledConstraint:
         """Rewrite a SHACL-SPARQL SELECT: ``$this`` bound by the targets, first in its WHERE."""
-        select = self.one(constraint, SH.select)
+        select = one_value(self.g, constraint, SH.select)
         if select is None or (constraint, SH.ask, None) in self.g:
-            raise UnsupportedShapeError(f"{self.name(shape)}: only sh:select SPARQL constraints")
+            raise UnsupportedShapeError(
+                f"{shape_name(self.g, shape)}: only sh:select SPARQL constraints"
+            )
         # Sorted: the graph gives the declarations in no fixed order; the same shapes, the same text.
         prefixes = "".join(
             sorted(
@@ -391,7 +326,7 @@ class _Compiler:
         try:
             query = select_template(str(select), predicate, prefixes)
         except UnsupportedShapeError as error:
-            raise UnsupportedShapeError(f"{self.name(shape)}: {error}") from None
+            raise UnsupportedShapeError(f"{shape_name(self.g, shape)}: {error}") from None
         return self.result(
             shape,
             "SPARQL",
@@ -401,120 +336,3 @@ class _Compiler:
             value_is_focus=path is None,
             message_from=constraint,
         )
-
-    # --- boolean expressions ---------------------------------------------------------------
-
-    def same(self, node: Node, x: str) -> str:
-        """Test that ``x`` is the term ``node`` (as loaded natively or losslessly)."""
-        if not isinstance(node, (URIRef, Literal)):
-            raise UnsupportedShapeError(f"a blank node in sh:hasValue: {node}")
-        options = sorted({term(node, encoded=e) for e in (False, True)})
-        return "(" + " || ".join(f"sameTerm({x}, {t})" for t in options) + ")"
-
-    def bad(self, shape: Node, param: URIRef, value: Node, x: str, depth: int = 0) -> str:
-        """Return a SPARQL expression, true when value node ``x`` violates ``param value``."""
-        if param == SH["class"]:
-            return f"(isLiteral({x}) || NOT EXISTS {{ %%INSTANCE {x} {iri(value)}%% }})"
-        if param == SH.datatype:
-            return f"!{has_datatype(value, x)}"
-        if param == SH.nodeKind:
-            if value not in KIND_TESTS:
-                raise UnsupportedShapeError(f"{self.name(shape)}: unknown sh:nodeKind {value}")
-            return "!" + KIND_TESTS[value].format(x=x, iri=is_iri(x), bnode=is_blank(x))  # type: ignore[index]
-        if param == SH["in"]:
-            options = {term(m, encoded=e) for m in self.members(value) for e in (False, True)}
-            return f"!({' || '.join(f'sameTerm({x}, {t})' for t in sorted(options)) or 'false'})"
-        if param == SH.pattern:
-            text, flags = str(value), str(self.one(shape, SH.flags) or "")
-            if re.search(r"\(\?[=!<]|\\[1-9]", text):
-                raise UnsupportedShapeError(
-                    f"{self.name(shape)}: sh:pattern with lookaround or backreferences"
-                )
-            return f"({is_blank(x)} || !REGEX(STR({x}), {quote(text)}, {quote(flags)}))"
-        if param in (SH.minLength, SH.maxLength):
-            # pyshacl: a blank node never passes; a length of 0 at least always does.
-            n = self.count(shape, param, value)
-            if param == SH.minLength and n == 0:
-                return "false"
-            op = "<" if param == SH.minLength else ">"
-            return f"({is_blank(x)} || STRLEN(STR({x})) {op} {n})"
-        if param in RANGE_OPERATORS:
-            if not isinstance(value, Literal):
-                raise UnsupportedShapeError(f"{self.name(shape)}: {compress(str(param))} {value}")
-            return f"!{in_range(x, RANGE_OPERATORS[param], value)}"
-        if param == SH["not"]:
-            return self.conforms(value, x, depth + 1)
-        if param == SH.node:
-            return f"!{self.conforms(value, x, depth + 1)}"
-        tests = [self.conforms(member, x, depth + 1) for member in self.members(value)]
-        if param == SH["and"]:
-            return f"!({' && '.join(tests) or 'true'})"
-        if param == SH.xone:
-            return "((" + " + ".join(f"IF({t}, 1, 0)" for t in tests) + ") != 1)"
-        return f"!({' || '.join(tests) or 'false'})"  # sh:or
-
-    def conforms(self, shape: Node, x: str, depth: int) -> str:
-        """Return a SPARQL expression, true when node ``x`` conforms to ``shape``."""
-        if depth > 8:
-            raise UnsupportedShapeError(f"{self.name(shape)}: shapes nested too deep (recursive?)")
-        if not self.active(shape):
-            return "true"
-        self.check(shape)
-        if (shape, SH.sparql, None) in self.g:
-            raise UnsupportedShapeError(
-                f"{self.name(shape)}: sh:sparql inside a logical constraint"
-            )
-        path = self.path(shape)
-        tests = (
-            []
-            if path is not None
-            else [
-                f"!{self.bad(shape, p, v, x, depth)}" for p, v in self.params(shape, _VALUE_PARAMS)
-            ]
-            + [self.same(v, x) for v in sorted(self.g.objects(shape, SH.hasValue), key=str)]
-        )
-        for child in (
-            [shape] if path is not None else sorted(self.g.objects(shape, SH.property), key=str)
-        ):
-            tests += self.property_tests(child, x, depth)
-        return "(" + (" && ".join(tests) or "true") + ")"
-
-    def property_tests(self, shape: Node, x: str, depth: int) -> list[str]:
-        self.check(shape)
-        path = self.path(shape)
-        if (
-            path is None
-            or (shape, SH.property, None) in self.g
-            or (shape, SH.sparql, None) in self.g
-        ):
-            raise UnsupportedShapeError(
-                f"{self.name(shape)}: expected a property shape of SHACL Core"
-            )
-        if not self.active(shape):
-            return []
-        p, tests = self.sparql_path(shape, path), []
-        for param, value in self.params(shape, _COUNT_PARAMS):
-            n, v, w = self.count(shape, param, value), self.fresh(), self.fresh()
-            if n > 1:
-                raise UnsupportedShapeError(
-                    f"{self.name(shape)}: counts above 1 in sh:or or sh:xone"
-                )
-            if param == SH.minCount and n:
-                tests.append(f"EXISTS {{ {x} {p} {v} }}")
-            elif param == SH.maxCount:
-                pair = f"{x} {p} {v}, {w} FILTER(!sameTerm({v}, {w}))" if n else f"{x} {p} {v}"
-                tests.append(f"NOT EXISTS {{ {pair} }}")
-        for param, value in self.params(shape, _VALUE_PARAMS):
-            v = self.fresh()
-            tests.append(
-                f"NOT EXISTS {{ {x} {p} {v} FILTER({self.bad(shape, param, value, v, depth)}) }}"
-            )
-        for value in sorted(self.g.objects(shape, SH.hasValue), key=str):
-            v = self.fresh()
-            tests.append(f"EXISTS {{ {x} {p} {v} FILTER({self.same(value, v)}) }}")
-        for param, other in self.params(shape, _PAIR_PARAMS):
-            a, b = self.fresh(), self.fresh()
-            tests.append(
-                f"NOT EXISTS {{ {x} {p} {a} . {x} {iri(other)} {b} FILTER({bad_pair(param, a, b)}) }}"
-            )
-        return tests
