@@ -53,7 +53,8 @@ def _run(path: str, engine: str, queue: Any) -> None:
     row: dict[str, Any] = {"triples": len(kg), "load_seconds": loaded - start}
     if engine == "rules":
         from xpo1kg.reason.reasoner import reason_with_rules
-        from xpo1kg.reason.rules import Closure, RuleTbox, oxigraph_triples
+        from xpo1kg.reason.rule_tbox import RuleTbox
+        from xpo1kg.reason.rules import Closure, oxigraph_triples
 
         graphs = sorted(kg.store.graph_names() - {INFERRED_GRAPH_IRI, META_GRAPH_IRI})
         ontology = kg.ontology

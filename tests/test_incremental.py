@@ -23,7 +23,7 @@ from xpo1kg.reason import incremental
 from xpo1kg.reason import reasoner as reasoner_module
 from xpo1kg.reason.incremental import add_and_reason
 from xpo1kg.reason.provenance_nodes import inferred_triples
-from xpo1kg.reason.rules import RuleTbox
+from xpo1kg.reason.rule_tbox import RuleTbox
 from xpo1kg.reason.stored_closure import CLOSURE_FOLDER, StoredClosure, open_saved_closure
 from xpo1kg.resources import ontology_file
 from xpo1kg.store.embedded import Store

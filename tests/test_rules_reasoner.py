@@ -27,7 +27,8 @@ from xpo1kg.reason import java_reasoners
 from xpo1kg.reason import reasoner as reasoner_module
 from xpo1kg.reason.reasoner import reason
 from xpo1kg.reason.reasoning_report import ReasoningReport
-from xpo1kg.reason.rules import Closure, Fact, RuleTbox, oxigraph_triples, rdflib_triples
+from xpo1kg.reason.rule_tbox import RuleTbox
+from xpo1kg.reason.rules import Closure, Fact, oxigraph_triples, rdflib_triples
 from xpo1kg.resources import ontology_file
 
 CLASH = """@prefix xo: <https://w3id.org/xpo1kg/ontology/> .

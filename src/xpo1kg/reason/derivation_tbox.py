@@ -2,7 +2,8 @@
 
 Property chains, inverses, sub- and equivalent properties, transitive and symmetric properties,
 domains and ranges, the class tree, and defined classes (:class:`ClassDefinition`). The
-provenance of inferred facts (:mod:`.provenance`) and the rules engine (:mod:`.rules`) read them.
+provenance of inferred facts (:mod:`.provenance`) and the rules engine's tables
+(:mod:`.rule_tbox`) read them.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from xpo1kg.rdf.namespaces import XO, bind_prefixes
 from xpo1kg.reason.inferred import store_label
 from xpo1kg.reason.provenance import UNEXPLAINED, justify
 from xpo1kg.reason.provenance_nodes import describe_derivations
-from xpo1kg.reason.rules import RuleTbox, Triple, fact_of
+from xpo1kg.reason.rule_tbox import RuleTbox
+from xpo1kg.reason.rules import Triple, fact_of
 from xpo1kg.reason.stored_closure import (
     COMPLETE,
     StoredClosure,

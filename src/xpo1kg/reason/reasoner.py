@@ -190,7 +190,8 @@ def reason_with_rules(
     For big graphs: read them from Oxigraph (:func:`~xpo1kg.reason.rules.oxigraph_triples`)
     without building an rdflib graph. ``label`` names an individual in a problem.
     """
-    from xpo1kg.reason.rules import RuleTbox, closure_of
+    from xpo1kg.reason.rule_tbox import RuleTbox
+    from xpo1kg.reason.rules import closure_of
 
     start = time.perf_counter() if start is None else start
     outcome = closure_of(facts, RuleTbox(ontology), label)

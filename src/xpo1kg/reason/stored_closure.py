@@ -22,7 +22,8 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from xpo1kg.rdf.graphs import CLOSURE_MARKER_IRI, INFERRED_GRAPH_IRI, META_GRAPH_IRI
-from xpo1kg.reason.rules import Closure, Fact, RuleTbox, Triple, engine_term, oxigraph_term
+from xpo1kg.reason.rule_tbox import RuleTbox
+from xpo1kg.reason.rules import Closure, Fact, Triple, engine_term, oxigraph_term
 from xpo1kg.store.embedded import Store
 
 __all__ = [
