@@ -169,12 +169,6 @@ class _Compiler:
                 compiled.add(root)
         return CompiledShapes(tuple(constraints), tuple(refused), frozenset(compiled))
 
-    def compile(self) -> Iterator[CompiledConstraint]:
-        compiled = self.split()
-        if compiled.refused:
-            raise UnsupportedShapeError(compiled.refused[0][1])
-        yield from compiled.constraints
-
     def targets(self, shape: Node) -> str:
         check_parameters(self.g, shape)
         parts: list[str] = []
