@@ -36,10 +36,16 @@ from script_modules import load_generator
 from xpo1kg import KnowledgeGraph, list_queries, load_graph
 from xpo1kg.errors import InputError, QuerySyntaxError
 from xpo1kg.rdf.loading import graph_name
+from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.terms import canonical_literal
 from xpo1kg.resources import data_files, ontology_file
 from xpo1kg.store.embedded import Store
-from xpo1kg.store.remote import PASSWORD_VARIABLE, RemoteEndpoint, place_bindings
+from xpo1kg.store.remote import (
+    PASSWORD_VARIABLE,
+    RemoteEndpoint,
+    _missing_prefixes,
+    place_bindings,
+)
 
 ROOT = Path(__file__).parents[1]
 USER = "https://w3id.org/xpo1kg/graph/user/"
@@ -429,6 +435,22 @@ def test_server_options_without_a_server_are_refused(
 def test_bindings_go_at_the_start_of_the_where_clause(sparql: str, expected: str) -> None:
     assert place_bindings(sparql, {"s": URIRef("urn:x")}) == expected
     parseQuery(expected)  # what the server receives is SPARQL
+
+
+@pytest.mark.parametrize(
+    ("sparql", "declared"),
+    [
+        # a declaration in a comment declares nothing; a prefixed name in a string is not a use
+        ('SELECT * { ?s xo:value ?v FILTER(?v != "xr:TP53") } # PREFIX xo: <urn:other>', ["xo"]),
+        ("prefix xr: <urn:mine> SELECT * { ?s a xo:Protein ; <urn:p> xr:TP53 }", ["xo"]),
+        ("SELECT * { <urn:xo:value> ?p 'rdfs:label' }", []),
+    ],
+)
+def test_project_prefixes_declared_for_the_server_are_read_from_tokens(
+    sparql: str, declared: list[str]
+) -> None:
+    expected = " ".join(f"PREFIX {name}: <{PREFIXES[name]}>" for name in declared)
+    assert _missing_prefixes(sparql) == expected
 
 
 def test_bindings_in_a_query_that_is_not_select_or_ask_are_refused() -> None:

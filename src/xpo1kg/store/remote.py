@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import netrc
 import os
@@ -21,6 +22,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from xpo1kg.errors import InputError, QuerySyntaxError, XPO1KGError
 from xpo1kg.query.results import QueryResult
+from xpo1kg.query.sparql_lexer import tokens
 from xpo1kg.rdf.graphs import file_base
 from xpo1kg.rdf.loading import graph_name
 from xpo1kg.rdf.namespaces import PREFIXES
@@ -40,7 +42,6 @@ _CONTENT_TYPES = {
     ".xml": "application/rdf+xml",
 }
 _BOM = b"\xef\xbb\xbf"
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _POSITION = re.compile(r"\berror at (\d+):(\d+)")
 
 
@@ -282,12 +283,25 @@ def _netrc_entry(host: str) -> tuple[str, str] | None:
 
 
 def _missing_prefixes(sparql: str) -> str:
-    """Return PREFIX declarations for the project prefixes a query uses without declaring them."""
-    declared = {name or "" for name in _DECLARED.findall(sparql)}
+    """Return PREFIX declarations for the project prefixes a query uses without declaring them.
+
+    Read from the query's tokens: a prefixed name in a string or a comment is not a use, and a
+    declaration in a comment declares nothing.
+
+    >>> _missing_prefixes('PREFIX xo: <urn:x> SELECT * { ?s xo:p xr:TP53 } # rdfs:label "skos:"')
+    'PREFIX xr: <https://w3id.org/xpo1kg/resource/>'
+    """
+    found = tokens(sparql)
+    declared = {
+        name.text[:-1]
+        for keyword, name in itertools.pairwise(found)
+        if keyword.kind == "word:PREFIX" and name.kind == "pname"
+    }
+    used = {token.text.partition(":")[0] for token in found if token.kind == "pname"}
     return " ".join(
         f"PREFIX {name}: <{iri}>"
         for name, iri in PREFIXES.items()
-        if name not in declared and re.search(rf"(?<![\w.:/-]){re.escape(name)}:", sparql)
+        if name in used and name not in declared
     )
 
 
