@@ -21,8 +21,9 @@ from rdflib.namespace import RDF, RDFS
 
 from xpo1kg import load_graph, validate
 from xpo1kg.cli.ingest import ingest_command
+from xpo1kg.ingest.measurement_table import read_table
 from xpo1kg.ingest.pipeline import HEADER, STORE_GRAPH, UNVERIFIED, plan_ingest
-from xpo1kg.ingest.values import IngestError, read_table
+from xpo1kg.ingest.values import IngestError
 from xpo1kg.rdf.canonical import isomorphic
 from xpo1kg.rdf.text import render_trig, render_turtle
 from xpo1kg.store.persistent import open_store

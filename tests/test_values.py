@@ -15,6 +15,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xpo1kg.errors import InputError
+from xpo1kg.ingest.measurement_table import read_table
+from xpo1kg.ingest.sources import parse_source_id
 from xpo1kg.ingest.values import (
     IngestError,
     Quantity,
@@ -23,9 +25,7 @@ from xpo1kg.ingest.values import (
     normalise_header,
     parse_endpoint,
     parse_quantity,
-    parse_source_id,
     parse_unit,
-    read_table,
 )
 
 D = Decimal

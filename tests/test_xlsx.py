@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 
 from xpo1kg.cli import main
 from xpo1kg.ingest import sheets
+from xpo1kg.ingest.measurement_table import read_table
 from xpo1kg.ingest.sheets import cell_text, read_sheet
-from xpo1kg.ingest.values import read_table
 from xpo1kg.rdf.text import read_rdf
 
 EPOCH = "1700000000"

@@ -23,7 +23,8 @@ from xpo1kg.cli.options import (
     reports_errors,
 )
 from xpo1kg.cli.tables import clock, echo_problems, echo_written
-from xpo1kg.ingest.values import IngestError, read_table
+from xpo1kg.ingest.measurement_table import read_table
+from xpo1kg.ingest.values import IngestError
 from xpo1kg.rdf.namespaces import compress
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Ingesting measurements from spreadsheets: plan, validate with the graph, then write atomically.
 
-:func:`ingest` reads a table (:mod:`xpo1kg.ingest.values`) and plans what it adds
+:func:`ingest` reads a table (:mod:`xpo1kg.ingest.measurement_table`) and plans what it adds
 (:mod:`xpo1kg.ingest.plan`): rows whose measurement the graph already has add nothing. The new
 triples are validated with the SHACL shapes together with the graph and only then written, all or
 nothing: to a Turtle file, rewritten whole in a fixed order (:mod:`xpo1kg.rdf.text`), with one
@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from xpo1kg.errors import InputError
+from xpo1kg.ingest.measurement_table import Table, read_table
 from xpo1kg.ingest.output import INGEST, check_into, provenance_file, provenance_record, write
 from xpo1kg.ingest.plan import UNVERIFIED, Outcome, Plan, plan_ingest
 from xpo1kg.ingest.table_import import into_lock
-from xpo1kg.ingest.values import IngestError, Problem, Table, read_table
+from xpo1kg.ingest.values import IngestError, Problem
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.text import Triple
 from xpo1kg.store.graph_loading import in_memory_view

@@ -1,6 +1,6 @@
 """What a spreadsheet adds to the graph: names resolved, rows checked, known measurements left out.
 
-:func:`plan_ingest` turns the rows of a :class:`~xpo1kg.ingest.values.Table` into the triples of new
+:func:`plan_ingest` turns the rows of a :class:`~xpo1kg.ingest.measurement_table.Table` into the triples of new
 measurements (and of new sources, and with ``allow_new`` of new inhibitors and cell lines), as
 N-Triples terms (:mod:`xpo1kg.rdf.text`). It reads what it needs from the graph once: the members
 of each class, the cancer each cell line comes from, the pages of sources, and, for each inhibitor
@@ -26,6 +26,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
+from xpo1kg.ingest.measurement_table import Row, Table
 from xpo1kg.ingest.sources import CitedSources
 from xpo1kg.ingest.values import (
     IngestError,
@@ -33,8 +34,6 @@ from xpo1kg.ingest.values import (
     Quantity,
     QuantityError,
     RefusedCellError,
-    Row,
-    Table,
     decimal_lexical,
     fold_name,
     parse_endpoint,

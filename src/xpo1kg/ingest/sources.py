@@ -2,26 +2,30 @@
 
 Both table importers (measurements, :mod:`xpo1kg.ingest.plan`; statements,
 :mod:`xpo1kg.ingest.statements`) read a source cell the same way: a name of the BenchChem guide
-is the guide; a PubMed id, a DOI or a web address (:func:`~xpo1kg.ingest.values.parse_source_id`)
-is the graph's source with that page when there is one, else a new source, written once with its
-label and page. Anything else is a name, which each importer looks up its own way.
+is the guide; a PubMed id, a DOI or a web address (:func:`parse_source_id`) is the graph's source
+with that page when there is one, else a new source, written once with its label and page.
+Anything else is a name, which each importer looks up its own way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
-from xpo1kg.ingest.values import RefusedCellError, fold_name, parse_source_id
-from xpo1kg.rdf.namespaces import PREFIXES
+from xpo1kg.ingest.values import RefusedCellError, fold_name, normal_text
+from xpo1kg.rdf.namespaces import PREFIXES, XR
+from xpo1kg.rdf.registry import page_of
 from xpo1kg.rdf.text import Triple
 from xpo1kg.rdf.text import iri as _iri
 from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
 
-__all__ = ["GUIDE", "GUIDE_NAMES", "CitedSources", "page_key"]
+__all__ = ["GUIDE", "GUIDE_NAMES", "CitedSources", "SourceId", "page_key", "parse_source_id"]
 
 GUIDE = PREFIXES["xr"] + "BenchChemGuide2025"
 #: Names of the BenchChem guide in a source cell (folded: case and punctuation aside).
@@ -35,6 +39,50 @@ def page_key(url: str) -> str:
     True
     """
     return re.sub(r"^https?://(www\.)?", "", url.casefold()).rstrip("/")
+
+
+@dataclass(frozen=True)
+class SourceId:
+    """A source named by identifier: the IRI to use for it, its label and its page."""
+
+    iri: str
+    label: str
+    page: str
+
+
+_PMID = re.compile(
+    r"(?:pmid|pubmed)\s*:?\s*(\d{1,9})|https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})/?",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def parse_source_id(text: str) -> SourceId | None:
+    """Read a PubMed id, a DOI or a web address; None for anything else (a name, say).
+
+    >>> parse_source_id("PMID: 28810913").page
+    'https://pubmed.ncbi.nlm.nih.gov/28810913/'
+    >>> parse_source_id("https://doi.org/10.1038/LEU.2012.219").label
+    'doi:10.1038/leu.2012.219'
+    """
+    text = normal_text(text)
+    if pmid := _PMID.fullmatch(text):
+        number = str(int(pmid.group(1) or pmid.group(2)))
+        page = page_of("pubmed", number)
+        return SourceId(f"{XR}source/pmid-{number}", f"PMID:{number}", page)
+    if doi := _DOI.fullmatch(text):
+        name = doi.group(1).casefold()  # DOIs are case-insensitive
+        iri = f"{XR}source/doi-{quote(name, safe='._-')}"
+        return SourceId(iri, f"doi:{name}", "https://doi.org/" + quote(name, safe="/:;()._-"))
+    parts = urlsplit(text)
+    if (
+        parts.scheme in ("http", "https")
+        and parts.netloc
+        and not re.search(r'[\s<>"{}|\\^`]', text)
+    ):
+        digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+        return SourceId(f"{XR}source/url-{digest}", text, text)
+    return None
 
 
 class CitedSources:

@@ -1,10 +1,11 @@
-"""Measurement spreadsheets as people write them: the table, its columns and the text in its cells.
+"""The text of a measurement table's cells, as people write it, and the problems of a table.
 
-Nothing here knows the graph. :func:`read_table` reads a CSV or TSV file into rows of stripped
-text keyed by canonical column names; :func:`parse_quantity` turns a value such as ``~100``,
-``100–500``, ``<10``, ``0.2 µM`` or ``1.5e-7 M`` into a :class:`Quantity` in nanomolar, keeping
-approximate, censored and range values apart; :func:`parse_endpoint` and :func:`parse_source_id`
-read the endpoint and source cells. :mod:`xpo1kg.ingest.pipeline` resolves names against the graph.
+Nothing here knows the graph. :func:`parse_quantity` turns a value such as ``~100``, ``100–500``,
+``<10``, ``0.2 µM`` or ``1.5e-7 M`` into a :class:`Quantity` in nanomolar, keeping approximate,
+censored and range values apart; :func:`parse_endpoint` reads the endpoint cell. The table itself
+(header and rows) is read by :mod:`xpo1kg.ingest.measurement_table`, the source cell by
+:mod:`xpo1kg.ingest.sources`; :mod:`xpo1kg.ingest.plan` resolves names against the graph. Every
+importer reports what is wrong as a :class:`Problem` (row and column) in an :class:`IngestError`.
 
 >>> q = parse_quantity("0.2 µM")
 >>> (q.qualifier, q.value)
@@ -15,55 +16,29 @@ read the endpoint and source cells. :mod:`xpo1kg.ingest.pipeline` resolves names
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
-from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 from xpo1kg.errors import XPO1KGError
-from xpo1kg.ingest.sheets import clean_cell, read_sheet
-from xpo1kg.rdf.namespaces import BAO, XR
-from xpo1kg.rdf.registry import page_of
+from xpo1kg.rdf.namespaces import BAO
 
 __all__ = [
-    "COLUMNS",
     "ENDPOINTS",
     "IngestError",
     "Problem",
     "Quantity",
     "QuantityError",
     "RefusedCellError",
-    "Row",
-    "SourceId",
-    "Table",
     "decimal_lexical",
     "fold_name",
+    "normal_text",
     "normalise_header",
     "parse_endpoint",
     "parse_quantity",
-    "parse_source_id",
     "parse_unit",
-    "read_table",
 ]
-
-#: The columns of a measurement table, in their canonical spelling.
-COLUMNS = (
-    "inhibitor",
-    "cell_line",
-    "cancer_type",
-    "value",
-    "unit",
-    "endpoint",
-    "source",
-    "assay",
-    "notes",
-)
-_REQUIRED = ("inhibitor", "value")
-_BY_KEY = {column.replace("_", ""): column for column in COLUMNS}
 
 #: Endpoint name -> BioAssay Ontology term.
 ENDPOINTS = {
@@ -106,102 +81,6 @@ class IngestError(XPO1KGError):
     def lines(self) -> list[str]:
         """Return one line per problem."""
         return [problem.line(self.name) for problem in self.problems]
-
-
-# --- the table -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data row: its line in the file and its cells by canonical column ('' when empty)."""
-
-    line: int
-    cells: dict[str, str]
-
-    def get(self, column: str) -> str:
-        """Return a cell's text, '' when empty or when the table has no such column."""
-        return self.cells.get(column, "")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A measurement table: its name, SHA-256, columns, data rows and the problems of its rows."""
-
-    name: str
-    sha256: str
-    columns: tuple[str, ...]
-    rows: tuple[Row, ...]
-    problems: tuple[Problem, ...]
-    path: str = ""  # the file (name may add a sheet: book.xlsx[Sheet1])
-
-
-def normalise_header(name: str) -> str:
-    """Fold a column name: case, spaces and underscores do not count.
-
-    >>> normalise_header(" Cell Line ") == normalise_header("CELL_LINE")
-    True
-    """
-    return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", name).casefold())
-
-
-_clean_cell = clean_cell
-
-
-def read_table(path: Path, sheet: str | None = None) -> Table:
-    """Read a CSV (``.csv``), TSV (``.tsv``, ``.tab``) or Excel (``.xlsx``, ``sheet``) table.
-
-    CSV and TSV are UTF-8 with or without a BOM. Raises :class:`~xpo1kg.errors.InputError` for a
-    file that cannot be read and :class:`IngestError` (exit code 2) for a header with unknown,
-    repeated or missing columns.
-    """
-    table = read_sheet(path, sheet)
-    name = table.name
-    (header_line, header), body = table.records[0], table.records[1:]
-    positions, unnamed = _read_header(name, header_line, list(header))
-    problems: list[Problem] = []
-    rows = []
-    for line, record in body:
-        if any(_clean_cell(cell) for cell in record[len(header) :]):
-            message = f"{len(record)} cells, but the header has {len(header)} columns"
-            problems.append(Problem(line, "", message))
-        for index in unnamed:
-            if index < len(record) and _clean_cell(record[index]):
-                problems.append(Problem(line, f"column {index + 1}", "a value under no header"))
-        cells = {c: _clean_cell(record[i]) if i < len(record) else "" for c, i in positions.items()}
-        rows.append(Row(line, cells))
-    columns = tuple(c for c in COLUMNS if c in positions)
-    return Table(name, table.sha256, columns, tuple(rows), tuple(problems), str(path))
-
-
-def _read_header(name: str, line: int, header: list[str]) -> tuple[dict[str, int], list[int]]:
-    positions: dict[str, int] = {}
-    unnamed: list[int] = []
-    problems: list[Problem] = []
-    for index, written in enumerate(header):
-        label = _clean_cell(written)
-        if not label:
-            unnamed.append(index)
-            continue
-        column = _BY_KEY.get(normalise_header(label))
-        if column is None:
-            close = difflib.get_close_matches(normalise_header(label), list(_BY_KEY), n=1)
-            hint = f"did you mean {_BY_KEY[close[0]]}? " if close else ""
-            known = ", ".join(COLUMNS)
-            problems.append(Problem(line, label, f"unknown column ({hint}known: {known})"))
-        elif column in positions:
-            message = (
-                f"column {column} appears twice (columns {positions[column] + 1} and {index + 1})"
-            )
-            problems.append(Problem(line, label, message))
-        else:
-            positions[column] = index
-    missing = [c for c in _REQUIRED if c not in positions]
-    if "cell_line" not in positions and "cancer_type" not in positions:
-        missing.append("cell_line or cancer_type")
-    problems += [Problem(line, "", f"missing column {column}") for column in missing]
-    if problems:
-        raise IngestError(name, problems, exit_code=2)
-    return positions, unnamed
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -269,7 +148,8 @@ _SMALLEST, _LARGEST = Decimal("1e-9"), Decimal("1e12")  # nM: 1 zeptomolar to 10
 _HELP = "expected a number with an optional ~ < > ≤ ≥ and unit, or a range such as 100-500 nM"
 
 
-def _normal_text(text: str) -> str:
+def normal_text(text: str) -> str:
+    """Read a cell as people mean it: NFKC (width, µ), every dash a hyphen-minus, single spaces."""
     folded = unicodedata.normalize("NFKC", text).translate(_DASHES)
     return " ".join(folded.split())
 
@@ -293,7 +173,7 @@ def parse_unit(text: str) -> tuple[str, int]:
 
     Case does not matter except between milli and molar: 'mm' and 'm' are refused as ambiguous.
     """
-    unit = _normal_text(text).replace(" ", "")
+    unit = normal_text(text).replace(" ", "")
     symbol = unit if unit in _UNITS else _UNIT_NAMES.get(unit.casefold())
     if symbol is None:
         if unit.casefold() in ("mm", "m"):
@@ -335,7 +215,7 @@ def parse_quantity(text: str, unit: str | None = None) -> Quantity:
     ('<', Decimal('10000'), None, None)
     """
     written = text.strip()
-    normal = _normal_text(written)
+    normal = normal_text(written)
     if not normal:
         raise QuantityError("empty value")
     if len(normal) > 100:
@@ -377,6 +257,15 @@ def parse_quantity(text: str, unit: str | None = None) -> Quantity:
     return Quantity(written, qualifier, None, first, second)
 
 
+def normalise_header(name: str) -> str:
+    """Fold a column name: case, spaces and underscores do not count.
+
+    >>> normalise_header(" Cell Line ") == normalise_header("CELL_LINE")
+    True
+    """
+    return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
 def fold_name(text: str) -> str:
     """Fold a fixed name of a cell: case, width, punctuation, spaces and underscores do not count.
 
@@ -394,50 +283,3 @@ def parse_endpoint(text: str) -> tuple[str, str]:
         if key in (name.casefold(), f"bao{digits}", f"baobao{digits}"):
             return name, iri
     raise QuantityError(f"unknown endpoint {text!r} (known: {', '.join(ENDPOINTS)})", "endpoint")
-
-
-# --- sources -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceId:
-    """A source named by identifier: the IRI to use for it, its label and its page."""
-
-    iri: str
-    label: str
-    page: str
-
-
-_PMID = re.compile(
-    r"(?:pmid|pubmed)\s*:?\s*(\d{1,9})|https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})/?",
-    re.IGNORECASE,
-)
-_DOI = re.compile(r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
-
-
-def parse_source_id(text: str) -> SourceId | None:
-    """Read a PubMed id, a DOI or a web address; None for anything else (a name, say).
-
-    >>> parse_source_id("PMID: 28810913").page
-    'https://pubmed.ncbi.nlm.nih.gov/28810913/'
-    >>> parse_source_id("https://doi.org/10.1038/LEU.2012.219").label
-    'doi:10.1038/leu.2012.219'
-    """
-    text = _normal_text(text)
-    if pmid := _PMID.fullmatch(text):
-        number = str(int(pmid.group(1) or pmid.group(2)))
-        page = page_of("pubmed", number)
-        return SourceId(f"{XR}source/pmid-{number}", f"PMID:{number}", page)
-    if doi := _DOI.fullmatch(text):
-        name = doi.group(1).casefold()  # DOIs are case-insensitive
-        iri = f"{XR}source/doi-{quote(name, safe='._-')}"
-        return SourceId(iri, f"doi:{name}", "https://doi.org/" + quote(name, safe="/:;()._-"))
-    parts = urlsplit(text)
-    if (
-        parts.scheme in ("http", "https")
-        and parts.netloc
-        and not re.search(r'[\s<>"{}|\\^`]', text)
-    ):
-        digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
-        return SourceId(f"{XR}source/url-{digest}", text, text)
-    return None
