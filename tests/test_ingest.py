@@ -362,10 +362,12 @@ def test_shacl_problems_are_mapped_back_to_row_and_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shapes check the new triples with the graph; a violation names the row that made it."""
-    import xpo1kg.ingest.plan
+    import xpo1kg.ingest.measurement_triples
 
     monkeypatch.setattr(
-        xpo1kg.ingest.plan, "_NANOMOLAR", "<http://purl.obolibrary.org/obo/UO_0000999>"
+        xpo1kg.ingest.measurement_triples,
+        "_NANOMOLAR",
+        "<http://purl.obolibrary.org/obo/UO_0000999>",
     )
     path = table(
         tmp_path,

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
-from xpo1kg.ingest.plan import UNICODE_SLUG, slug
+from xpo1kg.ingest.measurement_triples import UNICODE_SLUG, slug
 from xpo1kg.rdf.graphs import GRAPH_PREFIX, INFERRED_GRAPH_IRI, USER_GRAPH_PREFIX
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.text import Triple, commit, read_rdf, render_trig, render_turtle, timestamp

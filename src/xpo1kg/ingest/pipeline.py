@@ -19,8 +19,9 @@ from pathlib import Path
 
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.measurement_table import Table, read_table
+from xpo1kg.ingest.measurement_triples import UNVERIFIED
 from xpo1kg.ingest.output import INGEST, check_into, provenance_file, provenance_record, write
-from xpo1kg.ingest.plan import UNVERIFIED, Outcome, Plan, plan_ingest
+from xpo1kg.ingest.plan import Outcome, Plan, plan_ingest
 from xpo1kg.ingest.table_import import into_lock
 from xpo1kg.ingest.values import IngestError, Problem
 from xpo1kg.rdf.namespaces import PREFIXES

@@ -1,23 +1,22 @@
 """What a spreadsheet adds to the graph: names resolved, rows checked, known measurements left out.
 
-:func:`plan_ingest` turns the rows of a :class:`~xpo1kg.ingest.measurement_table.Table` into the triples of new
-measurements (and of new sources, and with ``allow_new`` of new inhibitors and cell lines), as
-N-Triples terms (:mod:`xpo1kg.rdf.text`). It reads what it needs from the graph once: the members
-of each class, the cancer each cell line comes from, the pages of sources, and, for each inhibitor
-and cell line (or else cancer type) the table names, the measurements there by what identifies
-them (endpoint, qualifier, value or range in nM), so that the time follows the table, not the
-graph. Names go through a :class:`~xpo1kg.store.search.SearchIndex` of the graph's entities
-(measurements aside), restricted to the class the column asks for: a name that one thing of that
-class has (exactly, or up to case, accents, punctuation and Greek spelling) is accepted; anything
-closer to a guess (a prefix, a typo) is only suggested. Nothing is written here:
-:func:`xpo1kg.ingest.pipeline.ingest` validates and writes.
+:func:`plan_ingest` turns the rows of a :class:`~xpo1kg.ingest.measurement_table.Table` into the
+triples of new measurements (and of new sources, and with ``allow_new`` of new inhibitors and cell
+lines), as N-Triples terms (:mod:`xpo1kg.ingest.measurement_triples`). It reads what it needs from
+the graph once: the members of each class, the cancer each cell line comes from, the pages of
+sources, and, for each inhibitor and cell line (or else cancer type) the table names, the
+measurements there by what identifies them (endpoint, qualifier, value or range in nM), so that
+the time follows the table, not the graph. Names go through a
+:class:`~xpo1kg.store.search.SearchIndex` of the graph's entities (measurements aside), restricted
+to the class the column asks for: a name that one thing of that class has (exactly, or up to case,
+accents, punctuation and Greek spelling) is accepted; anything closer to a guess (a prefix, a
+typo) is only suggested. Nothing is written here: :func:`xpo1kg.ingest.pipeline.ingest` validates
+and writes.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -27,6 +26,12 @@ import pyoxigraph as ox
 
 from xpo1kg.errors import InputError
 from xpo1kg.ingest.measurement_table import Row, Table
+from xpo1kg.ingest.measurement_triples import (
+    inhibits_triples,
+    measurement_triples,
+    unverified_iri,
+    unverified_triples,
+)
 from xpo1kg.ingest.sources import CitedSources
 from xpo1kg.ingest.values import (
     IngestError,
@@ -34,7 +39,6 @@ from xpo1kg.ingest.values import (
     Quantity,
     QuantityError,
     RefusedCellError,
-    decimal_lexical,
     fold_name,
     parse_endpoint,
     parse_quantity,
@@ -42,73 +46,20 @@ from xpo1kg.ingest.values import (
 from xpo1kg.rdf.namespaces import PREFIXES, compress
 from xpo1kg.rdf.text import Triple
 from xpo1kg.rdf.text import iri as _iri
-from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
-from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.store.search import Hit, SearchIndex
 
-__all__ = ["UNVERIFIED", "Outcome", "Plan", "plan_ingest", "slug"]
+__all__ = ["Outcome", "Plan", "plan_ingest"]
 
 T = TypeVar("T")
 Key = tuple[str, str, str, str, str, Decimal | None, Decimal | None, Decimal | None]
-XR = PREFIXES["xr"]
-#: The comment that marks inhibitors and cell lines created with ``allow_new``.
-UNVERIFIED = "Not yet verified: created by `xpo1kg ingest` from a spreadsheet row."
 _SEVERAL = {"various", "multiple", "several", "mixed"}
 _CLASSES = {"inhibitor": "Inhibitor", "cell_line": "CellLine", "cancer_type": "CancerType",
             "source": "Source", "protein": "Protein"}  # fmt: skip
 _POWERS = {
     f"{PREFIXES['obo']}UO_00000{n}": p for n, p in ((62, 9), (63, 6), (64, 3), (65, 0), (66, -3))
 }
-UNICODE_SLUG = r"[^\w.-]+"
-A, LABEL, COMMENT, SOURCE = (
-    _term(n) for n in ("rdf:type", "rdfs:label", "rdfs:comment", "dcterms:source")
-)
-_MEASUREMENT, _MEASUREMENT_ANY = _term("xo:IC50Measurement"), _term("xo:Measurement")
-_HAS_ENDPOINT, _HAS_INHIBITOR = _term("xo:hasEndpoint"), _term("xo:hasInhibitor")
-_HAS_CELL_LINE, _HAS_CANCER_TYPE = _term("xo:hasCellLine"), _term("xo:hasCancerType")
-_PUBLISHED, _QUALIFIER = _term("xo:publishedValue"), _term("xo:qualifier")
-_DESCRIBED, _HAS_UNIT, _NANOMOLAR = (
-    _term("xo:cellLineDescription"),
-    _term("xo:hasUnit"),
-    _term("obo:UO_0000065"),
-)
-_NUMBERS = (_term("xo:value"), _term("xo:lowerBound"), _term("xo:upperBound"))
-_RANGE_SUMMARY, _PIC50 = _term("xo:IC50RangeSummary"), _term("xo:pIC50")
-#: Evidence types (docs/evidence.md): the guide's values are author statements without traceable
-#: support; a value read from a paper (PMID or DOI) is experimental evidence; any other source
-#: (a web page) is an author statement.
-_NAS, _EXP = _term("obo:ECO_0000303"), _term("obo:ECO_0000269")
-_BIOLINK = "https://w3id.org/biolink/vocab/"
-_EVIDENCE_FIELDS = (
-    (_term("xo:modality"), _term("xo:Established")),
-    (_iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
-    (_iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
-)
-_PAPER = re.compile(re.escape(XR) + r"source/(?:pmid|doi)-")
-
-
-def evidence_type(source: str) -> str:
-    """Return the ECO class (an N-Triples term) of a measurement read from ``source``."""
-    return _EXP if _PAPER.match(source) else _NAS
-
-
-def pic50(nanomolar: Decimal) -> Decimal | None:
-    """Return -log10 of a concentration in mol/L, to two decimals (ChEMBL's pChEMBL), or None.
-
-    None outside 0..15 (above 1 M or below 1 fM), where a pIC50 means nothing.
-
-    >>> pic50(Decimal(32)), pic50(Decimal(100)), pic50(Decimal("1e10"))
-    (Decimal('7.49'), Decimal('7.00'), None)
-    """
-    value = (Decimal(9) - nanomolar.log10()).quantize(Decimal("0.01"))
-    return value if Decimal(0) <= value <= Decimal(15) else None
-
-
-def slug(text: str, pattern: str = r"[^A-Za-z0-9-]+") -> str:
-    """Return the last path segment of an IRI (or a name) with other characters as dashes."""
-    return re.sub(pattern, "-", re.split(r"[/#]", text)[-1]).strip("-.") or "x"
 
 
 @dataclass(frozen=True)
@@ -232,7 +183,7 @@ class _Planner:
     @functools.cached_property
     def index(self) -> SearchIndex:
         """The names of the graph's entities, measurements aside (most of a big store's names)."""
-        return SearchIndex.from_graph(self.kg, skipping=_MEASUREMENT_ANY[1:-1])
+        return SearchIndex.from_graph(self.kg, skipping=PREFIXES["xo"] + "Measurement")
 
     def _named(self, text: str) -> list[Hit]:
         """Return the entities one of whose names is ``text`` (exactly or normalised), not fuzzy."""
@@ -265,7 +216,7 @@ class _Planner:
         if kind == "inhibitor" and self.inhibits is None:
             message = "--allow-new creates an inhibitor only with --inhibits PROTEIN, its target"
             raise RefusedCellError(f"unknown inhibitor {text!r}{hint}; {message}")
-        iri = f"{XR}new/{kind.replace('_', '-')}/{slug(text, UNICODE_SLUG)}"
+        iri = unverified_iri(kind, text)
         self.new[iri] = (kind, text, set())
         self.members[kind].add(iri)
         self.labels[iri] = text
@@ -371,47 +322,19 @@ class _Planner:
             )
             return
         self.seen[key] = row.line
-        numbers = [decimal_lexical(x) if x is not None else "" for x in quantity.key[1:]]
-        identity = [inhibitor, cell or "", "" if cell else context, endpoint[1], quantity.key[0]]
-        digest = hashlib.sha1(
-            "\n".join([*identity, *numbers, source]).encode(), usedforsecurity=False
+        iri, triples = measurement_triples(
+            label,
+            inhibitor=inhibitor,
+            cell=cell,
+            description=description,
+            cancer=cancer,
+            quantity=quantity,
+            endpoint=endpoint,
+            source=source,
+            assay=row.get("assay"),
+            notes=row.get("notes"),
         )
-        iri = f"{XR}{endpoint[0]}_{slug(inhibitor)}_{slug(context)}_{digest.hexdigest()[:16]}"
-        m = f"<{iri}>"
-        kind = _MEASUREMENT if endpoint[0] == "IC50" else _MEASUREMENT_ANY
-        if kind == _MEASUREMENT and description and quantity.value is None:
-            kind = _RANGE_SUMMARY  # a range over cell lines the row does not name
-        add = self.plan.triples.append
-        for triple in (
-            (m, A, kind),
-            (m, LABEL, _quote(label)),
-            (m, _HAS_ENDPOINT, f"<{endpoint[1]}>"),
-            (m, _HAS_INHIBITOR, f"<{inhibitor}>"),
-            (m, _PUBLISHED, _quote(quantity.text)),
-            (m, _HAS_UNIT, _NANOMOLAR),
-            (m, SOURCE, f"<{source}>"),
-            (m, _term("xo:evidenceType"), evidence_type(source)),
-            *((m, p, o) for p, o in _EVIDENCE_FIELDS),
-        ):
-            add(triple)
-        exact = quantity.value is not None and quantity.qualifier in (None, "=", "~")
-        if exact and quantity.value is not None and (value := pic50(quantity.value)) is not None:
-            add((m, _PIC50, _typed(decimal_lexical(value), "decimal")))
-        if cell:
-            add((m, _HAS_CELL_LINE, f"<{cell}>"))
-        if description:
-            add((m, _DESCRIBED, _quote(description)))
-        if cancer:
-            add((m, _HAS_CANCER_TYPE, f"<{cancer}>"))
-        if quantity.qualifier:
-            add((m, _QUALIFIER, _quote(quantity.qualifier)))
-        for predicate, number in zip(_NUMBERS, numbers, strict=True):
-            if number:
-                add((m, predicate, _typed(number, "decimal")))
-        if assay := row.get("assay"):
-            add((m, _term("dcterms:description"), _quote(assay)))
-        if notes := row.get("notes"):
-            add((m, COMMENT, _quote(notes)))
+        self.plan.triples += triples
         self.plan.origin[iri] = (row.line, "")
         self.plan.generated.append(iri)
         self.plan.sources.add(source)
@@ -423,38 +346,13 @@ class _Planner:
             raise IngestError(self.table.name, problems)
         add = self.plan.triples.extend
         for iri, (kind, label, sources) in self.new.items():
-            node = _iri(iri)
-            add([(node, A, _term(f"xo:{_CLASSES[kind]}")), (node, LABEL, _quote(label))])
-            add(
-                [
-                    (node, COMMENT, _quote(UNVERIFIED)),
-                    *((node, SOURCE, _iri(s)) for s in sorted(sources)),
-                ]
-            )
+            add(unverified_triples(iri, _CLASSES[kind], label, sources))
             if kind == "cell_line":
-                add(
-                    (node, _term("xo:derivedFromCancer"), _iri(c))
-                    for c in sorted(self.cancers.get(iri, ()))
-                )
+                cancers = sorted(self.cancers.get(iri, ()))
+                add((_iri(iri), _term("xo:derivedFromCancer"), _iri(c)) for c in cancers)
             elif self.inhibits:
-                axiom = f"_:{hashlib.sha1(iri.encode(), usedforsecurity=False).hexdigest()}"
-                target, inhibits = _iri(self.inhibits), _term("xo:inhibits")
-                add([(node, inhibits, target), (axiom, A, _term("owl:Axiom"))])
-                add(
-                    [
-                        (axiom, _term("owl:annotatedSource"), node),
-                        (axiom, _term("owl:annotatedProperty"), inhibits),
-                    ]
-                )
-                add(
-                    [
-                        (axiom, _term("owl:annotatedTarget"), target),
-                        *((axiom, SOURCE, _iri(s)) for s in sorted(sources)),
-                    ]
-                )
-                add([(axiom, COMMENT, _quote("Target stated at ingest with --inhibits."))])
-                add([(axiom, _term("xo:evidenceType"), _term("obo:ECO_0000305"))])
-                add((axiom, p, o) for p, o in _EVIDENCE_FIELDS)
+                axiom, triples = inhibits_triples(iri, self.inhibits, sources)
+                add(triples)
                 self.plan.origin[axiom[2:]] = (self.plan.origin[iri][0], "inhibitor")
         # A source named by --source but used by no row is not written.
         for iri, triples in self.cited.triples(self.plan.sources):

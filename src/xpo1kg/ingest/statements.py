@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from xpo1kg.ingest.contradictions import Statement, find_contradictions, show_term
 from xpo1kg.ingest.evidence_cells import parse_evidence_type, parse_modality
 from xpo1kg.ingest.output import CURATE
-from xpo1kg.ingest.plan import SOURCE, A, Outcome
+from xpo1kg.ingest.plan import Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell
 from xpo1kg.ingest.sources import CitedSources
 from xpo1kg.ingest.table_import import import_table
@@ -313,11 +313,11 @@ def plan_statements(
         add = plan.triples.append
         add((s, p, obj))
         for triple in (
-            (axiom, A, _term("owl:Axiom")),
+            (axiom, _term("rdf:type"), _term("owl:Axiom")),
             (axiom, _term("owl:annotatedSource"), s),
             (axiom, _term("owl:annotatedProperty"), p),
             (axiom, _term("owl:annotatedTarget"), obj),
-            (axiom, SOURCE, source_iri),
+            (axiom, _term("dcterms:source"), source_iri),
             (axiom, _term("xo:evidenceType"), _iri(evidence)),
             (axiom, _iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
             (axiom, _iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
