@@ -6,7 +6,8 @@ carrying ``dcterms:source``, ``xo:evidenceType``, the Biolink knowledge level an
 ``xo:modality``, the verbatim ``xo:hedge`` and the quote as ``xo:supportingText``: the evidence
 model of docs/evidence.md. Names are resolved as ``ingest`` resolves them (the graph's
 :class:`~xpo1kg.store.search.SearchIndex`, whole names only), relations among the ontology's
-object and datatype properties, evidence types against the closed list of ``ontology/shapes.ttl``.
+object and datatype properties (:mod:`xpo1kg.ingest.statement_cells`), evidence types against the
+closed list of ``ontology/shapes.ttl`` (:mod:`xpo1kg.ingest.evidence_cells`).
 
 Everything is checked before anything is written: the rows, then the new triples with the SHACL
 shapes together with the graph, then
@@ -20,11 +21,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,22 +33,19 @@ from xpo1kg.ingest.evidence_cells import parse_evidence_type, parse_modality
 from xpo1kg.ingest.output import CURATE
 from xpo1kg.ingest.plan import Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell
-from xpo1kg.ingest.sources import CitedSources
+from xpo1kg.ingest.statement_cells import CellResolver
 from xpo1kg.ingest.table_import import import_table
 from xpo1kg.ingest.values import IngestError, Problem, RefusedCellError, normalise_header
-from xpo1kg.rdf.namespaces import PREFIXES, compress
+from xpo1kg.rdf.namespaces import compress
 from xpo1kg.rdf.text import Triple, from_oxigraph
 from xpo1kg.rdf.text import iri as _iri
 from xpo1kg.rdf.text import quote as _quote
 from xpo1kg.rdf.text import term as _term
-from xpo1kg.rdf.text import typed as _typed
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 from xpo1kg.validate.pyshacl_engine import ValidationResult
 
 __all__ = ["COLUMNS", "CurateResult", "StatementPlan", "curate", "plan_statements"]
 
-XR, XO, OBO = PREFIXES["xr"], PREFIXES["xo"], PREFIXES["obo"]
-_XSD = PREFIXES["xsd"]
 _BIOLINK = "https://w3id.org/biolink/vocab/"
 
 #: The columns of a statement table, in their canonical spelling; the first five are required.
@@ -142,142 +138,17 @@ class StatementPlan:
         return sum(outcome.status == status for outcome in self.outcomes)
 
 
-class _Resolver:
-    """What the planner reads once from the graph: properties, classes, sources, statements."""
-
-    def __init__(self, kg: KnowledgeGraph) -> None:
-        self.kg = kg
-        self.properties: dict[str, str] = dict(
-            self.select(
-                "SELECT ?p ?k { VALUES (?c ?k) { (owl:ObjectProperty 'object') "
-                "(owl:DatatypeProperty 'datatype') } ?p a ?c FILTER isIRI(?p) }"
-            )
-        )
-        self.ranges: dict[str, set[str]] = {}
-        self.domains: dict[str, set[str]] = {}
-        for p, kind, c in self.select(
-            "SELECT ?p ?k ?c { VALUES (?r ?k) { (rdfs:domain 'd') (rdfs:range 'r') } "
-            "?p rdfs:subPropertyOf* ?q . ?q ?r ?c FILTER isIRI(?c) }"
-        ):
-            (self.domains if kind == "d" else self.ranges).setdefault(p, set()).add(c)
-        self.types: dict[str, set[str]] = {}
-        for s, c in self.select(
-            "SELECT ?s ?c { ?s a ?t . ?t rdfs:subClassOf* ?c FILTER isIRI(?c) }"
-        ):
-            self.types.setdefault(s, set()).add(c)
-        self.terms = {
-            s
-            for (s,) in self.select(
-                "SELECT ?s { VALUES ?c { owl:Class owl:ObjectProperty owl:DatatypeProperty "
-                "owl:AnnotationProperty } ?s a ?c }"
-            )
-        }
-        self.sources = {s for s, c in self._typed() if c == XO + "Source"}
-        self.cited = CitedSources(self.sources, self.select("SELECT ?s ?p { ?s foaf:page ?p }"))
-        self.present: set[tuple[str, str, str, str]] = set()
-        query = """SELECT ?s ?p ?o ?src { ?a a owl:Axiom ; owl:annotatedSource ?s ;
-            owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?src }"""
-        solutions = kg.store.query(query, graphs=kg.store.asserted_for_query())
-        assert isinstance(solutions, ox.QuerySolutions)
-        for solution in solutions:
-            s, p, o, src = (solution[v] for v in ("s", "p", "o", "src"))
-            self.present.add(
-                (from_oxigraph(s), from_oxigraph(p), from_oxigraph(o), from_oxigraph(src))
-            )
-
-    def _typed(self) -> Iterable[tuple[str, str]]:
-        for s, classes in self.types.items():
-            for c in classes:
-                yield s, c
-
-    def select(self, sparql: str) -> list[list[str]]:
-        # Asked at each query: the store may gain an inferred graph during the run.
-        solutions = self.kg.store.query(sparql, graphs=self.kg.store.asserted_for_query())
-        assert isinstance(solutions, ox.QuerySolutions)
-        return [[t.value if t is not None else "" for t in solution] for solution in solutions]
-
-    def relation(self, text: str) -> str:
-        if not text:
-            raise RefusedCellError("no relation")
-        among = set(self.properties)
-        hits = list(self.kg.search_index.named(text, among=among))
-        if not hits and text.startswith(("http://", "https://")) and text in among:
-            return text
-        if len({h.iri for h in hits}) == 1:
-            return hits[0].iri
-        if hits:
-            raise RefusedCellError(
-                f"{text!r} names several relations: {', '.join(h.curie for h in hits)}"
-            )
-        close = self.kg.search_index.suggest(text, 3, among=among)
-        hint = ", ".join(f"{h.curie} ({h.label})" for h in close)
-        raise RefusedCellError(f"unknown relation {text!r}; closest: {hint}")
-
-    def entity(self, text: str, wanted: set[str], column: str) -> str:
-        """Return the individual a whole name stands for, preferring the classes ``wanted``."""
-        if not text:
-            raise RefusedCellError(f"no {column}")
-        hits = [h for h in self.kg.search_index.named(text) if h.iri not in self.terms]
-        iris = sorted({h.iri for h in hits})
-        if len(iris) > 1 and wanted:
-            fitting = [i for i in iris if self.types.get(i, set()) & wanted]
-            iris = fitting or iris
-        if len(iris) == 1:
-            return iris[0]
-        if iris:
-            names = ", ".join(compress(i) for i in iris)
-            raise RefusedCellError(f"{text!r} names several things: {names}; write a CURIE")
-        individuals = [s for s in self.types if s not in self.terms]
-        close = self.kg.search_index.suggest(text, 3, among=individuals)
-        hint = f"; closest: {', '.join(repr(h.matched) for h in close)}" if close else ""
-        raise RefusedCellError(f"unknown {column} {text!r}{hint}")
-
-    def source(self, text: str, row: int, plan: StatementPlan) -> str:
-        if not text:
-            raise RefusedCellError("no source: fill the column or give --source")
-
-        def first_cited(source: str) -> None:
-            plan.origin[source] = (row, "source")
-
-        cited = self.cited.resolve(text, first_cited)
-        if cited is not None:
-            return cited
-        hits = list(self.kg.search_index.named(text, among=self.sources))
-        by_name = [s for s in self.sources if s.rsplit("/", 1)[-1].casefold() == text.casefold()]
-        found = sorted({h.iri for h in hits} | set(by_name))
-        if len(found) == 1:
-            return found[0]
-        close = self.kg.search_index.suggest(text, 3, among=self.sources)
-        known = ", ".join(h.curie for h in close)
-        raise RefusedCellError(
-            f"unknown source {text!r}: give PMID:…, a DOI, a URL or one of {known}"
-        )
-
-    def literal(self, prop: str, text: str) -> str:
-        """Return an N-Triples literal of a datatype property's range."""
-        ranges = {r.removeprefix(_XSD) for r in self.ranges.get(prop, set()) if r.startswith(_XSD)}
-        if not text:
-            raise RefusedCellError("no object")
-        if "integer" in ranges or "nonNegativeInteger" in ranges or "positiveInteger" in ranges:
-            if not re.fullmatch(r"[+-]?\d{1,18}", text):
-                raise RefusedCellError(f"{compress(prop)} takes an integer, not {text!r}")
-            kind = next(
-                r for r in ("integer", "nonNegativeInteger", "positiveInteger") if r in ranges
-            )
-            return _typed(str(int(text)), kind)
-        if "decimal" in ranges:
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                raise RefusedCellError(f"{compress(prop)} takes a number, not {text!r}") from None
-            return _typed(format(number, "f"), "decimal")
-        if "boolean" in ranges:
-            if text.casefold() not in ("true", "false"):
-                raise RefusedCellError(f"{compress(prop)} takes true or false, not {text!r}")
-            return _typed(text.casefold(), "boolean")
-        if len(ranges) == 1 and "string" not in ranges:
-            return _typed(text, next(iter(ranges)))
-        return _quote(text)
+def _present(kg: KnowledgeGraph) -> set[tuple[str, str, str, str]]:
+    """Return the statements the graph has with a source: subject, relation, object, source."""
+    present: set[tuple[str, str, str, str]] = set()
+    query = """SELECT ?s ?p ?o ?src { ?a a owl:Axiom ; owl:annotatedSource ?s ;
+        owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?src }"""
+    solutions = kg.store.query(query, graphs=kg.store.asserted_for_query())
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        s, p, o, src = (solution[v] for v in ("s", "p", "o", "src"))
+        present.add((from_oxigraph(s), from_oxigraph(p), from_oxigraph(o), from_oxigraph(src)))
+    return present
 
 
 def plan_statements(
@@ -290,7 +161,8 @@ def plan_statements(
     """
     rows, problems = _read_rows(sheet)
     plan = StatementPlan(sheet.name, sheet.sha256, len(rows))
-    resolver = _Resolver(kg)
+    resolver = CellResolver(kg)
+    present = _present(kg)
     seen: dict[tuple[str, str, str, str], int] = {}
     for row in rows:
         bad, cells = _resolve_row(resolver, row, source, plan)
@@ -301,7 +173,7 @@ def plan_statements(
         s, p, source_iri = _iri(subject), _iri(relation), _iri(src)
         key = (s, p, obj, source_iri)
         summary = f"{compress(subject)} {compress(relation)} {show_term(obj)} ({compress(src)})"
-        if key in resolver.present:
+        if key in present:
             plan.outcomes.append(Outcome(row.line, "present", "", summary))
             continue
         if earlier := seen.get(key):
@@ -349,7 +221,7 @@ def plan_statements(
 
 
 def _resolve_row(
-    resolver: _Resolver, row: _Row, source: str | None, plan: StatementPlan
+    resolver: CellResolver, row: _Row, source: str | None, plan: StatementPlan
 ) -> tuple[list[Problem], tuple[str, str, str, str, str, str] | None]:
     """Resolve one row's cells: its problems, or its statement's parts.
 
@@ -375,7 +247,7 @@ def _resolve_row(
         wanted = resolver.ranges.get(relation or "", set())
         obj = attempt("object", lambda: _iri(resolver.entity(row.get("object"), wanted, "object")))
     source_text = row.get("source") or source or ""
-    src = attempt("source", lambda: resolver.source(source_text, row.line, plan))
+    src = attempt("source", lambda: resolver.source(source_text, row.line, plan.origin))
     written = row.get("evidence_type")
     evidence = attempt(
         "evidence_type",
