@@ -103,20 +103,16 @@ class _Planner:
         self.members: dict[str, set[str]] = {kind: set() for kind in _CLASSES}
         kinds = " ".join(f"(xo:{name} '{kind}')" for kind, name in _CLASSES.items())
         query = f"SELECT ?s ?k {{ VALUES (?c ?k) {{ {kinds} }} ?t rdfs:subClassOf* ?c . ?s a ?t }}"
-        for s, k in self._select(query):
+        for s, k in self.kg.store.asserted_rows(query):
             self.members[k].add(s)
         self.cancers: dict[str, set[str]] = {}
-        for line, cancer in self._select("SELECT ?l ?c { ?l xo:derivedFromCancer ?c }"):
+        for line, cancer in self.kg.store.asserted_rows(
+            "SELECT ?l ?c { ?l xo:derivedFromCancer ?c }"
+        ):
             self.cancers.setdefault(line, set()).add(cancer)
-        pages = self._select("SELECT ?s ?p { ?s foaf:page ?p }")
+        pages = self.kg.store.asserted_rows("SELECT ?s ?p { ?s foaf:page ?p }")
         self.cited = CitedSources(self.members["source"], pages)
         self.existing: dict[tuple[str, str, str], dict[Key, str]] = {}
-
-    def _select(self, sparql: str) -> list[list[str]]:
-        # Asked at each query: the store may gain an inferred graph during the run.
-        solutions = self.kg.store.query(sparql, graphs=self.kg.store.asserted_for_query())
-        assert isinstance(solutions, ox.QuerySolutions)
-        return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 
     def _measurements(self, inhibitor: str, kind: str, context: str) -> dict[Key, str]:
         """Index the measurements of an inhibitor in one context by what identifies them (nM).
@@ -139,7 +135,7 @@ class _Planner:
             ?m xo:hasEndpoint ?e ; xo:hasUnit ?u .
             OPTIONAL {{ ?m xo:qualifier ?q }} OPTIONAL {{ ?m xo:value ?v }}
             OPTIONAL {{ ?m xo:lowerBound ?lo }} OPTIONAL {{ ?m xo:upperBound ?hi }} }}"""
-        for m, e, u, q, *numbers in self._select(query):
+        for m, e, u, q, *numbers in self.kg.store.asserted_rows(query):
             if (power := _POWERS.get(u)) is None:
                 continue
             try:

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-import pyoxigraph as ox
-
 from xpo1kg.ingest.sources import CitedSources
 from xpo1kg.ingest.values import RefusedCellError
 from xpo1kg.rdf.namespaces import PREFIXES, compress
@@ -41,44 +39,39 @@ class CellResolver:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         self.properties: dict[str, str] = dict(
-            self.select(
+            self.kg.store.asserted_rows(
                 "SELECT ?p ?k { VALUES (?c ?k) { (owl:ObjectProperty 'object') "
                 "(owl:DatatypeProperty 'datatype') } ?p a ?c FILTER isIRI(?p) }"
             )
         )
         self.ranges: dict[str, set[str]] = {}
         self.domains: dict[str, set[str]] = {}
-        for p, kind, c in self.select(
+        for p, kind, c in self.kg.store.asserted_rows(
             "SELECT ?p ?k ?c { VALUES (?r ?k) { (rdfs:domain 'd') (rdfs:range 'r') } "
             "?p rdfs:subPropertyOf* ?q . ?q ?r ?c FILTER isIRI(?c) }"
         ):
             (self.domains if kind == "d" else self.ranges).setdefault(p, set()).add(c)
         self.types: dict[str, set[str]] = {}
-        for s, c in self.select(
+        for s, c in self.kg.store.asserted_rows(
             "SELECT ?s ?c { ?s a ?t . ?t rdfs:subClassOf* ?c FILTER isIRI(?c) }"
         ):
             self.types.setdefault(s, set()).add(c)
         self.terms = {
             s
-            for (s,) in self.select(
+            for (s,) in self.kg.store.asserted_rows(
                 "SELECT ?s { VALUES ?c { owl:Class owl:ObjectProperty owl:DatatypeProperty "
                 "owl:AnnotationProperty } ?s a ?c }"
             )
         }
         self.sources = {s for s, c in self._typed() if c == XO + "Source"}
-        self.cited = CitedSources(self.sources, self.select("SELECT ?s ?p { ?s foaf:page ?p }"))
+        self.cited = CitedSources(
+            self.sources, self.kg.store.asserted_rows("SELECT ?s ?p { ?s foaf:page ?p }")
+        )
 
     def _typed(self) -> Iterable[tuple[str, str]]:
         for s, classes in self.types.items():
             for c in classes:
                 yield s, c
-
-    def select(self, sparql: str) -> list[list[str]]:
-        """Return the solutions of a query on the asserted graphs, each term as its text."""
-        # Asked at each query: the store may gain an inferred graph during the run.
-        solutions = self.kg.store.query(sparql, graphs=self.kg.store.asserted_for_query())
-        assert isinstance(solutions, ox.QuerySolutions)
-        return [[t.value if t is not None else "" for t in solution] for solution in solutions]
 
     def relation(self, text: str) -> str:
         """Return the object or datatype property a relation cell names."""

@@ -230,6 +230,15 @@ class Store:
         """
         return asserted_for_query(self.graph_names())
 
+    def asserted_rows(self, sparql: str) -> list[list[str]]:
+        """Return the rows of a SELECT on the asserted graphs, each term as its text ("": unbound).
+
+        The graphs are asked for at each query: the store may gain an inferred graph meanwhile.
+        """
+        solutions = self.query(sparql, graphs=self.asserted_for_query())
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [[t.value if t is not None else "" for t in solution] for solution in solutions]
+
     def has_graph(self, graph: str) -> bool:
         """Return whether a named graph exists."""
         return bool(self._store.contains_named_graph(ox.NamedNode(graph)))
