@@ -16,9 +16,10 @@ from xpo1kg import KnowledgeGraph
 from xpo1kg.query.catalog import list_queries
 from xpo1kg.query.table_model import column_for
 from xpo1kg.server.browse import LISTINGS, listing
-from xpo1kg.server.entity_extras import ALL_FIGURES, common_name, figures_of, neighbourhood
+from xpo1kg.server.entity_extras import ALL_FIGURES, common_name, figures_of
 from xpo1kg.server.ic50 import measurements
 from xpo1kg.server.listing_model import select
+from xpo1kg.server.neighbourhood import neighbourhood
 from xpo1kg.server.pages import MAIN_QUESTION, ordered_questions
 from xpo1kg.server.result_layout import lay_out
 from xpo1kg.server.tables import Cell, Table
