@@ -20,10 +20,10 @@ from xpo1kg.query.catalog import list_queries
 from xpo1kg.query.checks import (
     QueryCheckError,
     QueryCheckWarning,
-    analyse,
     check_query,
     closest,
 )
+from xpo1kg.query.parse_tree import analyse
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
 WRONG_CASE = "SELECT ?p WHERE { ?p xo:exportedby xr:XPO1 }"

@@ -8,7 +8,7 @@ from cli_runs import assert_ok, run
 from xpo1kg import run_query
 from xpo1kg.errors import InputError
 from xpo1kg.query.catalog import QueryParameter, list_queries, parse_query_file
-from xpo1kg.query.checks import analyse
+from xpo1kg.query.parse_tree import analyse
 
 
 def test_header_declares_typed_parameters() -> None:
