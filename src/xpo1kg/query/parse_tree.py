@@ -1,7 +1,7 @@
 """What a SPARQL query names and binds, read from rdflib's parse tree.
 
 A query is parsed once by rdflib's SPARQL parser (a real parser: the text is never matched with
-patterns) and what :mod:`xpo1kg.query.checks` needs is kept as a :class:`QueryShape`, cached by
+patterns) and what :mod:`xpo1kg.query.checks` needs is kept as a :class:`QueryNames`, cached by
 text: the ``xo:``/``xr:`` IRIs it names, every variable it mentions, and the projected variables
 that nothing in its WHERE clause binds.
 
@@ -21,14 +21,14 @@ from rdflib.term import URIRef, Variable
 
 from xpo1kg.rdf.namespaces import PREFIXES, XO, XR
 
-__all__ = ["CHECKED_NAMESPACES", "MAX_CHECKED_CHARS", "QueryShape", "analyse"]
+__all__ = ["CHECKED_NAMESPACES", "MAX_CHECKED_CHARS", "QueryNames", "analyse"]
 
 #: The namespaces whose terms must exist in the graph.
 CHECKED_NAMESPACES = (str(XO), str(XR))
 
 
 @dataclass(frozen=True)
-class QueryShape:
+class QueryNames:
     """What the checks need to know of a parsed query."""
 
     terms: frozenset[str]  # IRIs in the checked namespaces
@@ -36,14 +36,14 @@ class QueryShape:
     unbound_projection: tuple[str, ...]  # projected variables nothing binds, in query order
 
 
-#: Longer texts are not checked: rdflib's parser (pure Python) takes about 0.1 s per KB, and the
+#: Longer texts are not checked: rdflib's parser (pure Python) takes tens of ms per KB, and the
 #: server runs the check in its own process. The shipped queries are about 2 KB.
 MAX_CHECKED_CHARS = 10_000
 
 
 @functools.lru_cache(maxsize=512)  # the same query texts come back again and again
-def analyse(sparql: str) -> QueryShape | None:
-    """Parse ``sparql`` with rdflib and return its shape, or None if it is not checked.
+def analyse(sparql: str) -> QueryNames | None:
+    """Parse ``sparql`` with rdflib and return the names it uses and binds, or None if it is not checked.
 
     None when rdflib cannot parse it (the engine will say why) or it is longer than
     :data:`MAX_CHECKED_CHARS`.
@@ -71,7 +71,7 @@ def analyse(sparql: str) -> QueryShape | None:
             variables.add(str(node))
         elif isinstance(node, URIRef) and _checked(str(node)):
             terms.add(str(node))
-    return QueryShape(frozenset(terms), frozenset(variables), tuple(_unbound_projection(body)))
+    return QueryNames(frozenset(terms), frozenset(variables), tuple(_unbound_projection(body)))
 
 
 def _resolve(node: Any, prefixes: Mapping[str, str]) -> URIRef | None:
