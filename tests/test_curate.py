@@ -287,6 +287,10 @@ def test_cells_beyond_the_header_are_a_problem(tmp_path: Path) -> None:
     [
         ("subject,relation,object,source\n", "missing column evidence_type"),
         ("subject,relation,object,evidence_type,colour\n", "colour: unknown column"),
+        (
+            "subject,relation,object,evidence_type,Subject\n",
+            "Subject: column subject appears twice (columns 1 and 5)",
+        ),
     ],
 )
 def test_a_bad_header_is_exit_2(tmp_path: Path, header: str, says: str) -> None:

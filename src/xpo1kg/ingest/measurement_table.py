@@ -8,12 +8,11 @@ unknown, repeated or missing columns stops the ingest. The cells' text is read b
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 from xpo1kg.ingest.sheets import clean_cell, read_sheet
-from xpo1kg.ingest.values import IngestError, Problem, normalise_header
+from xpo1kg.ingest.values import IngestError, Problem, read_header
 
 __all__ = ["COLUMNS", "Row", "Table", "read_table"]
 
@@ -84,27 +83,7 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
 
 
 def _read_header(name: str, line: int, header: list[str]) -> tuple[dict[str, int], list[int]]:
-    positions: dict[str, int] = {}
-    unnamed: list[int] = []
-    problems: list[Problem] = []
-    for index, written in enumerate(header):
-        label = clean_cell(written)
-        if not label:
-            unnamed.append(index)
-            continue
-        column = _BY_KEY.get(normalise_header(label))
-        if column is None:
-            close = difflib.get_close_matches(normalise_header(label), list(_BY_KEY), n=1)
-            hint = f"did you mean {_BY_KEY[close[0]]}? " if close else ""
-            known = ", ".join(COLUMNS)
-            problems.append(Problem(line, label, f"unknown column ({hint}known: {known})"))
-        elif column in positions:
-            message = (
-                f"column {column} appears twice (columns {positions[column] + 1} and {index + 1})"
-            )
-            problems.append(Problem(line, label, message))
-        else:
-            positions[column] = index
+    positions, unnamed, problems = read_header(line, header, _BY_KEY, COLUMNS)
     missing = [c for c in _REQUIRED if c not in positions]
     if "cell_line" not in positions and "cancer_type" not in positions:
         missing.append("cell_line or cancer_type")

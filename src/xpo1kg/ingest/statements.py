@@ -19,7 +19,6 @@ the same source adds nothing, so curating a table twice writes nothing. See docs
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +34,12 @@ from xpo1kg.ingest.plan import Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell
 from xpo1kg.ingest.statement_cells import CellResolver
 from xpo1kg.ingest.table_import import import_table
-from xpo1kg.ingest.values import IngestError, Problem, RefusedCellError, normalise_header
+from xpo1kg.ingest.values import (
+    IngestError,
+    Problem,
+    RefusedCellError,
+    read_header,
+)
 from xpo1kg.rdf.namespaces import compress
 from xpo1kg.rdf.text import Triple, from_oxigraph
 from xpo1kg.rdf.text import iri as _iri
@@ -83,23 +87,7 @@ class _Row:
 def _read_rows(sheet: Sheet) -> tuple[list[_Row], list[Problem]]:
     """Read the header (IngestError, exit code 2, if it is wrong) and the rows with their problems."""
     (line, header), body = sheet.records[0], sheet.records[1:]
-    positions: dict[str, int] = {}
-    problems: list[Problem] = []
-    for index, written in enumerate(header):
-        label = clean_cell(written)
-        if not label:
-            continue
-        column = _BY_KEY.get(normalise_header(label))
-        if column is None:
-            close = difflib.get_close_matches(normalise_header(label), list(_BY_KEY), n=1)
-            hint = f"did you mean {_BY_KEY[close[0]]}? " if close else ""
-            problems.append(
-                Problem(line, label, f"unknown column ({hint}known: {', '.join(COLUMNS)})")
-            )
-        elif column in positions:
-            problems.append(Problem(line, label, f"column {column} appears twice"))
-        else:
-            positions[column] = index
+    positions, _, problems = read_header(line, header, _BY_KEY, COLUMNS)
     problems += [Problem(line, "", f"missing column {c}") for c in _REQUIRED if c not in positions]
     if problems:
         raise IngestError(sheet.name, problems, exit_code=2)

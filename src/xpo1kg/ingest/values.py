@@ -16,12 +16,15 @@ importer reports what is wrong as a :class:`Problem` (row and column) in an :cla
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
 from xpo1kg.errors import XPO1KGError
+from xpo1kg.ingest.sheets import clean_cell
 from xpo1kg.rdf.namespaces import BAO
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "parse_endpoint",
     "parse_quantity",
     "parse_unit",
+    "read_header",
 ]
 
 #: Endpoint name -> BioAssay Ontology term.
@@ -264,6 +268,42 @@ def normalise_header(name: str) -> str:
     True
     """
     return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+def read_header(
+    line: int, header: Sequence[str], by_key: Mapping[str, str], known: Sequence[str]
+) -> tuple[dict[str, int], list[int], list[Problem]]:
+    """Read a table's header row: where each column is, which columns have no name, what is wrong.
+
+    ``by_key`` maps each folded name (:func:`normalise_header`) to its column; ``known`` lists the
+    columns for the message about an unknown one. Missing columns are the caller's to judge.
+
+    >>> read_header(1, ["Value", "", "colour", "VALUE"], {"value": "value"}, ["value"])[1:]
+    ([1], [Problem(row=1, column='colour', message='unknown column (known: value)'), \
+Problem(row=1, column='VALUE', message='column value appears twice (columns 1 and 4)')])
+    """
+    positions: dict[str, int] = {}
+    unnamed: list[int] = []
+    problems: list[Problem] = []
+    for index, written in enumerate(header):
+        label = clean_cell(written)
+        if not label:
+            unnamed.append(index)
+            continue
+        column = by_key.get(normalise_header(label))
+        if column is None:
+            close = difflib.get_close_matches(normalise_header(label), list(by_key), n=1)
+            hint = f"did you mean {by_key[close[0]]}? " if close else ""
+            message = f"unknown column ({hint}known: {', '.join(known)})"
+            problems.append(Problem(line, label, message))
+        elif column in positions:
+            message = (
+                f"column {column} appears twice (columns {positions[column] + 1} and {index + 1})"
+            )
+            problems.append(Problem(line, label, message))
+        else:
+            positions[column] = index
+    return positions, unnamed, problems
 
 
 def fold_name(text: str) -> str:
