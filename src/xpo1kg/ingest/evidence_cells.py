@@ -11,12 +11,20 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from xpo1kg.rdf.namespaces import PREFIXES, compress
+from xpo1kg.rdf.namespaces import BIOLINK, PREFIXES, compress
+from xpo1kg.rdf.text import iri as term_iri
+from xpo1kg.rdf.text import quote
 from xpo1kg.resources import shapes_file
 
-__all__ = ["evidence_types", "parse_evidence_type", "parse_modality"]
+__all__ = ["MANUAL_ASSERTION", "evidence_types", "parse_evidence_type", "parse_modality"]
 
 XO, OBO = PREFIXES["xo"], PREFIXES["obo"]
+#: The Biolink knowledge level and agent type of every statement the importers write: a person's
+#: assertion (docs/evidence.md), as predicate and object in N-Triples.
+MANUAL_ASSERTION = (
+    (term_iri(str(BIOLINK.knowledge_level)), quote("knowledge_assertion")),
+    (term_iri(str(BIOLINK.agent_type)), quote("manual_agent")),
+)
 
 #: GO evidence codes (docs/evidence.md) and the ECO classes they stand for.
 _GO_CODES = {

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from xpo1kg.ingest.evidence_cells import MANUAL_ASSERTION
 from xpo1kg.ingest.values import Quantity, decimal_lexical
 from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.text import Triple
@@ -57,12 +58,7 @@ _RANGE_SUMMARY, _PIC50 = _term("xo:IC50RangeSummary"), _term("xo:pIC50")
 #: support; a value read from a paper (PMID or DOI) is experimental evidence; any other source
 #: (a web page) is an author statement.
 _NAS, _EXP = _term("obo:ECO_0000303"), _term("obo:ECO_0000269")
-_BIOLINK = "https://w3id.org/biolink/vocab/"
-_EVIDENCE_FIELDS = (
-    (_term("xo:modality"), _term("xo:Established")),
-    (_iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
-    (_iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
-)
+_EVIDENCE_FIELDS = ((_term("xo:modality"), _term("xo:Established")), *MANUAL_ASSERTION)
 _PAPER = re.compile(re.escape(XR) + r"source/(?:pmid|doi)-")
 
 

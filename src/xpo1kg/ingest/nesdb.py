@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from xpo1kg.ingest.evidence_cells import MANUAL_ASSERTION
 from xpo1kg.ingest.nesdb_records import (
     NesdbRecord,
     RecordError,
@@ -73,14 +74,12 @@ NESDB_SOURCE = XR + "NESdb"
 XPO1 = XR + "XPO1"
 #: The comment on proteins that an import creates.
 UNVERIFIED_PROTEIN = "Not yet verified: created by `xpo1kg import nesdb` from a NESdb record."
-_BIOLINK = "https://w3id.org/biolink/vocab/"
 A, LABEL, COMMENT, SOURCE = (
     _term(n) for n in ("rdf:type", "rdfs:label", "rdfs:comment", "dcterms:source")
 )
 _EVIDENCE = (
     (_term("xo:evidenceType"), _term("obo:ECO_0000312")),
-    (_iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
-    (_iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
+    *MANUAL_ASSERTION,
     (_term("xo:modality"), _term("xo:Established")),
     (SOURCE, _iri(NESDB_SOURCE)),
 )

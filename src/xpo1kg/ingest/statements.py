@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from xpo1kg.ingest.contradictions import Statement, find_contradictions, show_term
-from xpo1kg.ingest.evidence_cells import parse_evidence_type, parse_modality
+from xpo1kg.ingest.evidence_cells import MANUAL_ASSERTION, parse_evidence_type, parse_modality
 from xpo1kg.ingest.output import CURATE
 from xpo1kg.ingest.plan import Outcome
 from xpo1kg.ingest.sheets import Sheet, clean_cell
@@ -50,7 +50,6 @@ from xpo1kg.validate.pyshacl_engine import ValidationResult
 
 __all__ = ["COLUMNS", "CurateResult", "StatementPlan", "curate", "plan_statements"]
 
-_BIOLINK = "https://w3id.org/biolink/vocab/"
 
 #: The columns of a statement table, in their canonical spelling; the first five are required.
 COLUMNS = (
@@ -179,8 +178,7 @@ def plan_statements(
             (axiom, _term("owl:annotatedTarget"), obj),
             (axiom, _term("dcterms:source"), source_iri),
             (axiom, _term("xo:evidenceType"), _iri(evidence)),
-            (axiom, _iri(_BIOLINK + "knowledge_level"), _quote("knowledge_assertion")),
-            (axiom, _iri(_BIOLINK + "agent_type"), _quote("manual_agent")),
+            *((axiom, predicate, value) for predicate, value in MANUAL_ASSERTION),
             (axiom, _term("xo:modality"), _iri(modality)),
         ):
             add(triple)
