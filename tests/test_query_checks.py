@@ -26,6 +26,8 @@ from xpo1kg.query.checks import (
 from xpo1kg.query.parse_tree import analyse
 from xpo1kg.store.knowledge_graph import KnowledgeGraph
 
+#: The fixture that starts a server of its own: its tests are ``slow`` (tests/conftest.py).
+SLOW_FIXTURES = frozenset({"server"})
 WRONG_CASE = "SELECT ?p WHERE { ?p xo:exportedby xr:XPO1 }"
 ZERO_FOR_O = "SELECT ?p WHERE { ?p xo:exportedBy xr:XP01 }"
 RIGHT = "SELECT ?p WHERE { ?p xo:exportedBy xr:XPO1 }"

@@ -38,6 +38,8 @@ from xpo1kg.server.settings import ServerSettings
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MAX_REQUEST = 50_000
+#: The fixture that starts a server of its own: its tests are ``slow`` (tests/conftest.py).
+SLOW_FIXTURES = frozenset({"live"})
 
 
 @dataclass
@@ -521,6 +523,7 @@ def test_slow_client_is_timed_out_with_408(live: RunningServer) -> None:
     assert HTTP.get(live.sparql, params={"query": "ASK {}"}).status_code == 200
 
 
+@pytest.mark.slow  # a server of its own
 def test_ctrl_c_stops_the_server_cleanly_with_exit_0() -> None:
     with running_server("--workers", "2") as running:
         workers = running.workers()

@@ -156,6 +156,7 @@ def test_cors_header_absent_by_default(server: RunningServer) -> None:
     assert "access-control-allow-origin" not in answer.headers
 
 
+@pytest.mark.slow  # a server of its own
 def test_cors_header_present_when_allowed() -> None:
     with running_server("--cors-origin", ORIGIN, "--workers", "1") as server:
         headers = {"Origin": ORIGIN}

@@ -6,11 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from serving import HTTP, running_server
 
 USER_GRAPH = "https://w3id.org/xpo1kg/graph/user/extra.ttl"
 
 
+@pytest.mark.slow  # a server of its own
 def test_serve_persistent_store(tmp_path: Path) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text("<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> 'from the store' .\n")
