@@ -290,9 +290,10 @@ Problem(row=1, column='VALUE', message='column value appears twice (columns 1 an
         if not label:
             unnamed.append(index)
             continue
-        column = by_key.get(normalise_header(label))
+        key = normalise_header(label)
+        column = by_key.get(key)
         if column is None:
-            close = difflib.get_close_matches(normalise_header(label), list(by_key), n=1)
+            close = difflib.get_close_matches(key, list(by_key), n=1)
             hint = f"did you mean {by_key[close[0]]}? " if close else ""
             message = f"unknown column ({hint}known: {', '.join(known)})"
             problems.append(Problem(line, label, message))
