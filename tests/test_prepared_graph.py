@@ -62,6 +62,7 @@ def test_same_answers_as_rdflib_for_every_binding(small: Graph, text: str) -> No
 
 
 def test_each_text_is_prepared_once(monkeypatch: pytest.MonkeyPatch, small: Graph) -> None:
+    """Once per process: pyshacl validates a new copy of the data each time, with the same shapes."""
     texts: list[str] = []
 
     def counting(text: str, **options: object) -> object:
@@ -69,11 +70,18 @@ def test_each_text_is_prepared_once(monkeypatch: pytest.MonkeyPatch, small: Grap
         return prepareQuery(text, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(prepared_graph, "prepareQuery", counting)
-    prepared = PreparedQueryGraph()
-    prepared += small
-    for i in range(6):
-        answers(prepared, QUERIES[0], URIRef(f"{EX}p{i}"))
+    prepared_graph._prepared.cache_clear()
+    for _ in range(2):
+        prepared = PreparedQueryGraph()
+        prepared += small
+        for i in range(6):
+            answers(prepared, QUERIES[0], URIRef(f"{EX}p{i}"))
     assert texts == [QUERIES[0]]
+    # Other prefixes or other bound variables are another preparation.
+    prepared.bind("ex", EX)
+    answers(prepared, QUERIES[0], URIRef(f"{EX}p0"))
+    prepared.query(QUERIES[0])
+    assert texts == [QUERIES[0]] * 3
 
 
 def test_patterns_start_from_the_bound_variable() -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Any
 
-from rdflib import BNode, Graph, Variable
+from rdflib import BNode, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
@@ -23,17 +24,19 @@ from rdflib.query import Processor, Result
 from rdflib.query import Result as ResultType
 from rdflib.term import Identifier
 
+from xpo1kg.rdf.indexed_store import IndexedGraph
+
 __all__ = ["PreparedQueryGraph", "plan_patterns"]
 
 Triple = tuple[Any, Any, Any]
 
 
-class PreparedQueryGraph(Graph):
-    """A graph whose string queries are prepared once per (text, prefixes, bound variables)."""
+class PreparedQueryGraph(IndexedGraph):
+    """A graph whose string queries are prepared once per (text, prefixes, bound variables).
 
-    def __init__(self) -> None:
-        super().__init__(bind_namespaces="core")
-        self._prepared: dict[tuple[str, tuple[tuple[str, str], ...], frozenset[str]], Query] = {}
+    The prepared queries are shared by every graph of the process: pyshacl validates a new copy
+    of the data each time, with the same shapes.
+    """
 
     def query(
         self,
@@ -48,20 +51,22 @@ class PreparedQueryGraph(Graph):
         """Run a query like :meth:`rdflib.Graph.query`, preparing a query text only once."""
         if isinstance(query_object, str) and not kwargs:
             namespaces = dict(initNs) if initNs else dict(self.namespaces())
-            key = (
+            query_object = _prepared(
                 query_object,
                 tuple(sorted((str(k), str(v)) for k, v in namespaces.items())),
                 frozenset(initBindings or ()),
             )
-            prepared = self._prepared.get(key)
-            if prepared is None:
-                prepared = prepareQuery(query_object, initNs=namespaces)
-                _plan(prepared.algebra, frozenset(Variable(name) for name in key[2]))
-                self._prepared[key] = prepared
-            query_object = prepared
         return super().query(
             query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
         )
+
+
+@lru_cache(maxsize=256)
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], bound: frozenset[str]) -> Query:
+    """Parse and translate a query once, its patterns ordered for the variables bound on entry."""
+    prepared = prepareQuery(text, initNs={prefix: URIRef(iri) for prefix, iri in namespaces})
+    _plan(prepared.algebra, frozenset(Variable(name) for name in bound))
+    return prepared
 
 
 def plan_patterns(triples: Iterable[Triple], bound: AbstractSet[Identifier]) -> list[Triple]:
