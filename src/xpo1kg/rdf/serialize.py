@@ -10,6 +10,7 @@ from typing import Any, Literal
 from rdflib import Graph, URIRef
 
 from xpo1kg.rdf.canonical import canonical_triples
+from xpo1kg.rdf.indexed_store import IndexedGraph
 from xpo1kg.rdf.jsonld_context import jsonld_context
 from xpo1kg.rdf.namespaces import bind_prefixes
 from xpo1kg.rdf.safefile import atomic_write
@@ -80,7 +81,7 @@ def _sort_key(node: Any) -> tuple[str, str]:
     return (type(node).__name__, node.n3())
 
 
-class _SortedGraph(Graph):
+class _SortedGraph(IndexedGraph):
     """A graph that hands subjects and their properties to serialisers in sorted order."""
 
     def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:

@@ -24,6 +24,7 @@ from xpo1kg.query.checks import CheckMode, QueryProblem, Vocabulary, check_query
 from xpo1kg.query.inference import InferenceWarning, missing_inference_message, needs_inference
 from xpo1kg.query.results import QueryResult
 from xpo1kg.rdf.graphs import INFERRED_GRAPH_IRI, asserted_graphs
+from xpo1kg.rdf.indexed_store import IndexedGraph
 from xpo1kg.rdf.loading import RDFSource, graph_name, parse_into
 from xpo1kg.rdf.namespaces import XO, bind_prefixes
 from xpo1kg.rdf.terms import Binding, to_oxigraph, to_rdflib
@@ -195,7 +196,7 @@ class KnowledgeGraph:
         return self._rdflib([INFERRED_GRAPH_IRI])
 
     def _rdflib(self, graphs: Iterable[str]) -> Graph:
-        graph = bind_prefixes(Graph())
+        graph = bind_prefixes(IndexedGraph())
         for name in graphs:
             if name in self._sources:
                 parse_into(graph, self._sources[name])

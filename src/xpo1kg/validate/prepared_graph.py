@@ -38,6 +38,9 @@ class PreparedQueryGraph(IndexedGraph):
     of the data each time, with the same shapes.
     """
 
+    def __init__(self) -> None:
+        super().__init__(bind_namespaces="core")
+
     def query(
         self,
         query_object: str | Query,
