@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
+from xpo1kg.rdf.indexed_store import IndexedGraph
 from xpo1kg.rdf.loading import read_graph
 from xpo1kg.rdf.namespaces import BAO, OBO, XO, XR
 from xpo1kg.resources import data_files, ontology_file, shapes_file
@@ -73,10 +74,9 @@ def bundled() -> Graph:
 
 @pytest.fixture
 def data(bundled: Graph) -> Graph:
-    """A fresh copy of the bundled graph, safe to break."""
-    graph = Graph()
-    for triple in bundled:
-        graph.add(triple)
+    """A fresh copy of the bundled graph, safe to break (as read_graph makes it, without prefixes)."""
+    graph = IndexedGraph()
+    graph.add_all(bundled)
     return graph
 
 
