@@ -202,6 +202,7 @@ main()
 """
 
 
+@pytest.mark.slow  # end to end: several fresh Python processes
 def test_concurrent_ingests_into_one_file_all_land(tmp_path: Path) -> None:
     gate = tmp_path / "go"
     processes = []

@@ -196,6 +196,7 @@ def test_plain_form_loads_an_example_with_an_empty_text_box(client: httpx.Client
         assert f"format={name}" in ran.text
 
 
+@pytest.mark.slow  # end to end: generated requests to every operation of a real server
 def test_no_generated_request_is_a_server_error(one_worker_server: RunningServer) -> None:
     """Schemathesis: requests generated from /openapi.json, a few per operation.
 

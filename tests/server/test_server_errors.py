@@ -314,6 +314,7 @@ def check_error(answer: Answer, what: str) -> None:
         assert json.loads(answer.body)["status"] == answer.status, what
 
 
+@pytest.mark.slow  # end to end: over a thousand requests through the whole server
 def test_sweep_of_malformed_requests_finds_no_server_error(served: InProcess) -> None:
     routes = route_templates(served.app)
     # Every route is swept: the pages, /sparql, the entity routes and the static files.
