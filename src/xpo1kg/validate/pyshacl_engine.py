@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from xpo1kg.errors import InputError, XPO1KGError
+from xpo1kg.rdf.indexed_store import IndexedGraph
 from xpo1kg.rdf.loading import RDFSource, read_graph
 from xpo1kg.rdf.namespaces import XO, compress
 from xpo1kg.resources import data_files, ontology_file, shapes_file
@@ -123,13 +124,6 @@ def _shapes() -> Graph:
 
 
 @cache
-def _indexed_shapes() -> Graph:
-    from xpo1kg.rdf.indexed_store import IndexedGraph
-
-    return IndexedGraph.copy_of(_shapes())
-
-
-@cache
 def _ontology() -> Graph:
     return read_graph([ontology_file()])
 
@@ -156,7 +150,7 @@ def validate_graph(
     try:
         conforms, report, _ = pyshacl_validate(
             target,
-            shacl_graph=_indexed_shapes() if shapes is None else _indexed(shapes),
+            shacl_graph=_indexed(_shapes() if shapes is None else shapes),
             ont_graph=ontology,
             # pyshacl would copy the data to add the ontology's axioms to it; target is that copy.
             inplace=target is not data,
@@ -195,11 +189,9 @@ def _prepared_copy(data: Graph) -> Graph:
 
 
 def _indexed(shapes: Graph) -> Graph:
-    """Copy shapes onto an indexed store, which pyshacl reads faster (a dataset stays as it is)."""
-    if shapes.context_aware:
+    """Return the shapes on an indexed store, which pyshacl reads faster (a copy if need be)."""
+    if isinstance(shapes, IndexedGraph) or shapes.context_aware:  # a dataset stays as it is
         return shapes
-    from xpo1kg.rdf.indexed_store import IndexedGraph
-
     return IndexedGraph.copy_of(shapes)
 
 
