@@ -92,3 +92,27 @@ def test_a_copy_keeps_triples_and_prefixes() -> None:
     assert dict(copy.namespaces())["ex"] == URIRef(EX)
     copy.add((C, KNOWS, B))
     assert (C, KNOWS, B) not in plain
+
+
+@pytest.mark.parametrize(
+    ("text", "syntax"),
+    [
+        ("@prefix ex: <urn:ex:> . ex:a ex:b ex:c . ex:g { ex:d ex:e ex:f . }", "trig"),
+        (
+            (
+                '{"@context": {"ex": "urn:ex:"}, "@id": "ex:g", "ex:x": 1,'
+                ' "@graph": [{"@id": "ex:d", "ex:e": {"@id": "ex:f"}}]}'
+            ),
+            "json-ld",
+        ),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_a_named_graph_parsed_into_it_is_left_out_as_rdflib_leaves_it_out(
+    text: str, syntax: str
+) -> None:
+    plain, indexed = Graph(), IndexedGraph()
+    plain.parse(data=text, format=syntax)
+    indexed.parse(data=text, format=syntax)
+    assert len(plain) == 1
+    assert sorted(indexed) == sorted(plain)

@@ -25,10 +25,12 @@ NamespaceSet = Literal["core", "rdflib", "none"]  # rdflib's choices of prefixes
 
 
 class IndexedStore(Memory):
-    """A triple store indexed by subject, predicate and object; it ignores graph contexts.
+    """A triple store of one graph, indexed by subject, predicate and object.
 
     It keeps ``Memory``'s namespace bindings. Lookups copy what they walk, so a caller may add or
-    remove triples while it iterates, as with ``Memory``.
+    remove triples while it iterates, as with ``Memory``. A triple for another graph (rdflib's
+    TriG and JSON-LD parsers send a named graph's triples to the store of the graph they parse
+    into) is left out, as a graph on ``Memory`` leaves it out of its own triples.
 
     >>> from rdflib import URIRef
     >>> store = IndexedStore()
@@ -45,9 +47,17 @@ class IndexedStore(Memory):
         self._pos: Index = {}
         self._osp: Index = {}
         self._size = 0
+        #: The identifier of the graph this store holds (None: any graph's triples are its own).
+        self.owner: Any = None
+
+    def _foreign(self, context: Any) -> bool:
+        identifier = getattr(context, "identifier", None)
+        return not (context is None or self.owner is None or identifier == self.owner)
 
     def add(self, triple: Triple, context: Any, quoted: bool = False) -> None:
-        """Add a triple (once); ``context`` is ignored."""
+        """Add a triple (once), unless ``context`` is another graph."""
+        if self._foreign(context):
+            return
         s, p, o = triple
         objects = self._spo.setdefault(s, {}).setdefault(p, {})
         if o in objects:
@@ -64,6 +74,8 @@ class IndexedStore(Memory):
 
     def remove(self, triple: Triple, context: Any = None) -> None:
         """Remove every triple matching the pattern (``None`` matches anything)."""
+        if self._foreign(context):
+            return
         for s, p, o in list(self.match(*triple)):
             _drop(self._spo, s, p, o)
             _drop(self._pos, p, o, s)
@@ -72,6 +84,8 @@ class IndexedStore(Memory):
 
     def triples(self, triple_pattern: Triple, context: Any = None) -> Generator[Any, None, None]:
         """Yield each matching triple with an empty iterator of graphs, as rdflib expects."""
+        if self._foreign(context):
+            return
         for triple in self.match(*triple_pattern):
             yield triple, _NO_GRAPHS
 
@@ -146,6 +160,7 @@ class IndexedGraph(Graph):
         """Make an empty graph; ``bind_namespaces`` as for :class:`rdflib.Graph`."""
         self._index = IndexedStore()
         super().__init__(store=self._index, bind_namespaces=bind_namespaces)
+        self._index.owner = self.identifier
 
     def triples(self, triple: Any) -> Generator[Any, None, None]:
         """Yield the triples matching a pattern; a property path is evaluated by rdflib."""
