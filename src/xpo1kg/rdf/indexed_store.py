@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any, Literal, Self
 
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.paths import Path
 from rdflib.plugins.stores.memory import Memory
 
@@ -41,18 +41,19 @@ class IndexedStore(Memory):
     (1, [(rdflib.term.URIRef('urn:a'), rdflib.term.URIRef('urn:knows'), rdflib.term.URIRef('urn:b'))])
     """
 
-    def __init__(self) -> None:
+    def __init__(self, owner: Any = None) -> None:
+        """Make an empty store for the graph named ``owner`` (None: any graph's triples)."""
         super().__init__()
         self._spo: Index = {}
         self._pos: Index = {}
         self._osp: Index = {}
         self._size = 0
-        #: The identifier of the graph this store holds (None: any graph's triples are its own).
-        self.owner: Any = None
+        self._owner = owner
 
     def _foreign(self, context: Any) -> bool:
-        identifier = getattr(context, "identifier", None)
-        return not (context is None or self.owner is None or identifier == self.owner)
+        if context is None or self._owner is None:
+            return False
+        return bool(getattr(context, "identifier", None) != self._owner)
 
     def add(self, triple: Triple, context: Any, quoted: bool = False) -> None:
         """Add a triple (once), unless ``context`` is another graph."""
@@ -158,9 +159,9 @@ class IndexedGraph(Graph):
 
     def __init__(self, bind_namespaces: NamespaceSet = "rdflib") -> None:
         """Make an empty graph; ``bind_namespaces`` as for :class:`rdflib.Graph`."""
-        self._index = IndexedStore()
-        super().__init__(store=self._index, bind_namespaces=bind_namespaces)
-        self._index.owner = self.identifier
+        identifier = BNode()  # what rdflib.Graph names a graph, here known to its store
+        self._index = IndexedStore(owner=identifier)
+        super().__init__(store=self._index, identifier=identifier, bind_namespaces=bind_namespaces)
 
     def triples(self, triple: Any) -> Generator[Any, None, None]:
         """Yield the triples matching a pattern; a property path is evaluated by rdflib."""
