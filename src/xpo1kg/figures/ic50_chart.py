@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, LogLocator, NullFormatter
 
@@ -207,19 +209,7 @@ def _ic50_legend(
         colour, marker = style_of[name]
         own = [p for p in points if p.inhibitor == name and p.value is not None]
         exact = any(not p.approximate for p in own) or not own
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=colour,
-                marker=marker,
-                markerfacecolor=colour if exact else "white",
-                markeredgewidth=2.0,
-                linestyle="none",
-                markersize=9,
-                label=name,
-            )
-        )
+        handles.append(_marker_key(colour, marker, colour if exact else "white", name))
     kinds = _kinds(points)
     used = [m for n, (_, m) in style_of.items() if any(p.inhibitor == n for p in points)]
     keys: list[Line2D] = []
@@ -234,41 +224,46 @@ def _ic50_legend(
                 if p.value is not None and p.lower is None and p.approximate == (kind != "exact")
             ]
             marker = next((m for m in used if m in markers), "o")
-            keys.append(
-                Line2D(
-                    [],
-                    [],
-                    color="black",
-                    marker=marker,
-                    markerfacecolor=face,
-                    markeredgewidth=2.0,
-                    linestyle="none",
-                    markersize=9,
-                    label=label,
-                )
-            )
+            keys.append(_marker_key("black", marker, face, label))
     if kinds["range"]:
         keys.append(Line2D([], [], color="black", lw=3.2, label="range"))
-    places = anchors
-    first = axes.legend(
+    first = _legend(axes, handles, "upper left", anchors[0], "inhibitor")
+    if keys:
+        axes.add_artist(first)
+        _legend(axes, keys, "lower left" if beside else "upper left", anchors[1], "value")
+
+
+def _marker_key(colour: str, marker: str, face: str, label: str) -> Line2D:
+    """Return a legend entry showing one marker, as the chart draws it."""
+    return Line2D(
+        [],
+        [],
+        color=colour,
+        marker=marker,
+        markerfacecolor=face,
+        markeredgewidth=2.0,
+        linestyle="none",
+        markersize=9,
+        label=label,
+    )
+
+
+def _legend(
+    axes: Axes,
+    handles: Sequence[Line2D],
+    loc: Literal["upper left", "lower left"],
+    anchor: tuple[float, float],
+    title: str,
+) -> Legend:
+    """Draw a frameless, left-aligned legend with a bold title."""
+    legend = axes.legend(
         handles=handles,
-        loc="upper left",
-        bbox_to_anchor=places[0],
+        loc=loc,
+        bbox_to_anchor=anchor,
         frameon=False,
-        title="inhibitor",
+        title=title,
         alignment="left",
         borderaxespad=0,
     )
-    first.get_title().set_fontweight("bold")
-    if keys:
-        axes.add_artist(first)
-        second = axes.legend(
-            handles=keys,
-            loc="lower left" if beside else "upper left",
-            bbox_to_anchor=places[1],
-            frameon=False,
-            title="value",
-            alignment="left",
-            borderaxespad=0,
-        )
-        second.get_title().set_fontweight("bold")
+    legend.get_title().set_fontweight("bold")
+    return legend
