@@ -19,7 +19,13 @@ machine load:
   merged into the default graph of a RocksDB store, and copying the store into memory at open
   through ``Store.dump`` (the cost of opening is reported);
 * **cold**: the command ``xpo1kg query QUERY --store DIR`` (process start included, median of
-  ``--cold-runs``) against rdflib parsing the files and running the same query (one run).
+  ``--cold-runs``) against rdflib parsing the files and running the same query (one run);
+* **the loader's floor** (``--floor``): Oxigraph's own bulk loader given the file in 8 MB chunks
+  (benchmarks/bulk_floor.py), in the same turns as the two loads, for how near 8x any loader on
+  Oxigraph's storage can come on the machine;
+* **reasoning** (``--inferred-query``): ``xpo1kg query QUERY --store DIR --inferred`` once at the
+  end, which computes the inferred graph of the whole store (HermiT on the ontology, the rules
+  engine on the data), keeps it in the store and answers (wall time, the largest process's peak).
 
 Results go to benchmarks/results/persistent.json and a summary to stdout.
 """
@@ -41,6 +47,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import bulk_floor  # benchmarks/bulk_floor.py: Oxigraph's own loader, the floor under ours
 import run as storage  # benchmarks/run.py: helpers shared with the storage benchmark
 
 RESULTS = HERE / "results" / "persistent.json"
@@ -132,7 +139,18 @@ def _child(*args: str, env: dict[str, str] | None = None, timeout: float) -> dic
 
 def measure_loads(file: Path, store: Path, args: argparse.Namespace) -> dict[str, Any]:
     samples: dict[str, list[dict[str, Any]]] = {"xpo1kg load --store": [], "rdflib": []}
+    floor = "oxigraph bulk_load, 8 MB chunks"
     for run in range(args.load_runs):
+        if args.floor:
+            _progress(f"load, run {run + 1}/{args.load_runs}: {floor}")
+            shutil.rmtree(store, ignore_errors=True)
+            outcome = storage._run_with_rusage(
+                bulk_floor.commands(file, store)[floor], args.timeout
+            )
+            if outcome["status"] == "ok":
+                samples.setdefault(floor, []).append(
+                    {"seconds": outcome["wall_seconds"], "peak_rss_kib": outcome["peak_rss_kib"]}
+                )
         _progress(f"load, run {run + 1}/{args.load_runs}: rdflib")
         outcome = storage._run_measured(
             storage._child_command("load", "rdflib", str(file)), args.timeout
@@ -168,12 +186,31 @@ def measure_loads(file: Path, store: Path, args: argparse.Namespace) -> dict[str
     if ours and theirs:
         result["rdflib/xpo1kg time"] = theirs["seconds"] / ours["seconds"]
         result["xpo1kg/rdflib peak memory"] = ours["peak_rss_mib"] / theirs["peak_rss_mib"]
+    if theirs and floor in result:
+        result["rdflib/floor time"] = theirs["seconds"] / result[floor]["seconds"]
     snapshot = store / "xpo1kg-snapshot"
     result["store_mib"] = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 2**20
     result["snapshot_mib"] = (
         sum(f.stat().st_size for f in snapshot.rglob("*") if f.is_file()) / 2**20
     )
     return result
+
+
+def measure_reasoning(store: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Time the first ``--inferred`` query of the store, which reasons over all of it."""
+    _progress(f"reasoning: xpo1kg query {args.inferred_query} --store --inferred")
+    outcome = storage._run_with_rusage(
+        [*_cli(), "query", args.inferred_query, "--store", str(store), "--inferred"], args.timeout
+    )
+    if outcome["status"] != "ok":
+        return {"status": outcome["status"], "stderr": outcome.get("stderr", "")[-1000:]}
+    reasoning = {
+        "query": args.inferred_query,
+        "seconds": outcome["wall_seconds"],
+        "peak_rss_mib": outcome["peak_rss_kib"] / 1024,
+    }
+    _progress(f"  {reasoning['seconds']:.1f} s, {reasoning['peak_rss_mib']:.0f} MiB")
+    return reasoning
 
 
 def _merged_store(file: Path, store: Path) -> None:
@@ -200,6 +237,8 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--cold-query", default="ic50_by_cancer_type")
     parser.add_argument("--alternative-queries", nargs="*", default=["ic50_by_cancer_type"])
+    parser.add_argument("--no-floor", dest="floor", action="store_false")
+    parser.add_argument("--inferred-query", default="nuclear_retention_by_inhibitor")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -285,6 +324,8 @@ def main() -> None:
             outcome = storage._run_with_rusage(
                 [*_cli(), "query", args.cold_query, "--store", str(store)], args.timeout
             )
+            if outcome["status"] != "ok":
+                sys.exit(f"xpo1kg query --store: {outcome['status']} {outcome.get('stderr', '')}")
             cold.append(outcome["wall_seconds"])
         _progress("cold: rdflib parse and query")
         rdflib_cold = _child("rdflib-cold", str(file), args.cold_query, timeout=args.timeout)
@@ -295,6 +336,8 @@ def main() -> None:
             "rdflib parse and query seconds": rdflib_cold.get("seconds"),
             "rdflib/xpo1kg": (rdflib_cold.get("seconds") or 0) / statistics.median(cold),
         }
+        if args.inferred_query:
+            result["reasoning"] = measure_reasoning(store, args)
     finally:
         result["load_average_end"] = os.getloadavg()
         temporary.cleanup()
@@ -302,11 +345,13 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     summary = {
-        k: result[k] for k in ("load", "ratios to memory", "same row counts", "cold") if k in result
+        k: result[k]
+        for k in ("load", "ratios to memory", "same row counts", "cold", "reasoning")
+        if k in result
     }
     for engine, entry in result.get("queries", {}).items():
         summary.setdefault("open seconds", {})[engine] = entry.get("open_seconds")
-    for tool in ("xpo1kg load --store", "rdflib"):
+    for tool in ("xpo1kg load --store", "rdflib", "oxigraph bulk_load, 8 MB chunks"):
         summary.get("load", {}).get(tool, {}).pop("runs", None)
     print(json.dumps(summary, indent=1))
     _progress(f"wrote {args.output}")

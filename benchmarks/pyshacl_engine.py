@@ -33,7 +33,6 @@ from typing import Any
 import pyshacl
 from rdflib import Graph
 
-from xpo1kg.rdf.loading import read_graph
 from xpo1kg.resources import data_files, ontology_file, shapes_file
 from xpo1kg.validate import pyshacl_engine
 
