@@ -21,7 +21,6 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_runs import Outcome, assert_ok, run
@@ -67,26 +66,6 @@ Charset = UTF-8
 ResultSetMaxRows = 100000
 MaxQueryExecutionTime = 120
 """
-
-# Known gaps of Virtuoso 7.2 with this round's queries, found by these tests and left open in
-# issue 17 (strict where the failure is certain: a gap that closes makes the test fail).
-_SQ074 = "Virtuoso 7.2 refuses the query (error SQ074); the query is not yet rewritten for it"
-_SLOW = "Virtuoso 7.2 sometimes answers the unbound query after the client's 60 s timeout"
-UNBOUND_GAPS = {"statement_evidence_basis": _SQ074, "cargo_triggering_apoptosis": _SLOW}
-BOUND_GAPS = {"statement_evidence_basis": _SQ074}
-
-
-def _cases(gaps: dict[str, str]) -> list[Any]:
-    return [
-        # The slow gap is not run: it would only wait out the client's 60 s timeout.
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(reason=gaps[n], strict=True, run=gaps[n] != _SLOW),
-        )
-        if n in gaps
-        else n
-        for n in QUERIES
-    ]
 
 
 @dataclass(frozen=True)
@@ -236,7 +215,7 @@ def test_the_open_graph_store_works_after_the_grant(virtuoso: Virtuoso, tmp_path
 # --- queries ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", _cases(UNBOUND_GAPS))
+@pytest.mark.parametrize("name", QUERIES)
 def test_competency_query_prints_what_the_embedded_store_prints(name: str, loaded: str) -> None:
     expected = embedded_csv(name)
     assert expected.count("\n") > 1, f"{name} has no answer to compare"
@@ -257,7 +236,7 @@ def binding_for(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
     raise AssertionError(f"{name}: nothing to bind in {first}")
 
 
-@pytest.mark.parametrize("name", _cases(BOUND_GAPS))
+@pytest.mark.parametrize("name", QUERIES)
 def test_competency_query_with_a_binding_prints_what_the_embedded_store_prints(
     name: str, loaded: str, inferred_kg: KnowledgeGraph
 ) -> None:
