@@ -369,6 +369,46 @@ def test_unreachable_endpoint(synthetic: Path) -> None:
     assert "cannot reach" in line, line
 
 
+def test_a_server_that_does_not_answer_in_time(synthetic: Path) -> None:
+    """A server that takes the connection but never answers: one line naming the wait."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nothing ever reads or replies
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+        hint = "(a slow query or a busy server: allow longer with --timeout SECONDS)"
+        line = error_line(
+            run("query", "ic50_table", "--endpoint", url, "--timeout", "0.2"), exit_code=1
+        )
+        assert line == f"error: query: no answer from {url} within 0.2 s {hint}", line
+        line = error_line(
+            run("load", "--endpoint", url, "--timeout", "0.3", synthetic), exit_code=1
+        )
+        assert line.startswith("error: upload of "), line
+        assert line.endswith(f"within 0.3 s {hint}"), line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", "ic50_table", "--timeout", "5"),
+        ("load", "FILE", "--store", "STORE", "--timeout", "5"),
+    ],
+)
+def test_timeout_is_refused_without_an_endpoint(
+    args: tuple[str, ...], synthetic: Path, tmp_path: Path
+) -> None:
+    args = tuple({"FILE": str(synthetic), "STORE": str(tmp_path / "store")}.get(a, a) for a in args)
+    line = error_line(run(*args))
+    assert line.startswith("error: ") and "--timeout" in line, line
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_timeout_must_be_positive() -> None:
+    outcome = run("query", "ic50_table", "--endpoint", "http://127.0.0.1:1/q", "--timeout", "0")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.splitlines()[-1].startswith("Error: Invalid value for '--timeout'")
+
+
 @pytest.mark.parametrize("option", ["--store", "--data", "--inferred"])
 def test_endpoint_with_local_options_is_refused(
     option: str, loaded: str, synthetic: Path, tmp_path: Path

@@ -106,6 +106,12 @@ USER_OPTION = click.option(
     help="User name for the --endpoint server (Basic or Digest, as it asks); the password is "
     "read from $XPO1KG_PASSWORD or a netrc file.",
 )
+TIMEOUT_OPTION = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="How long to wait for each answer of the --endpoint server.  [default: 60]",
+)
 REASONER_OPTION = click.option(
     "--reasoner",
     type=click.Choice(["hermit", "pellet", "rules"]),

@@ -15,6 +15,7 @@ from xpo1kg.cli.options import (
     FORMAT_OPTION,
     INFERRED_OPTION,
     STORE_OPTION,
+    TIMEOUT_OPTION,
     USER_OPTION,
     reports_errors,
     warn_inference,
@@ -172,6 +173,7 @@ def _parse_parameters(
 @STORE_OPTION
 @ENDPOINT_OPTION
 @USER_OPTION
+@TIMEOUT_OPTION
 @INFERRED_OPTION
 @FORMAT_OPTION
 @click.pass_context
@@ -187,6 +189,7 @@ def query(
     store: Path | None,
     endpoint: str | None,
     user: str | None,
+    timeout: float | None,
     inferred: bool | None,
     output_format: OutputFormat,
 ) -> None:
@@ -208,8 +211,8 @@ def query(
         raise InputError("give a query NAME (or FILE.rq) or --sparql TEXT, not both or neither")
     text = _utf8(sparql, "--sparql") if sparql is not None else resolve_query(cast(str, name))
     parameters = _parse_parameters(text, params, ctx.args)
-    if endpoint is None and user is not None:
-        raise InputError("--user is for an --endpoint server")
+    if endpoint is None and (user is not None or timeout is not None):
+        raise InputError("--user and --timeout are for an --endpoint server")
     with_inferred = False
     if endpoint is not None:
         if data or store or inferred is not None:
@@ -228,7 +231,7 @@ def query(
             raise InputError("query parameters need the graph to read names: drop --endpoint")
         _check(None, text, list(bindings), allow_unknown_terms)
         sparql_text = text if isinstance(text, str) else text.sparql
-        server = RemoteEndpoint(endpoint, auth=credentials(endpoint, user))
+        server = RemoteEndpoint(endpoint, auth=credentials(endpoint, user), timeout=timeout)
         result = server.query(sparql_text, bindings)
     else:
         kg = load_graph(data, inferred=inferred, store=store)

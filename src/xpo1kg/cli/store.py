@@ -15,6 +15,7 @@ from xpo1kg.cli.options import (
     ENDPOINT_OPTION,
     FORMAT_OPTION,
     STORE_OPTION,
+    TIMEOUT_OPTION,
     USER_OPTION,
     reports_errors,
 )
@@ -38,6 +39,7 @@ __all__ = ["drop", "graphs", "load_command"]
     help="Graph Store Protocol URL of the --endpoint server (default: Oxigraph's …/store).",
 )
 @USER_OPTION
+@TIMEOUT_OPTION
 @click.option(
     "--inferred",
     is_flag=True,
@@ -50,6 +52,7 @@ def load_command(
     endpoint: str | None,
     graph_store: str | None,
     user: str | None,
+    timeout: float | None,
     inferred: bool,
 ) -> None:
     """Load FILES into a persistent store (--store DIR), or into a SPARQL server (--endpoint URL).
@@ -58,10 +61,10 @@ def load_command(
     """
     if (store is None) == (endpoint is None):
         raise InputError("give --store DIR or --endpoint URL")
-    if endpoint is None and (graph_store or user or inferred):
-        raise InputError("--graph-store, --user and --inferred are for --endpoint")
+    if endpoint is None and (graph_store or user or inferred or timeout is not None):
+        raise InputError("--graph-store, --user, --timeout and --inferred are for --endpoint")
     if endpoint is not None:
-        _load_into_server(endpoint, graph_store, user, files, inferred=inferred)
+        _load_into_server(endpoint, graph_store, user, files, inferred=inferred, timeout=timeout)
         return
     if not files:
         raise InputError("give the FILES to load into the store")
@@ -141,12 +144,13 @@ def _load_into_server(
     files: Sequence[Path],
     *,
     inferred: bool,
+    timeout: float | None,
 ) -> None:
     """PUT the bundled graph, FILES and (``inferred``) the inferred graph, one named graph each."""
     from xpo1kg.store.remote import RemoteEndpoint, credentials
 
     auth = credentials(graph_store or endpoint, user)
-    server = RemoteEndpoint(endpoint, graph_store=graph_store, auth=auth)
+    server = RemoteEndpoint(endpoint, graph_store=graph_store, auth=auth, timeout=timeout)
     facts = b""
     if inferred:  # reason before anything is sent: an inconsistent graph changes nothing
         kg = load_graph(files, inferred=True)

@@ -29,10 +29,18 @@ from xpo1kg.rdf.namespaces import PREFIXES
 from xpo1kg.rdf.terms import Binding, canonical_literal, to_oxigraph
 from xpo1kg.store.embedded import check_query_is_safe, rdf_format_of
 
-__all__ = ["PASSWORD_VARIABLE", "RemoteEndpoint", "credentials", "place_bindings"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "PASSWORD_VARIABLE",
+    "RemoteEndpoint",
+    "credentials",
+    "place_bindings",
+]
 
 #: The environment variable holding the password of ``--user``.
 PASSWORD_VARIABLE = "XPO1KG_PASSWORD"  # noqa: S105 - a variable's name, not a password
+#: Seconds to wait for each answer of a server, unless told otherwise.
+DEFAULT_TIMEOUT = 60.0
 
 _CONTENT_TYPES = {
     ".ttl": "text/turtle",
@@ -57,12 +65,13 @@ class RemoteEndpoint:
         url: str,
         *,
         graph_store: str | None = None,
-        timeout: float = 60,
+        timeout: float | None = None,
         auth: tuple[str, str] | None = None,
     ) -> None:
         """Describe the server; nothing is contacted until a query or a push.
 
-        ``auth`` is a user name and password, sent (Basic or Digest, as the server asks) to the
+        ``timeout`` is how long to wait for each answer (:data:`DEFAULT_TIMEOUT` seconds if not
+        given). ``auth`` is a user name and password, sent (Basic or Digest, as the server asks) to the
         query and graph store URLs when they answer 401; see :func:`credentials`.
         """
         for address in (url, graph_store or url):
@@ -70,7 +79,7 @@ class RemoteEndpoint:
                 raise InputError(f"{address}: an endpoint is an http(s) URL")
         self.url = url
         self.graph_store = graph_store or _default_graph_store(url)
-        self.timeout = timeout
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self._opener: urllib.request.OpenerDirector | None = None
         if auth is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -174,6 +183,11 @@ class RemoteEndpoint:
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise XPO1KGError(
+                    f"{what}: no answer from {request.full_url} within {self.timeout:g} s "
+                    "(a slow query or a busy server: allow longer with --timeout SECONDS)"
+                ) from None
             raise XPO1KGError(f"cannot reach {request.full_url}: {reason}") from None
 
 
